@@ -1,0 +1,57 @@
+package io.jingnei.core.chat;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jingnei.core.llm.CompletionOutcome;
+import io.jingnei.core.llm.ErrorKind;
+import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.pricing.Cost;
+import io.jingnei.core.pricing.Usage;
+
+/** The answer of {@code /chat}: {@code status} is {@code success} or an {@link ErrorKind} word with {@code error}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class ChatResult {
+    public final String status;
+    public final String content;
+    public final Usage usage;
+    public final Cost cost;
+    @JsonProperty("latency_ms")
+    public final long latencyMs;
+    public final String model;
+    @JsonProperty("request_id")
+    public final String requestId;
+    public final int attempts;
+    public final String error;
+    @JsonIgnore
+    public final int httpStatus;
+
+    private ChatResult(String status, String content, Usage usage, Cost cost, long latencyMs, String model,
+                       String requestId, int attempts, String error, int httpStatus) {
+        this.status = status;
+        this.content = content;
+        this.usage = usage;
+        this.cost = cost;
+        this.latencyMs = latencyMs;
+        this.model = model;
+        this.requestId = requestId;
+        this.attempts = attempts;
+        this.error = error;
+        this.httpStatus = httpStatus;
+    }
+
+    public static ChatResult success(CompletionOutcome outcome, String requestId) {
+        return new ChatResult("success", outcome.content(), outcome.usage == null ? Usage.NONE : outcome.usage, outcome.cost,
+                outcome.latencyMs, outcome.model, requestId, outcome.attempts, null, 200);
+    }
+
+    public static ChatResult failure(LlmException error, String model, String requestId, int attempts, long latencyMs) {
+        return new ChatResult(error.kind().status, null, null, null, latencyMs, model, requestId, attempts,
+                error.getMessage(), error.kind().httpStatus);
+    }
+
+    @JsonIgnore
+    public boolean ok() {
+        return httpStatus == 200;
+    }
+}

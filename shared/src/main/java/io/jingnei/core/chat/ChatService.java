@@ -1,0 +1,82 @@
+package io.jingnei.core.chat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.llm.Completions;
+import io.jingnei.core.llm.LlmException;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/** The {@code chat} and {@code chat-stream} functions: a customer-service prompt, recent history, the query. */
+public final class ChatService {
+    private final Completions completions;
+    private final ChatLimits limits;
+    private final String defaultSystemPrompt;
+    private final String defaultModel;
+
+    public ChatService(Completions completions, ChatLimits limits, String defaultSystemPrompt, String defaultModel) {
+        this.completions = completions;
+        this.limits = limits;
+        this.defaultSystemPrompt = defaultSystemPrompt;
+        this.defaultModel = defaultModel;
+    }
+
+    /** Never fails: every failure is a {@link ChatResult} with its status. */
+    public CompletableFuture<ChatResult> chat(ChatRequest request, CallContext ctx) {
+        String model = request == null || request.model == null ? defaultModel : request.model;
+        CallContext call = ctx.withUser(request == null ? null : request.userId);
+        try {
+            ObjectNode body = toBody(request);
+            return completions.complete(body, call).handle((outcome, error) -> error == null
+                    ? ChatResult.success(outcome, call.requestId)
+                    : ChatResult.failure(LlmException.from(error), model, call.requestId, call.trace.attempts(), call.elapsedMillis()));
+        } catch (LlmException invalid) {
+            return CompletableFuture.completedFuture(ChatResult.failure(invalid, model, call.requestId, 0, call.elapsedMillis()));
+        }
+    }
+
+    /** Fails with {@link LlmException} for bad input and for anything known before the first chunk. */
+    public CompletableFuture<Flow.Publisher<ObjectNode>> chatStream(ChatRequest request, CallContext ctx) {
+        try {
+            return completions.stream(toBody(request), ctx.withUser(request.userId), true);
+        } catch (LlmException invalid) {
+            return CompletableFuture.failedFuture(invalid);
+        }
+    }
+
+    /** The OpenAI request body for a chat request. Visible for tests. */
+    ObjectNode toBody(ChatRequest request) {
+        ChatRequests.validate(request, limits);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (request.model != null) {
+            body.put("model", request.model);
+        }
+        ArrayNode messages = body.putArray("messages");
+        messages.addObject().put("role", "system")
+                .put("content", request.systemPrompt == null || request.systemPrompt.isBlank() ? defaultSystemPrompt : request.systemPrompt);
+        for (ChatMessage turn : recent(request.history)) {
+            messages.addObject().put("role", turn.role).put("content", turn.content);
+        }
+        messages.addObject().put("role", "user").put("content", request.query);
+        if (request.maxTokens != null) {
+            body.put("max_tokens", request.maxTokens);
+        }
+        if (request.temperature != null) {
+            body.put("temperature", request.temperature);
+        }
+        return body;
+    }
+
+    /** The last N turns, a turn being a user message and the assistant's reply. */
+    private List<ChatMessage> recent(List<ChatMessage> history) {
+        if (history == null) {
+            return List.of();
+        }
+        int keep = limits.historyTurns * 2;
+        return history.size() <= keep ? history : history.subList(history.size() - keep, history.size());
+    }
+}

@@ -1,0 +1,78 @@
+package io.jingnei.core.http;
+
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.pool.PoolStats;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+import java.time.Duration;
+
+/**
+ * The one pooled keep-alive HTTP client of an instance, shared by LLM calls and object-storage
+ * reads. Serverless instances are frozen between invocations and thawed later, by which time the
+ * peer may have closed idle sockets: connections are re-validated after 2 s idle, evicted after
+ * 30 s idle and never kept longer than 5 minutes, so the first call after a thaw does not land on
+ * a dead socket.
+ */
+public final class SharedHttpClient implements AutoCloseable {
+    private final CloseableHttpAsyncClient client;
+    private final PoolingAsyncClientConnectionManager pool;
+
+    public SharedHttpClient(int maxConnections, Duration connectTimeout, Duration responseTimeout) {
+        this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxConnections)
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(connectTimeout))
+                        .setSocketTimeout(Timeout.of(responseTimeout))
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        .setTimeToLive(TimeValue.ofMinutes(5))
+                        .build())
+                // HTTP/1.1 keeps one exchange per connection, so cancelling a stream closes only its own socket.
+                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+                .build();
+        this.client = HttpAsyncClients.custom()
+                .setConnectionManager(pool)
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setIoThreadCount(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())))
+                        .setSoKeepAlive(true)
+                        .setTcpNoDelay(true)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(responseTimeout))
+                        .setConnectionRequestTimeout(Timeout.of(connectTimeout))
+                        .build())
+                .evictExpiredConnections()
+                .evictIdleConnections(TimeValue.ofSeconds(30))
+                // Retries are ours (RetryPolicy): they must see the deadline and must not replay a started stream.
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableRedirectHandling()
+                .setUserAgent("jingnei/0.1")
+                .build();
+        this.client.start();
+    }
+
+    public CloseableHttpAsyncClient client() {
+        return client;
+    }
+
+    /** Leased, available and pending connections: used to check that cancelled streams return theirs. */
+    public PoolStats poolStats() {
+        return pool.getTotalStats();
+    }
+
+    @Override
+    public void close() {
+        client.close(CloseMode.GRACEFUL);
+    }
+}

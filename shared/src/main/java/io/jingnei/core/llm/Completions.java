@@ -1,0 +1,174 @@
+package io.jingnei.core.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.log.CallLog;
+import io.jingnei.core.log.CallRecord;
+import io.jingnei.core.pricing.Cost;
+import io.jingnei.core.pricing.PriceTable;
+import io.jingnei.core.pricing.Usage;
+import io.jingnei.core.stream.ObservedPublisher;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * Every LLM call goes through here: default model, model check, caller's user id, the call, cost,
+ * and one log line. Chat, RAG and the OpenAI-compatible surface differ only in the body they build.
+ */
+public final class Completions {
+    private final LlmClient llm;
+    private final ModelCatalog catalog;
+    private final PriceTable prices;
+    private final CallLog log;
+    private final String defaultModel;
+
+    public Completions(LlmClient llm, ModelCatalog catalog, PriceTable prices, CallLog log, String defaultModel) {
+        this.llm = llm;
+        this.catalog = catalog;
+        this.prices = prices;
+        this.log = log;
+        this.defaultModel = defaultModel;
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    /** Fails with {@link LlmException}; the failure is logged here already. */
+    public CompletableFuture<CompletionOutcome> complete(ObjectNode body, CallContext ctx) {
+        String model = prepare(body, ctx);
+        body.put("stream", false);
+        body.remove("stream_options");
+        return catalog.requireKnown(model)
+                .thenCompose(ok -> llm.complete(body, ctx.trace))
+                .handle((response, error) -> {
+                    if (error != null) {
+                        return this.<CompletionOutcome>failed(model, ctx, error);
+                    }
+                    String answered = response.path("model").asText(model);
+                    Usage usage = Usage.fromJson(response.get("usage"));
+                    Cost cost = prices.cost(model, usage);
+                    CompletionOutcome outcome = new CompletionOutcome(response, answered, usage, cost, ctx.trace.attempts(), ctx.elapsedMillis());
+                    log.write(record(ctx, model, "success").usage(usage, cost)
+                            .put("attempts", outcome.attempts).put("latency_ms", outcome.latencyMs)
+                            .put("unpriced", prices.priceOf(model).isPresent() ? null : true));
+                    return CompletableFuture.completedFuture(outcome);
+                })
+                .thenCompose(f -> f);
+    }
+
+    /**
+     * Starts a stream. The future fails before anything is streamed (bad model, missing key); the
+     * publisher's chunks carry {@code id, object, created, model, choices}. Usage is always asked
+     * for upstream, for our own accounting, and the usage chunk is passed on only when the caller's
+     * body asked for it ({@code stream_options.include_usage}) or {@code alwaysUsage} is set.
+     */
+    public CompletableFuture<Flow.Publisher<ObjectNode>> stream(ObjectNode body, CallContext ctx, boolean alwaysUsage) {
+        String model = prepare(body, ctx);
+        boolean callerWantsUsage = alwaysUsage || body.path("stream_options").path("include_usage").asBoolean(false);
+        body.put("stream", true);
+        body.putObject("stream_options").put("include_usage", true);
+        return catalog.requireKnown(model)
+                .handle((ok, error) -> {
+                    if (error != null) {
+                        return this.<Flow.Publisher<ObjectNode>>failed(model, ctx, error);
+                    }
+                    StreamAccounting accounting = new StreamAccounting(model, ctx, callerWantsUsage);
+                    Flow.Publisher<ObjectNode> observed = new ObservedPublisher<>(llm.stream(body, ctx.trace), accounting);
+                    return CompletableFuture.completedFuture(observed);
+                })
+                .thenCompose(f -> f);
+    }
+
+    private String prepare(ObjectNode body, CallContext ctx) {
+        if (!body.path("model").isTextual() || body.path("model").asText().isBlank()) {
+            body.put("model", defaultModel);
+        }
+        if (ctx.userId != null && !body.hasNonNull("user")) {
+            body.put("user", ctx.userId);
+        }
+        return body.path("model").asText();
+    }
+
+    private <T> CompletableFuture<T> failed(String model, CallContext ctx, Throwable error) {
+        LlmException failure = LlmException.from(error);
+        CompletableFuture<LlmException> explained = failure.kind() == ErrorKind.MODEL_NOT_FOUND && failure.upstreamStatus() != 0
+                ? catalog.explain(model, failure)
+                : CompletableFuture.completedFuture(failure);
+        return explained.thenCompose(e -> {
+            log.write(record(ctx, model, e.kind().status)
+                    .put("attempts", ctx.trace.attempts()).put("latency_ms", ctx.elapsedMillis())
+                    .put("upstream_status", e.upstreamStatus() == 0 ? null : e.upstreamStatus())
+                    .put("error", e.getMessage()));
+            return CompletableFuture.failedFuture(e);
+        });
+    }
+
+    private static CallRecord record(CallContext ctx, String model, String status) {
+        return new CallRecord(ctx.requestId, ctx.function, model, ctx.userId, status);
+    }
+
+    /** Watches a stream go by: fills missing chunk fields, takes the usage, logs once at the end. */
+    private final class StreamAccounting implements ObservedPublisher.Observer<ObjectNode> {
+        private final String model;
+        private final CallContext ctx;
+        private final boolean passUsage;
+        private volatile Usage usage;
+        private volatile long firstChunkMs = -1;
+        private final long created = System.currentTimeMillis() / 1000;
+
+        StreamAccounting(String model, CallContext ctx, boolean passUsage) {
+            this.model = model;
+            this.ctx = ctx;
+            this.passUsage = passUsage;
+        }
+
+        @Override
+        public ObjectNode onItem(ObjectNode chunk) {
+            if (firstChunkMs < 0) {
+                firstChunkMs = ctx.elapsedMillis();
+            }
+            JsonNode reported = chunk.get("usage");
+            if (reported != null && reported.isObject()) {
+                usage = Usage.fromJson(reported);
+            }
+            if (!chunk.hasNonNull("id")) {
+                chunk.put("id", "chatcmpl-" + ctx.requestId);
+            }
+            chunk.put("object", "chat.completion.chunk");
+            if (!chunk.hasNonNull("created")) {
+                chunk.put("created", created);
+            }
+            if (!chunk.hasNonNull("model")) {
+                chunk.put("model", model);
+            }
+            if (!chunk.path("choices").isArray()) {
+                chunk.putArray("choices");
+            }
+            if (!passUsage && reported != null) {
+                chunk.remove("usage");
+                if (chunk.path("choices").size() == 0) {
+                    return null; // the usage-only chunk the caller did not ask for
+                }
+            }
+            return chunk;
+        }
+
+        @Override
+        public void onEnd(Throwable error, boolean cancelled) {
+            Cost cost = prices.cost(model, usage);
+            String status = cancelled ? "cancelled" : error == null ? "success" : LlmException.from(error).kind().status;
+            log.write(record(ctx, model, status).usage(usage, usage == null ? null : cost)
+                    .put("stream", true)
+                    .put("attempts", ctx.trace.attempts())
+                    .put("first_chunk_ms", firstChunkMs < 0 ? null : firstChunkMs)
+                    .put("latency_ms", ctx.elapsedMillis())
+                    .put("error", error == null ? null : LlmException.from(error).getMessage()));
+        }
+
+        Usage usage() {
+            return usage;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.jingnei.core.llm;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * An OpenAI-compatible chat completions upstream. Bodies and answers are the OpenAI wire format,
+ * passed through as JSON trees so fields we do not know about survive. Failures are
+ * {@link LlmException}s; retries happen inside, and a stream is never retried once it has emitted.
+ */
+public interface LlmClient {
+
+    /** {@code POST /chat/completions} without streaming; completes with the response object. */
+    CompletableFuture<ObjectNode> complete(ObjectNode body, CallTrace trace);
+
+    /**
+     * {@code POST /chat/completions} with {@code stream: true}; emits each chunk object, then
+     * completes at {@code [DONE]}. Cancelling the subscription aborts the upstream request. The
+     * request starts on subscribe; subscribe once.
+     */
+    Flow.Publisher<ObjectNode> stream(ObjectNode body, CallTrace trace);
+
+    /** {@code GET /models}: the OpenAI list object. */
+    CompletableFuture<ObjectNode> listModels();
+}

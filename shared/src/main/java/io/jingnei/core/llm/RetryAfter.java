@@ -1,0 +1,41 @@
+package io.jingnei.core.llm;
+
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** Reads how long an upstream asked us to wait: {@code Retry-After-Ms}, then {@code Retry-After} (seconds or HTTP date). */
+public final class RetryAfter {
+    private RetryAfter() {
+    }
+
+    public static Optional<Duration> parse(String retryAfterMs, String retryAfter, long nowMillis) {
+        if (retryAfterMs != null) {
+            try {
+                double ms = Double.parseDouble(retryAfterMs.trim());
+                if (ms >= 0) {
+                    return Optional.of(Duration.ofMillis((long) ms));
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to Retry-After
+            }
+        }
+        if (retryAfter == null || retryAfter.isBlank()) {
+            return Optional.empty();
+        }
+        String value = retryAfter.trim();
+        try {
+            double seconds = Double.parseDouble(value);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofMillis((long) (seconds * 1000)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                long at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                return Optional.of(Duration.ofMillis(Math.max(0, at - nowMillis)));
+            } catch (DateTimeParseException notDate) {
+                return Optional.empty();
+            }
+        }
+    }
+}

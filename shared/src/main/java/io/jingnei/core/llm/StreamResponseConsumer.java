@@ -1,0 +1,153 @@
+package io.jingnei.core.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.stream.QueueSubscription;
+import io.jingnei.core.stream.SseParser;
+import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One streaming attempt. Until the first chunk is emitted, a failure fails {@link #firstEvent()}
+ * so the retry loop may try again; after it, failures end the subscriber's stream. Runs on the
+ * HTTP client's I/O thread.
+ */
+final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final OpenAiCompatibleClient client;
+    private final QueueSubscription<ObjectNode> subscription;
+    private final CompletableFuture<Void> firstEvent = new CompletableFuture<>();
+    private final SseParser parser = new SseParser(this::onData);
+    private HttpResponse errorResponse;
+    private ByteArrayOutputStream errorBody;
+    private boolean emitted;
+    private boolean finished;
+
+    StreamResponseConsumer(OpenAiCompatibleClient client, QueueSubscription<ObjectNode> subscription) {
+        this.client = client;
+        this.subscription = subscription;
+    }
+
+    CompletableFuture<Void> firstEvent() {
+        return firstEvent;
+    }
+
+    FutureCallback<Void> callback() {
+        return new FutureCallback<Void>() {
+            @Override
+            public void completed(Void result) {
+                finish();
+            }
+
+            @Override
+            public void failed(Exception error) {
+                fail(client.transportError(error, client.streamIdleTimeout()));
+            }
+
+            @Override
+            public void cancelled() {
+                finished = true;
+            }
+        };
+    }
+
+    @Override
+    protected void start(HttpResponse response, ContentType contentType) {
+        if (response.getCode() != 200) {
+            errorResponse = response;
+            errorBody = new ByteArrayOutputStream();
+        } else if (contentType != null && !"text/event-stream".equalsIgnoreCase(contentType.getMimeType())) {
+            // Some gateways ignore "stream": true; say so rather than end the stream with nothing.
+            fail(new LlmException(ErrorKind.UPSTREAM_ERROR, "upstream answered a streaming request with "
+                    + contentType.getMimeType() + " instead of text/event-stream", false, null, 200, null));
+        }
+    }
+
+    @Override
+    protected int capacityIncrement() {
+        return 64 * 1024;
+    }
+
+    @Override
+    protected void data(ByteBuffer src, boolean endOfStream) {
+        if (errorBody == null) {
+            parser.feed(src);
+            return;
+        }
+        int room = MAX_ERROR_BODY - errorBody.size();
+        byte[] bytes = new byte[Math.min(room, src.remaining())];
+        src.get(bytes);
+        errorBody.write(bytes, 0, bytes.length);
+    }
+
+    /** Called once the whole response has arrived, before the callback's {@code completed}. */
+    @Override
+    protected Void buildResult() {
+        if (errorBody != null) {
+            fail(client.httpError(errorResponse, errorBody.toByteArray()));
+        } else {
+            parser.end();
+        }
+        return null;
+    }
+
+    @Override
+    public void releaseResources() {
+    }
+
+    private void onData(String data) {
+        if (finished) {
+            return;
+        }
+        if (data.equals("[DONE]")) {
+            finish();
+            return;
+        }
+        JsonNode chunk;
+        try {
+            chunk = OpenAiCompatibleClient.JSON.readTree(data);
+        } catch (Exception e) {
+            chunk = null;
+        }
+        if (chunk == null || !chunk.isObject()) {
+            fail(new LlmException(ErrorKind.UPSTREAM_ERROR, "upstream sent a malformed stream chunk", false, null, 200, null));
+            return;
+        }
+        if (chunk.has("error") && !chunk.has("choices")) {
+            String message = chunk.path("error").path("message").asText(chunk.path("error").asText("error"));
+            fail(new LlmException(ErrorKind.UPSTREAM_ERROR, "upstream reported an error mid-stream: " + message, false, null, 200, null));
+            return;
+        }
+        emitted = true;
+        subscription.emit((ObjectNode) chunk);
+        firstEvent.complete(null);
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        firstEvent.complete(null);
+        subscription.complete();
+    }
+
+    private void fail(LlmException error) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (emitted) {
+            subscription.fail(error);
+        } else {
+            firstEvent.completeExceptionally(error);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package io.jingnei.core.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An OpenAI-compatible upstream on loopback, speaking raw HTTP/1.1 so it can also misbehave:
+ * 429 with Retry-After, 5xx, slow drips, hangs and connection resets. Chat completion requests
+ * take scripted replies in order (then a default); {@code GET /v1/models} lists {@link #models}.
+ */
+public final class FakeUpstream implements AutoCloseable {
+    public static final String KEY = "sk-test-0123456789abcdef";
+
+    private final ServerSocket server;
+    private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger clientDisconnects = new AtomicInteger();
+    private volatile Reply fallback = Reply.completion("您好，有什么可以帮您？", 12, 8);
+    private volatile List<String> models = List.of("deepseek-v3.2", "gemini-2.5-flash", "gpt-4.1", "claude-sonnet-4.5");
+    private volatile String expectedKey = KEY;
+
+    private FakeUpstream() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::acceptLoop, "fake-upstream-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public static FakeUpstream start() {
+        try {
+            return new FakeUpstream();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getLocalPort() + "/v1";
+    }
+
+    public FakeUpstream enqueue(Reply... replies) {
+        Collections.addAll(script, replies);
+        return this;
+    }
+
+    public FakeUpstream fallback(Reply reply) {
+        this.fallback = reply;
+        return this;
+    }
+
+    public FakeUpstream models(String... ids) {
+        this.models = List.of(ids);
+        return this;
+    }
+
+    /** Clears script, records and counters between tests. */
+    public void reset() {
+        script.clear();
+        requests.clear();
+        clientDisconnects.set(0);
+        fallback = Reply.completion("您好，有什么可以帮您？", 12, 8);
+        models = List.of("deepseek-v3.2", "gemini-2.5-flash", "gpt-4.1", "claude-sonnet-4.5");
+    }
+
+    public List<RecordedRequest> requests() {
+        return new ArrayList<>(requests);
+    }
+
+    public List<RecordedRequest> completionRequests() {
+        List<RecordedRequest> out = new ArrayList<>();
+        for (RecordedRequest r : requests) {
+            if (r.path.endsWith("/chat/completions")) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Streams during which the client went away before the end. */
+    public int clientDisconnects() {
+        return clientDisconnects.get();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+            for (Socket s : sockets) {
+                s.close();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                sockets.add(socket);
+                Thread t = new Thread(() -> serve(socket), "fake-upstream-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (Socket s = socket) {
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            while (true) {
+                RecordedRequest request = read(in);
+                if (request == null) {
+                    return;
+                }
+                requests.add(request);
+                if (!answer(request, s, out)) {
+                    return;
+                }
+            }
+        } catch (IOException ignored) {
+            // the client went away
+        } finally {
+            sockets.remove(socket);
+        }
+    }
+
+    /** @return whether the connection stays open for another request */
+    private boolean answer(RecordedRequest request, Socket socket, OutputStream out) throws IOException {
+        if (!("Bearer " + expectedKey).equals(request.headers.get("authorization"))) {
+            String shown = request.headers.getOrDefault("authorization", "").replace("Bearer ", "");
+            writeBody(out, Reply.error(401, "invalid_request_error", "invalid_api_key",
+                    "Incorrect API key provided: " + shown + ". You can find your API key in the console."));
+            return true;
+        }
+        if (request.method.equals("GET") && request.path.endsWith("/models")) {
+            StringBuilder data = new StringBuilder();
+            for (String id : models) {
+                data.append(data.length() == 0 ? "" : ",")
+                        .append("{\"id\":\"").append(id).append("\",\"object\":\"model\",\"created\":1764201600,\"owned_by\":\"holysheep\"}");
+            }
+            writeBody(out, Reply.json(200, "{\"object\":\"list\",\"data\":[" + data + "]}"));
+            return true;
+        }
+        if (!request.path.endsWith("/chat/completions")) {
+            writeBody(out, Reply.error(404, "invalid_request_error", null, "Unknown path " + request.path));
+            return true;
+        }
+        Reply reply = script.poll();
+        if (reply == null) {
+            reply = fallback;
+        }
+        String model = request.json().path("model").asText();
+        if (!model.isEmpty() && !models.contains(model)) {
+            reply = Reply.error(404, "invalid_request_error", "model_not_found", "The model `" + model + "` does not exist");
+        }
+        switch (reply.kind) {
+            case RESET:
+                resetConnection(socket);
+                return false;
+            case HANG:
+                sleep(reply.delayMillis);
+                return false;
+            case SSE:
+                return writeStream(out, socket, reply);
+            default:
+                writeBody(out, reply);
+                return true;
+        }
+    }
+
+    private static void writeBody(OutputStream out, Reply reply) throws IOException {
+        byte[] body = reply.body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("HTTP/1.1 " + reply.status + " " + reason(reply.status) + "\r\n");
+        reply.headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+    }
+
+    private boolean writeStream(OutputStream out, Socket socket, Reply reply) throws IOException {
+        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n");
+        reply.headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n");
+        try {
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            for (int i = 0; i < reply.events.size(); i++) {
+                if (i == reply.resetAfter) {
+                    sleep(100); // let the client read what was sent: a reset discards unread data
+                    resetConnection(socket);
+                    return false;
+                }
+                sleep(reply.delayMillis);
+                byte[] event = ("data: " + reply.events.get(i) + "\n\n").getBytes(StandardCharsets.UTF_8);
+                out.write((Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(event);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return true;
+        } catch (IOException clientGone) {
+            clientDisconnects.incrementAndGet();
+            return false;
+        }
+    }
+
+    private static void resetConnection(Socket socket) throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    private static RecordedRequest read(InputStream in) throws IOException {
+        String requestLine = line(in);
+        if (requestLine == null || requestLine.isEmpty()) {
+            return null;
+        }
+        String[] parts = requestLine.split(" ");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
+            int colon = header.indexOf(':');
+            headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (headers.containsKey("content-length")) {
+            body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
+                 size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+                body.write(in.readNBytes(size));
+                line(in);
+            }
+            for (String trailer = line(in); trailer != null && !trailer.isEmpty(); trailer = line(in)) {
+                // trailers are ignored
+            }
+        }
+        return new RecordedRequest(parts[0], parts[1], headers, body.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                break;
+            }
+            if (b != '\r') {
+                buffer.write(b);
+            }
+        }
+        return b == -1 && buffer.size() == 0 ? null : buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String reason(int status) {
+        switch (status) {
+            case 200: return "OK";
+            case 400: return "Bad Request";
+            case 401: return "Unauthorized";
+            case 404: return "Not Found";
+            case 429: return "Too Many Requests";
+            case 500: return "Internal Server Error";
+            case 503: return "Service Unavailable";
+            default: return "Status";
+        }
+    }
+}
