@@ -35,15 +35,18 @@ public final class ChatService {
                     ? ChatResult.success(outcome, call.requestId)
                     : ChatResult.failure(LlmException.from(error), model, call.requestId, call.trace.attempts(), call.elapsedMillis()));
         } catch (LlmException invalid) {
+            completions.rejected(call, model, invalid);
             return CompletableFuture.completedFuture(ChatResult.failure(invalid, model, call.requestId, 0, call.elapsedMillis()));
         }
     }
 
     /** Fails with {@link LlmException} for bad input and for anything known before the first chunk. */
     public CompletableFuture<Flow.Publisher<ObjectNode>> chatStream(ChatRequest request, CallContext ctx) {
+        CallContext call = ctx.withUser(request == null ? null : request.userId);
         try {
-            return completions.stream(toBody(request), ctx.withUser(request.userId), true);
+            return completions.stream(toBody(request), call, true);
         } catch (LlmException invalid) {
+            completions.rejected(call, request == null ? null : request.model, invalid);
             return CompletableFuture.failedFuture(invalid);
         }
     }

@@ -81,6 +81,12 @@ public final class Completions {
                 .thenCompose(f -> f);
     }
 
+    /** Logs a request refused before any upstream call (bad input, bad client key). */
+    public void rejected(CallContext ctx, String model, LlmException reason) {
+        log.write(record(ctx, model == null ? defaultModel : model, reason.kind().status)
+                .put("attempts", 0).put("latency_ms", ctx.elapsedMillis()).put("error", reason.getMessage()));
+    }
+
     private String prepare(ObjectNode body, CallContext ctx) {
         if (!body.path("model").isTextual() || body.path("model").asText().isBlank()) {
             body.put("model", defaultModel);

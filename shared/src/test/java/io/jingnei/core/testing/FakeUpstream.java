@@ -70,6 +70,12 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
+    /** From now on only this key is accepted; others get a 401 that echoes them, as real upstreams do. */
+    public FakeUpstream expectKey(String key) {
+        this.expectedKey = key;
+        return this;
+    }
+
     /** Clears script, records and counters between tests. */
     public void reset() {
         script.clear();

@@ -1,0 +1,43 @@
+package io.jingnei.functions;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.chat.ChatRequest;
+import io.jingnei.core.chat.ChatRequests;
+import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.llm.LlmException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/** {@code POST /chat-stream}: the {@code /chat} request, answered as OpenAI chunks over SSE. Funqy cannot stream. */
+@ApplicationScoped
+public class ChatStreamRoute {
+    @Inject
+    JingneiInstance jingnei;
+    @Inject
+    ObjectMapper json;
+
+    void register(@Observes Router router) {
+        router.post("/chat-stream").handler(RequestBodies.handler()).handler(this::stream);
+    }
+
+    private void stream(RoutingContext ctx) {
+        CallContext call = RequestContexts.of(ctx, "chat-stream", null);
+        ChatRequest request;
+        try {
+            request = ChatRequests.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+        } catch (LlmException e) {
+            jingnei.completions().rejected(call, null, e);
+            fail(ctx, call, e);
+            return;
+        }
+        new SseResponder(json).respond(ctx, jingnei.chat().chatStream(request, call), (c, e) -> fail(c, call, e));
+    }
+
+    private void fail(RoutingContext ctx, CallContext call, LlmException e) {
+        JsonReplies.failure(json, ctx, e, call.requestId);
+    }
+}

@@ -1,0 +1,33 @@
+package io.jingnei.functions;
+
+import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.config.Env;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Boots the core once per instance, at start-up rather than on the first request, so a bad
+ * setting stops the instance with its name instead of failing calls one by one.
+ */
+@Singleton
+public class InstanceProducer {
+
+    @Produces
+    @Singleton
+    @Startup
+    JingneiInstance instance() {
+        return JingneiInstance.boot(configEnv());
+    }
+
+    void close(@Disposes JingneiInstance instance) {
+        instance.close();
+    }
+
+    /** MicroProfile Config sees the environment, application.properties and test overrides alike. */
+    static Env configEnv() {
+        return name -> ConfigProvider.getConfig().getOptionalValue(name, String.class);
+    }
+}

@@ -1,0 +1,82 @@
+package io.jingnei.functions;
+
+import io.jingnei.core.testing.FakeUpstream;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Starts the fake upstream before Quarkus boots and points the app at it. Also tees standard
+ * output, where the call log goes, so tests can read the log lines.
+ */
+public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager {
+    public static final String CLIENT_KEY = "ck-shop-a-secret";
+    static FakeUpstream upstream;
+    private static final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private static PrintStream original;
+
+    @Override
+    public Map<String, String> start() {
+        upstream = FakeUpstream.start();
+        original = System.out;
+        System.setOut(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
+        return Map.of(
+                "JINGNEI_LLM_BASE_URL", upstream.baseUrl(),
+                "JINGNEI_LLM_API_KEY", FakeUpstream.KEY,
+                "JINGNEI_STREAM_IDLE_TIMEOUT", "1s",
+                "JINGNEI_CLIENT_KEYS", CLIENT_KEY + ":shop-a");
+    }
+
+    @Override
+    public void stop() {
+        System.setOut(original);
+        upstream.close();
+    }
+
+    static String output() {
+        synchronized (captured) {
+            return captured.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    static void clearOutput() {
+        synchronized (captured) {
+            captured.reset();
+        }
+    }
+
+    private static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final ByteArrayOutputStream b;
+
+        Tee(OutputStream a, ByteArrayOutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) throws java.io.IOException {
+            a.write(x);
+            synchronized (b) {
+                b.write(x);
+            }
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws java.io.IOException {
+            a.write(buf, off, len);
+            synchronized (b) {
+                b.write(buf, off, len);
+            }
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            a.flush();
+        }
+    }
+}
