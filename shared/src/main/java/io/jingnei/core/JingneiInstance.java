@@ -46,7 +46,7 @@ public final class JingneiInstance implements AutoCloseable {
         if (config.llmApiKey().isPresent()) {
             catalog.list(); // warm the model list in the background so the first call does not wait for it
         }
-        Completions completions = new Completions(llm, catalog, config.prices, log, config.defaultModel);
+        Completions completions = new Completions(llm, catalog, config.prices, log, config.defaultModel, config.logPrompts);
         ChatService chat = new ChatService(completions, ChatLimits.from(config), config.systemPrompt, config.defaultModel);
         return new JingneiInstance(config, http, completions, chat);
     }

@@ -22,13 +22,15 @@ public final class Completions {
     private final PriceTable prices;
     private final CallLog log;
     private final String defaultModel;
+    private final boolean logPrompts;
 
-    public Completions(LlmClient llm, ModelCatalog catalog, PriceTable prices, CallLog log, String defaultModel) {
+    public Completions(LlmClient llm, ModelCatalog catalog, PriceTable prices, CallLog log, String defaultModel, boolean logPrompts) {
         this.llm = llm;
         this.catalog = catalog;
         this.prices = prices;
         this.log = log;
         this.defaultModel = defaultModel;
+        this.logPrompts = logPrompts;
     }
 
     public ModelCatalog catalog() {
@@ -38,20 +40,21 @@ public final class Completions {
     /** Fails with {@link LlmException}; the failure is logged here already. */
     public CompletableFuture<CompletionOutcome> complete(ObjectNode body, CallContext ctx) {
         String model = prepare(body, ctx);
+        String prompt = promptForLog(body);
         body.put("stream", false);
         body.remove("stream_options");
         return catalog.requireKnown(model)
                 .thenCompose(ok -> llm.complete(body, ctx.trace))
                 .handle((response, error) -> {
                     if (error != null) {
-                        return this.<CompletionOutcome>failed(model, ctx, error);
+                        return this.<CompletionOutcome>failed(model, ctx, error, prompt);
                     }
                     String answered = response.path("model").asText(model);
                     Usage usage = Usage.fromJson(response.get("usage"));
                     Cost cost = prices.cost(model, usage);
                     CompletionOutcome outcome = new CompletionOutcome(response, answered, usage, cost, ctx.trace.attempts(), ctx.elapsedMillis());
                     log.write(record(ctx, model, "success").usage(usage, cost)
-                            .put("attempts", outcome.attempts).put("latency_ms", outcome.latencyMs)
+                            .put("attempts", outcome.attempts).put("latency_ms", outcome.latencyMs).put("prompt", prompt)
                             .put("unpriced", prices.priceOf(model).isPresent() ? null : true));
                     return CompletableFuture.completedFuture(outcome);
                 })
@@ -66,15 +69,16 @@ public final class Completions {
      */
     public CompletableFuture<Flow.Publisher<ObjectNode>> stream(ObjectNode body, CallContext ctx, boolean alwaysUsage) {
         String model = prepare(body, ctx);
+        String prompt = promptForLog(body);
         boolean callerWantsUsage = alwaysUsage || body.path("stream_options").path("include_usage").asBoolean(false);
         body.put("stream", true);
         body.putObject("stream_options").put("include_usage", true);
         return catalog.requireKnown(model)
                 .handle((ok, error) -> {
                     if (error != null) {
-                        return this.<Flow.Publisher<ObjectNode>>failed(model, ctx, error);
+                        return this.<Flow.Publisher<ObjectNode>>failed(model, ctx, error, prompt);
                     }
-                    StreamAccounting accounting = new StreamAccounting(model, ctx, callerWantsUsage);
+                    StreamAccounting accounting = new StreamAccounting(model, ctx, callerWantsUsage, prompt);
                     Flow.Publisher<ObjectNode> observed = new ObservedPublisher<>(llm.stream(body, ctx.trace), accounting);
                     return CompletableFuture.completedFuture(observed);
                 })
@@ -97,7 +101,21 @@ public final class Completions {
         return body.path("model").asText();
     }
 
-    private <T> CompletableFuture<T> failed(String model, CallContext ctx, Throwable error) {
+    /** The last user message, only when JINGNEI_LOG_PROMPTS is on; else null, which the log leaves out. */
+    private String promptForLog(ObjectNode body) {
+        if (!logPrompts) {
+            return null;
+        }
+        String last = null;
+        for (JsonNode message : body.path("messages")) {
+            if ("user".equals(message.path("role").asText())) {
+                last = message.path("content").isTextual() ? message.path("content").asText() : message.path("content").toString();
+            }
+        }
+        return last == null || last.length() <= 500 ? last : last.substring(0, 500) + "…";
+    }
+
+    private <T> CompletableFuture<T> failed(String model, CallContext ctx, Throwable error, String prompt) {
         LlmException failure = LlmException.from(error);
         CompletableFuture<LlmException> explained = failure.kind() == ErrorKind.MODEL_NOT_FOUND && failure.upstreamStatus() != 0
                 ? catalog.explain(model, failure)
@@ -106,7 +124,7 @@ public final class Completions {
             log.write(record(ctx, model, e.kind().status)
                     .put("attempts", ctx.trace.attempts()).put("latency_ms", ctx.elapsedMillis())
                     .put("upstream_status", e.upstreamStatus() == 0 ? null : e.upstreamStatus())
-                    .put("error", e.getMessage()));
+                    .put("error", e.getMessage()).put("prompt", prompt));
             return CompletableFuture.failedFuture(e);
         });
     }
@@ -120,14 +138,16 @@ public final class Completions {
         private final String model;
         private final CallContext ctx;
         private final boolean passUsage;
+        private final String prompt;
         private volatile Usage usage;
         private volatile long firstChunkMs = -1;
         private final long created = System.currentTimeMillis() / 1000;
 
-        StreamAccounting(String model, CallContext ctx, boolean passUsage) {
+        StreamAccounting(String model, CallContext ctx, boolean passUsage, String prompt) {
             this.model = model;
             this.ctx = ctx;
             this.passUsage = passUsage;
+            this.prompt = prompt;
         }
 
         @Override
@@ -170,11 +190,8 @@ public final class Completions {
                     .put("attempts", ctx.trace.attempts())
                     .put("first_chunk_ms", firstChunkMs < 0 ? null : firstChunkMs)
                     .put("latency_ms", ctx.elapsedMillis())
-                    .put("error", error == null ? null : LlmException.from(error).getMessage()));
-        }
-
-        Usage usage() {
-            return usage;
+                    .put("error", error == null ? null : LlmException.from(error).getMessage())
+                    .put("prompt", prompt));
         }
     }
 }

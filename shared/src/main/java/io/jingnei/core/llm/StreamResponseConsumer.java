@@ -10,6 +10,7 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpResponse;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -29,6 +30,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
     private ByteArrayOutputStream errorBody;
     private boolean emitted;
     private boolean finished;
+    private volatile boolean abandoned;
 
     StreamResponseConsumer(OpenAiCompatibleClient client, QueueSubscription<ObjectNode> subscription) {
         this.client = client;
@@ -75,8 +77,21 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
         return 64 * 1024;
     }
 
+    /**
+     * The subscriber went away. Cancelling the request future alone does not stop an exchange whose
+     * response is already streaming: HttpClient keeps reading to the end and pools the connection,
+     * while the upstream keeps generating tokens we pay for. Failing on the next chunk makes it
+     * discard the connection, which is what stops the upstream.
+     */
+    void abandon() {
+        abandoned = true;
+    }
+
     @Override
-    protected void data(ByteBuffer src, boolean endOfStream) {
+    protected void data(ByteBuffer src, boolean endOfStream) throws IOException {
+        if (abandoned) {
+            throw new IOException("stream abandoned by its subscriber");
+        }
         if (errorBody == null) {
             parser.feed(src);
             return;

@@ -26,12 +26,17 @@ final class UpstreamStream implements Flow.Publisher<ObjectNode> {
     public void subscribe(Flow.Subscriber<? super ObjectNode> subscriber) {
         AtomicReference<Future<Void>> inFlight = new AtomicReference<>();
         AtomicReference<CompletableFuture<Void>> opening = new AtomicReference<>();
+        AtomicReference<StreamResponseConsumer> current = new AtomicReference<>();
         QueueSubscription<ObjectNode> subscription = new QueueSubscription<>(subscriber, () -> {
             CompletableFuture<Void> open = opening.get();
             if (open != null) {
                 open.cancel(true);
             }
             Future<Void> request = inFlight.get();
+            StreamResponseConsumer consumer = current.get();
+            if (consumer != null) {
+                consumer.abandon();
+            }
             if (request != null) {
                 request.cancel(true);
             }
@@ -43,6 +48,7 @@ final class UpstreamStream implements Flow.Publisher<ObjectNode> {
         }
         CompletableFuture<Void> open = client.retrier().run(trace, left -> {
             StreamResponseConsumer consumer = new StreamResponseConsumer(client, subscription);
+            current.set(consumer);
             inFlight.set(client.startStream(body, consumer));
             if (subscription.isCancelled()) {
                 inFlight.get().cancel(true);

@@ -144,6 +144,17 @@ class ChatServiceTest {
     }
 
     @Test
+    void prompts_are_logged_only_when_enabled() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        JingneiConfig config = JingneiConfig.from(Env.of(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(),
+                "JINGNEI_LLM_API_KEY", FakeUpstream.KEY, "JINGNEI_LOG_PROMPTS", "true")));
+        try (JingneiInstance verbose = JingneiInstance.boot(config, new FakeTime(), new CallLog(lines::add))) {
+            verbose.chat().chat(ChatRequest.ofQuery("我的订单到哪了"), new CallContext(null, "chat", null)).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(new ObjectMapper().readTree(lines.get(0)).path("prompt").asText()).isEqualTo("我的订单到哪了");
+    }
+
+    @Test
     void history_can_be_turned_off() {
         ChatService noHistory = new ChatService(instance.completions(), new ChatLimits(4000, 16000, 0), "sys", "deepseek-v3.2");
         List<ChatMessage> history = new ArrayList<>(List.of(new ChatMessage("user", "a"), new ChatMessage("assistant", "b")));

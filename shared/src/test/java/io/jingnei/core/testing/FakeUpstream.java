@@ -218,7 +218,7 @@ public final class FakeUpstream implements AutoCloseable {
                     resetConnection(socket);
                     return false;
                 }
-                sleep(reply.delayMillis);
+                sleep(i == reply.stallAt ? reply.stallMillis : reply.delayMillis);
                 byte[] event = ("data: " + reply.events.get(i) + "\n\n").getBytes(StandardCharsets.UTF_8);
                 out.write((Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(event);

@@ -17,6 +17,9 @@ public final class Reply {
     final long delayMillis;
     /** For SSE: reset the connection after this many events (-1: end normally). */
     final int resetAfter;
+    /** For SSE: before this event, go silent for {@link #stallMillis} (-1: never). */
+    int stallAt = -1;
+    long stallMillis;
 
     private Reply(Kind kind, int status, String body, List<String> events, long delayMillis, int resetAfter) {
         this.kind = kind;
@@ -68,6 +71,13 @@ public final class Reply {
     /** The same stream, but the connection is reset after {@code events} events. */
     public Reply resetAfter(int events) {
         return new Reply(Kind.SSE, 200, null, this.events, delayMillis, events).header("Content-Type", "text/event-stream");
+    }
+
+    /** The same stream, going silent for {@code millis} before event number {@code event}. */
+    public Reply stallBefore(int event, long millis) {
+        this.stallAt = event;
+        this.stallMillis = millis;
+        return this;
     }
 
     public static Reply reset() {
