@@ -1,0 +1,26 @@
+package io.jingnei.core.storage;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Reads and writes whole objects by URI. Failures are {@link ObjectStoreException}s that name the
+ * URI and the cause and never carry a credential. Implementations are thread-safe and shared per
+ * instance.
+ */
+public interface ObjectStore {
+
+    CompletableFuture<StoredObject> get(URI uri);
+
+    /** {@code length} bytes from {@code offset}; fewer at the end of the object. */
+    CompletableFuture<byte[]> getRange(URI uri, long offset, long length);
+
+    /** The object's current ETag, to notice a newer version without reading it. */
+    CompletableFuture<String> etag(URI uri);
+
+    CompletableFuture<Void> put(URI uri, byte[] bytes, String contentType);
+
+    /** URIs of the objects under a prefix ("folder"), in key order. */
+    CompletableFuture<List<URI>> list(URI prefix);
+}
