@@ -1,0 +1,95 @@
+package io.jingnei.core.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a FAISS {@code IndexFlatIP} or {@code IndexFlatL2} written by {@code faiss.write_index},
+ * with the metadata JSON beside it (a list of {@code {id, content, ...}} in vector order), so a
+ * team can point Jingnei at the index its Python pipeline already built.
+ */
+public final class FaissIndexReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FaissIndexReader() {
+    }
+
+    public static VectorIndex read(byte[] index, byte[] metadata, String modelId) {
+        ByteBuffer in = ByteBuffer.wrap(index).order(ByteOrder.LITTLE_ENDIAN);
+        if (index.length < 4 + 4 + 8 + 8 + 8 + 1 + 4 + 8) {
+            throw new IndexException("FAISS index is too short to be one");
+        }
+        String fourcc = new String(index, 0, 4, java.nio.charset.StandardCharsets.US_ASCII);
+        VectorIndex.Metric metric;
+        switch (fourcc) {
+            case "IxFI":
+                metric = VectorIndex.Metric.INNER_PRODUCT;
+                break;
+            case "IxF2":
+                metric = VectorIndex.Metric.L2;
+                break;
+            default:
+                throw new IndexException("FAISS index type '" + fourcc + "' is not supported; write an IndexFlatIP or IndexFlatL2");
+        }
+        in.position(4);
+        int dimension = in.getInt();
+        long count = in.getLong();
+        in.getLong(); // dummy, 1 << 20
+        in.getLong(); // dummy, 1 << 20
+        in.get(); // is_trained
+        int metricType = in.getInt();
+        if (metricType > 1) {
+            in.getFloat(); // metric_arg
+        }
+        long floats = in.getLong();
+        if (dimension <= 0 || count < 0 || floats != count * dimension || in.remaining() < floats * 4) {
+            throw new IndexException("FAISS index is corrupt: " + count + " x " + dimension + " vectors declared, "
+                    + in.remaining() / 4 + " values present");
+        }
+        float[] values = new float[(int) floats];
+        in.asFloatBuffer().get(values);
+        List<Chunk> chunks = chunks(metadata);
+        if (chunks.size() != count) {
+            throw new IndexException("FAISS index has " + count + " vectors but its metadata lists " + chunks.size() + " entries");
+        }
+        return new VectorIndex(new Vectors.Float32(values, dimension), ChunkStore.of(chunks), modelId, metric, Kernels.best());
+    }
+
+    private static List<Chunk> chunks(byte[] metadata) {
+        JsonNode list;
+        try {
+            list = JSON.readTree(metadata);
+        } catch (IOException e) {
+            throw new IndexException("FAISS metadata is not valid JSON");
+        }
+        if (list == null || !list.isArray()) {
+            throw new IndexException("FAISS metadata must be a JSON list of {id, content, ...}");
+        }
+        List<Chunk> chunks = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode entry = list.get(i);
+            String content = entry.path("content").asText(entry.path("text").asText(null));
+            if (content == null) {
+                throw new IndexException("FAISS metadata entry " + i + " has no 'content'");
+            }
+            ObjectNode rest = JSON.createObjectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> fields = entry.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (!field.getKey().equals("id") && !field.getKey().equals("content")) {
+                    rest.set(field.getKey(), field.getValue());
+                }
+            }
+            chunks.add(new Chunk(entry.path("id").asText(String.valueOf(i)), 0, content, rest.toString()));
+        }
+        return chunks;
+    }
+}

@@ -1,0 +1,87 @@
+package io.jingnei.core.index;
+
+import java.util.List;
+
+/**
+ * Exact top-k search over normalised vectors by inner product (= cosine). Immutable and safe to
+ * share between threads; a newer index replaces it whole.
+ */
+public final class VectorIndex {
+    public enum Metric { INNER_PRODUCT, L2 }
+
+    private final Vectors vectors;
+    private final ChunkStore chunks;
+    private final String modelId;
+    private final Metric metric;
+    private final Kernel kernel;
+    private final float[] squaredNorms;
+
+    VectorIndex(Vectors vectors, ChunkStore chunks, String modelId, Metric metric, Kernel kernel) {
+        if (vectors.count != chunks.size()) {
+            throw new IndexException("index has " + vectors.count + " vectors but " + chunks.size() + " chunk records");
+        }
+        this.vectors = vectors;
+        this.chunks = chunks;
+        this.modelId = modelId;
+        this.metric = metric;
+        this.kernel = kernel;
+        this.squaredNorms = metric == Metric.L2 ? squaredNorms(vectors, kernel) : null;
+    }
+
+    private static float[] squaredNorms(Vectors vectors, Kernel kernel) {
+        float[] norms = new float[vectors.count];
+        for (int i = 0; i < vectors.count; i++) {
+            float[] v = vectors.vector(i);
+            norms[i] = kernel.dot(v, 0, v);
+        }
+        return norms;
+    }
+
+    public int size() {
+        return vectors.count;
+    }
+
+    public int dimension() {
+        return vectors.dimension;
+    }
+
+    public String modelId() {
+        return modelId;
+    }
+
+    public boolean quantised() {
+        return vectors instanceof Vectors.Int8;
+    }
+
+    public Chunk chunk(int position) {
+        return chunks.get(position);
+    }
+
+    /** The same index on another kernel: for benchmarks and kernel tests. */
+    public VectorIndex withKernel(Kernel other) {
+        return new VectorIndex(vectors, chunks, modelId, metric, other);
+    }
+
+    /**
+     * The k most similar chunks, best first. For an L2 index of normalised vectors the squared
+     * distance d is reported as the cosine it implies, 1 - d/2, so thresholds mean the same.
+     */
+    public List<Hit> search(float[] query, int k) {
+        if (query.length != vectors.dimension) {
+            throw new IndexException("query has " + query.length + " dimensions, the index " + vectors.dimension);
+        }
+        TopK top = new TopK(Math.max(1, Math.min(k, Math.max(1, vectors.count))));
+        float queryNorm = metric == Metric.L2 ? kernel.dot(query, 0, query) : 0;
+        for (int i = 0; i < vectors.count; i++) {
+            float score = vectors.score(kernel, i, query);
+            if (metric == Metric.L2) {
+                float distance = queryNorm + squaredNorms[i] - 2 * score;
+                score = 1 - distance / 2;
+            }
+            if (score > top.floor()) {
+                top.offer(i, score);
+            }
+        }
+        return top.hits();
+    }
+}
