@@ -6,6 +6,9 @@ import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.ErrorKind;
 import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.rag.IndexBuildRequest;
+import io.jingnei.core.rag.RagRequest;
+import io.jingnei.core.request.RequestBodies;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,7 +27,10 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class FunctionErrors {
     /** Per function path, the core reader whose exception explains a body Funqy rejected. */
-    private static final Map<String, Consumer<byte[]>> READERS = Map.of("/chat", ChatRequests::parse);
+    private static final Map<String, Consumer<byte[]>> READERS = Map.of(
+            "/chat", ChatRequests::parse,
+            "/rag-query", body -> RequestBodies.read(body, RagRequest.class),
+            "/index-build", body -> RequestBodies.read(body, IndexBuildRequest.class));
 
     @Inject
     ObjectMapper json;

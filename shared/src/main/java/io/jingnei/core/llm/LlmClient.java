@@ -22,6 +22,9 @@ public interface LlmClient {
      */
     Flow.Publisher<ObjectNode> stream(ObjectNode body, CallTrace trace);
 
+    /** {@code POST /embeddings}: the OpenAI embeddings response object. */
+    CompletableFuture<ObjectNode> embeddings(ObjectNode body);
+
     /** {@code GET /models}: the OpenAI list object. */
     CompletableFuture<ObjectNode> listModels();
 }

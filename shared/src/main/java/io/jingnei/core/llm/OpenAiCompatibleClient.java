@@ -61,6 +61,17 @@ public final class OpenAiCompatibleClient implements LlmClient {
     }
 
     @Override
+    public CompletableFuture<ObjectNode> embeddings(ObjectNode body) {
+        Optional<LlmException> missing = missingKey();
+        if (missing.isPresent()) {
+            return CompletableFuture.failedFuture(missing.get());
+        }
+        byte[] bytes = toBytes(body);
+        return retrier.run(new CallTrace(), left -> exchange(
+                SimpleRequestBuilder.post(baseUrl + "/embeddings").setBody(bytes, ContentType.APPLICATION_JSON), left));
+    }
+
+    @Override
     public CompletableFuture<ObjectNode> listModels() {
         Optional<LlmException> missing = missingKey();
         if (missing.isPresent()) {

@@ -29,6 +29,20 @@ public final class CallLog {
         });
     }
 
+    /** A lifecycle line (instance ready, index reloaded) in the same JSON shape. */
+    public void event(String message, Map<String, Object> fields) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("ts", Instant.now().toString());
+        line.put("level", "INFO");
+        line.put("msg", message);
+        line.putAll(fields);
+        try {
+            sink.accept(JSON.writeValueAsString(line));
+        } catch (JsonProcessingException e) {
+            sink.accept("{\"level\":\"ERROR\",\"msg\":\"cannot write event\"}");
+        }
+    }
+
     public void write(CallRecord record) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("ts", Instant.now().toString());

@@ -35,9 +35,8 @@ class ChatServiceTest {
     @BeforeAll
     static void boot() {
         upstream = FakeUpstream.start();
-        JingneiConfig config = JingneiConfig.from(Env.of(Map.of(
-                "JINGNEI_LLM_BASE_URL", upstream.baseUrl(), "JINGNEI_LLM_API_KEY", FakeUpstream.KEY)));
-        instance = JingneiInstance.boot(config, new FakeTime(), new CallLog(logLines::add));
+        instance = JingneiInstance.boot(Env.of(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(), "JINGNEI_LLM_API_KEY", FakeUpstream.KEY,
+                "JINGNEI_RAG_ENABLED", "false")), new FakeTime(), new CallLog(logLines::add), java.util.Optional::empty);
     }
 
     @AfterAll
@@ -146,9 +145,9 @@ class ChatServiceTest {
     @Test
     void prompts_are_logged_only_when_enabled() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        JingneiConfig config = JingneiConfig.from(Env.of(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(),
-                "JINGNEI_LLM_API_KEY", FakeUpstream.KEY, "JINGNEI_LOG_PROMPTS", "true")));
-        try (JingneiInstance verbose = JingneiInstance.boot(config, new FakeTime(), new CallLog(lines::add))) {
+        Env env = Env.of(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(), "JINGNEI_LLM_API_KEY", FakeUpstream.KEY,
+                "JINGNEI_LOG_PROMPTS", "true", "JINGNEI_RAG_ENABLED", "false"));
+        try (JingneiInstance verbose = JingneiInstance.boot(env, new FakeTime(), new CallLog(lines::add), java.util.Optional::empty)) {
             verbose.chat().chat(ChatRequest.ofQuery("我的订单到哪了"), new CallContext(null, "chat", null)).get(10, TimeUnit.SECONDS);
         }
         assertThat(new ObjectMapper().readTree(lines.get(0)).path("prompt").asText()).isEqualTo("我的订单到哪了");

@@ -1,0 +1,85 @@
+package io.jingnei.core.rag;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.jingnei.core.pricing.Cost;
+import io.jingnei.core.pricing.Usage;
+
+import java.util.List;
+
+/**
+ * The answer of {@code /rag-query}. {@code status}: {@code success}, {@code no_context} (nothing in
+ * the knowledge base cleared the threshold; no LLM call), {@code index_unavailable}, or a chat
+ * failure status with {@code error}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class RagResult {
+    public static final String NO_CONTEXT_ANSWER = "抱歉，我在知识库中未找到相关信息。";
+
+    public final String status;
+    public final String answer;
+    public final List<Source> sources;
+    public final Usage usage;
+    public final Cost cost;
+    @JsonProperty("latency_ms")
+    public final Latency latencyMs;
+    public final String mode;
+    public final String model;
+    @JsonProperty("request_id")
+    public final String requestId;
+    public final String error;
+    @JsonIgnore
+    public final int httpStatus;
+
+    RagResult(String status, String answer, List<Source> sources, Usage usage, Cost cost, Latency latencyMs, String mode,
+              String model, String requestId, String error, int httpStatus) {
+        this.status = status;
+        this.answer = answer;
+        this.sources = sources;
+        this.usage = usage;
+        this.cost = cost;
+        this.latencyMs = latencyMs;
+        this.mode = mode;
+        this.model = model;
+        this.requestId = requestId;
+        this.error = error;
+        this.httpStatus = httpStatus;
+    }
+
+    @JsonIgnore
+    public boolean ok() {
+        return httpStatus == 200;
+    }
+
+    /** A retrieved chunk: {@code id} is the source document's id. */
+    public static final class Source {
+        public final String id;
+        public final int chunk;
+        public final double similarity;
+        @JsonRawValue
+        public final String metadata;
+        public final String text;
+
+        Source(String id, int chunk, double similarity, String metadata, String text) {
+            this.id = id;
+            this.chunk = chunk;
+            this.similarity = similarity;
+            this.metadata = metadata;
+            this.text = text;
+        }
+    }
+
+    public static final class Latency {
+        public final long retrieve;
+        public final long llm;
+        public final long total;
+
+        Latency(long retrieve, long llm, long total) {
+            this.retrieve = retrieve;
+            this.llm = llm;
+            this.total = total;
+        }
+    }
+}
