@@ -168,6 +168,10 @@ public final class FakeUpstream implements AutoCloseable {
             writeBody(out, Reply.json(200, "{\"object\":\"list\",\"data\":[" + data + "]}"));
             return true;
         }
+        if (request.path.endsWith("/embeddings")) {
+            writeBody(out, embeddings(request));
+            return true;
+        }
         if (!request.path.endsWith("/chat/completions")) {
             writeBody(out, Reply.error(404, "invalid_request_error", null, "Unknown path " + request.path));
             return true;
@@ -193,6 +197,27 @@ public final class FakeUpstream implements AutoCloseable {
                 writeBody(out, reply);
                 return true;
         }
+    }
+
+    /** Deterministic 8-dimensional vectors from each text's characters: equal texts, equal vectors. */
+    private static Reply embeddings(RecordedRequest request) {
+        StringBuilder data = new StringBuilder();
+        int index = 0;
+        for (com.fasterxml.jackson.databind.JsonNode input : request.json().path("input")) {
+            double[] v = new double[8];
+            String text = input.asText();
+            for (int i = 0; i < text.length(); i++) {
+                v[(text.charAt(i) * 31 + i) % 8] += 1 + (text.charAt(i) % 7);
+            }
+            StringBuilder values = new StringBuilder();
+            for (double x : v) {
+                values.append(values.length() == 0 ? "" : ",").append(x);
+            }
+            data.append(index == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(index++)
+                    .append(",\"embedding\":[").append(values).append("]}");
+        }
+        return Reply.json(200, "{\"object\":\"list\",\"model\":\"" + request.json().path("model").asText()
+                + "\",\"data\":[" + data + "],\"usage\":{\"prompt_tokens\":" + index + ",\"total_tokens\":" + index + "}}");
     }
 
     private static void writeBody(OutputStream out, Reply reply) throws IOException {
