@@ -1,5 +1,7 @@
 package io.jingnei.core;
 
+import io.jingnei.core.batch.BatchLimits;
+import io.jingnei.core.batch.FaqBatch;
 import io.jingnei.core.chat.ChatLimits;
 import io.jingnei.core.chat.ChatService;
 import io.jingnei.core.config.Env;
@@ -43,9 +45,13 @@ public final class JingneiInstance implements AutoCloseable {
     private final ChatService chat;
     private final CompletableFuture<RagService> rag;
     private final CallLog log;
+    private final RagConfig ragConfig;
+    private final FaqBatch batch;
+    private final BatchLimits batchLimits;
 
     private JingneiInstance(JingneiConfig config, SharedHttpClient http, ObjectStore store, LlmClient llm,
-                            Completions completions, ChatService chat, CompletableFuture<RagService> rag, CallLog log) {
+                            Completions completions, ChatService chat, CompletableFuture<RagService> rag, CallLog log,
+                            RagConfig ragConfig, BatchLimits batchLimits) {
         this.config = config;
         this.http = http;
         this.store = store;
@@ -54,6 +60,9 @@ public final class JingneiInstance implements AutoCloseable {
         this.chat = chat;
         this.rag = rag;
         this.log = log;
+        this.ragConfig = ragConfig;
+        this.batchLimits = batchLimits;
+        this.batch = new FaqBatch(store, batchLimits, log, config.defaultModel);
     }
 
     public static JingneiInstance boot(Env env) {
@@ -64,6 +73,7 @@ public final class JingneiInstance implements AutoCloseable {
     public static JingneiInstance boot(Env env, TimeSource time, CallLog log, Supplier<Optional<Credentials>> platformCredentials) {
         JingneiConfig config = JingneiConfig.from(env);
         RagConfig ragConfig = RagConfig.from(env);
+        BatchLimits batchLimits = BatchLimits.from(env); // refuses loop-prone trigger prefixes at start-up
         SharedHttpClient http = new SharedHttpClient(config.maxConnections, config.connectTimeout, config.responseTimeout);
         RetryPolicy retries = new RetryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay,
                 () -> ThreadLocalRandom.current().nextDouble());
@@ -81,7 +91,7 @@ public final class JingneiInstance implements AutoCloseable {
         CompletableFuture<RagService> rag = ragConfig.enabled
                 ? RagBoot.start(ragConfig, store, llm, completions, log, limits, config.llmApiKey().isPresent(), config.defaultModel, time::nanoTime)
                 : CompletableFuture.failedFuture(new IllegalStateException("RAG is disabled (JINGNEI_RAG_ENABLED=false)"));
-        return new JingneiInstance(config, http, store, llm, completions, chat, rag, log);
+        return new JingneiInstance(config, http, store, llm, completions, chat, rag, log, ragConfig, batchLimits);
     }
 
     public JingneiConfig config() {
@@ -98,6 +108,18 @@ public final class JingneiInstance implements AutoCloseable {
 
     public LlmClient llm() {
         return llm;
+    }
+
+    public RagConfig ragConfig() {
+        return ragConfig;
+    }
+
+    public FaqBatch batch() {
+        return batch;
+    }
+
+    public BatchLimits batchLimits() {
+        return batchLimits;
     }
 
     public CallLog log() {

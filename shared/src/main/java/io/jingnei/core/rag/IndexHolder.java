@@ -67,6 +67,12 @@ public final class IndexHolder {
         return loaded.index;
     }
 
+    /** The ETag of the index being served, or "" before one is loaded. */
+    public String version() {
+        LoadedIndex loaded = current;
+        return loaded == null ? "" : loaded.etag;
+    }
+
     /** Starts a background version check when the interval has passed; never blocks. */
     public void refreshIfDue() {
         if (nanoTime.getAsLong() - checkedAtNanos < interval.toNanos() || !checking.compareAndSet(false, true)) {

@@ -1,0 +1,50 @@
+package io.jingnei.core.batch;
+
+import io.jingnei.core.config.ConfigException;
+import io.jingnei.core.config.Env;
+
+/** faq-batch settings (README table). */
+public final class BatchLimits {
+    final long maxInputBytes;
+    final int maxQuestions;
+    final int maxQuestionChars;
+    public final int concurrency;
+    /** Where event-triggered inputs live; outputs go to the same path with in/ replaced by out/. */
+    public final String inputPrefix;
+    /** Resolves relative inputs such as a timer's "faq-batch/in/nightly.jsonl". */
+    public final String baseUri;
+
+    private BatchLimits(Env env) {
+        this.maxInputBytes = longValue(env, "JINGNEI_FAQ_MAX_INPUT_BYTES", 256L << 20);
+        this.maxQuestions = (int) longValue(env, "JINGNEI_FAQ_MAX_QUESTIONS", 100_000);
+        this.maxQuestionChars = (int) longValue(env, "JINGNEI_FAQ_MAX_QUESTION_CHARS", 2000);
+        this.concurrency = (int) longValue(env, "JINGNEI_FAQ_CONCURRENCY", 8);
+        this.inputPrefix = env.get("JINGNEI_FAQ_INPUT_PREFIX").orElse("faq-batch/in/");
+        this.baseUri = env.get("JINGNEI_FAQ_BASE_URI").orElse("");
+        if (!inputPrefix.contains("in/")) {
+            throw new ConfigException("JINGNEI_FAQ_INPUT_PREFIX must contain 'in/' (answers go to the same path with 'out/'), got '" + inputPrefix + "'");
+        }
+        String outputPrefix = OutputLocation.swapInOut(inputPrefix);
+        if (outputPrefix.startsWith(inputPrefix)) {
+            throw new ConfigException("faq-batch output prefix '" + outputPrefix + "' lies under the input prefix '" + inputPrefix
+                    + "': every answer file would trigger the function again; choose an input prefix whose out/ sibling is outside it");
+        }
+    }
+
+    public static BatchLimits from(Env env) {
+        return new BatchLimits(env);
+    }
+
+    private static long longValue(Env env, String name, long fallback) {
+        String text = env.get(name).orElse(String.valueOf(fallback));
+        try {
+            long value = Long.parseLong(text);
+            if (value < 1) {
+                throw new ConfigException(name + " must be at least 1, got " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number, got '" + text + "'");
+        }
+    }
+}

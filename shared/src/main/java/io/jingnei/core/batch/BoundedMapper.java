@@ -1,0 +1,14 @@
+package io.jingnei.core.batch;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Applies an asynchronous function to items with at most {@code concurrency} in flight. The
+ * Quarkus app does this with Mutiny; the built-in runtimes with {@link ExecutorMapper}.
+ */
+public interface BoundedMapper {
+    /** Results in any order. */
+    <T, R> List<R> map(List<T> items, int concurrency, Function<T, CompletableFuture<R>> function);
+}

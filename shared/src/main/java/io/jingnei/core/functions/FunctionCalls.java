@@ -1,0 +1,192 @@
+package io.jingnei.core.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.batch.BatchException;
+import io.jingnei.core.batch.BatchSummary;
+import io.jingnei.core.batch.ExecutorMapper;
+import io.jingnei.core.batch.FaqBatchRequest;
+import io.jingnei.core.storage.ObjectStoreException;
+import io.jingnei.core.chat.ChatRequests;
+import io.jingnei.core.chat.ChatResult;
+import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.rag.IndexBuildRequest;
+import io.jingnei.core.rag.IndexBuildService;
+import io.jingnei.core.rag.RagRequest;
+import io.jingnei.core.rag.RagResult;
+import io.jingnei.core.rag.RagService;
+import io.jingnei.core.request.RequestBodies;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The functions as plain calls, body bytes in and {@link Reply} out, for the platforms' built-in
+ * runtimes (one request per instance, so waiting is fine). Adapters only translate events to and
+ * from these calls.
+ */
+public final class FunctionCalls {
+    private static final long WAIT_SECONDS = 900;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final JingneiInstance instance;
+
+    public FunctionCalls(JingneiInstance instance) {
+        this.instance = instance;
+    }
+
+    public JingneiInstance instance() {
+        return instance;
+    }
+
+    /** Routes by function name ("chat", "/rag-query", ...). */
+    public Reply call(String function, byte[] body, String requestId) {
+        String name = function.startsWith("/") ? function.substring(1) : function;
+        switch (name) {
+            case "chat":
+                return chat(body, requestId);
+            case "rag-query":
+                return ragQuery(body, requestId);
+            case "index-build":
+                return indexBuild(body, requestId);
+            case "faq-batch":
+                return faqBatch(body, requestId);
+            default:
+                return Reply.failure(404, "not_found", "no function '" + name + "'; functions: chat, rag-query, index-build, faq-batch", requestId);
+        }
+    }
+
+    public Reply chat(byte[] body, String requestId) {
+        CallContext ctx = new CallContext(requestId, "chat", null);
+        try {
+            ChatResult result = await(instance.chat().chat(ChatRequests.parse(body), ctx));
+            return new Reply(result.httpStatus, result);
+        } catch (LlmException e) {
+            instance.completions().rejected(ctx, null, e);
+            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), ctx.requestId);
+        }
+    }
+
+    public Reply ragQuery(byte[] body, String requestId) {
+        CallContext ctx = new CallContext(requestId, "rag-query", null);
+        try {
+            RagRequest request = RequestBodies.read(body, RagRequest.class);
+            RagService rag = awaitRag();
+            RagResult result = await(rag.query(request, ctx));
+            return new Reply(result.httpStatus, result);
+        } catch (LlmException e) {
+            instance.completions().rejected(ctx, null, e);
+            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), ctx.requestId);
+        } catch (RagUnavailable e) {
+            return Reply.failure(503, "index_unavailable", e.getMessage(), ctx.requestId);
+        }
+    }
+
+    public Reply indexBuild(byte[] body, String requestId) {
+        CallContext ctx = new CallContext(requestId, "index-build", null);
+        try {
+            IndexBuildRequest request = RequestBodies.read(body, IndexBuildRequest.class);
+            IndexBuildService.Outcome outcome = new IndexBuildService(instance.store(), instance.ragConfig(), instance.log()).build(request, awaitRag(), ctx);
+            return new Reply(outcome.httpStatus, outcome);
+        } catch (LlmException e) {
+            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), ctx.requestId);
+        } catch (RagUnavailable e) {
+            return Reply.failure(503, "embedding_error", e.getMessage(), ctx.requestId);
+        }
+    }
+
+    public Reply faqBatch(byte[] body, String requestId) {
+        try {
+            return faqBatch(RequestBodies.read(body, FaqBatchRequest.class), requestId);
+        } catch (LlmException e) {
+            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), requestId);
+        }
+    }
+
+    /** An object-created event: a batch for the object, unless it lies outside the input prefix (our own answers). */
+    public Reply faqBatchOnObject(String scheme, String bucket, String key, String requestId) {
+        String plainKey = key.replaceFirst("^/", "");
+        if (!instance.batch().isInput(plainKey)) {
+            Map<String, Object> skipped = new LinkedHashMap<>();
+            skipped.put("status", "skipped");
+            skipped.put("reason", plainKey + " is not under the input prefix " + instance.batchLimits().inputPrefix);
+            return new Reply(200, skipped);
+        }
+        return faqBatch(new FaqBatchRequest(scheme + "://" + bucket + "/" + plainKey, null), requestId);
+    }
+
+    /** A timer: its payload names the input, {@code {"input": "...", "output"?: "..."}}. */
+    public Reply faqBatchOnTimer(String payload, String requestId) {
+        try {
+            JsonNode node = JSON.readTree(payload == null ? "" : payload);
+            if (node == null || !node.path("input").isTextual()) {
+                return Reply.failure(400, "invalid_request", "the timer payload must be JSON like {\"input\": \"faq-batch/in/nightly.jsonl\"}", requestId);
+            }
+            return faqBatch(new FaqBatchRequest(node.path("input").asText(), node.path("output").asText(null)), requestId);
+        } catch (java.io.IOException e) {
+            return Reply.failure(400, "invalid_request", "the timer payload is not valid JSON", requestId);
+        }
+    }
+
+    public Reply faqBatch(FaqBatchRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "faq-batch", null);
+        try {
+            BatchSummary summary = instance.batch().run(request, awaitRag(), ctx, new ExecutorMapper());
+            return new Reply(200, summary);
+        } catch (BatchException e) {
+            return Reply.failure(400, "invalid_request", e.getMessage(), ctx.requestId);
+        } catch (ObjectStoreException e) {
+            return Reply.failure(e.reason() == ObjectStoreException.Reason.NOT_FOUND ? 404
+                    : e.reason() == ObjectStoreException.Reason.ACCESS_DENIED ? 403 : 502, "storage_error", e.getMessage(), ctx.requestId);
+        } catch (RagUnavailable e) {
+            return Reply.failure(503, "index_unavailable", e.getMessage(), ctx.requestId);
+        }
+    }
+
+    /** The RAG runtime, waiting for model and index if they are still loading. */
+    public RagService awaitRag() {
+        try {
+            return instance.rag().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new RagUnavailable("RAG could not start: " + rootMessage(e));
+        } catch (TimeoutException e) {
+            throw new RagUnavailable("RAG did not start within " + WAIT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RagUnavailable("interrupted while RAG was starting");
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw LlmException.from(e.getCause());
+        } catch (TimeoutException e) {
+            throw new LlmException(io.jingnei.core.llm.ErrorKind.TIMEOUT, "the call did not finish within " + WAIT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LlmException(io.jingnei.core.llm.ErrorKind.UPSTREAM_ERROR, "interrupted");
+        }
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable cause = t;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /** RAG could not start; the message says why. */
+    public static final class RagUnavailable extends RuntimeException {
+        RagUnavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
