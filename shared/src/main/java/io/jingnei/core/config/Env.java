@@ -16,8 +16,12 @@ public interface Env {
         return raw(name).map(String::trim).filter(v -> !v.isEmpty());
     }
 
+    /** The process environment, then Java system properties of the same name ({@code -DJINGNEI_...}). */
     static Env system() {
-        return name -> Optional.ofNullable(System.getenv(name));
+        return name -> {
+            String value = System.getenv(name);
+            return Optional.ofNullable(value != null ? value : System.getProperty(name));
+        };
     }
 
     static Env of(Map<String, String> values) {
