@@ -1,0 +1,27 @@
+package io.jingnei.scf;
+
+import com.qcloud.scf.runtime.Context;
+import com.qcloud.services.scf.runtime.events.CosEvent;
+import io.jingnei.core.functions.Reply;
+
+/** {@code faq-batch} behind a COS object-created trigger. */
+public final class FaqBatchCosHandler {
+
+    /** @return the batch summary, or the failure, as JSON text */
+    public String handle(CosEvent event, Context context) {
+        if (event == null || event.getRecords() == null || event.getRecords().isEmpty()) {
+            return Reply.failure(400, "invalid_request", "not a COS event (Records[0].cos)", context.getRequestId()).json();
+        }
+        CosEvent.CosInfo cos = event.getRecords().get(0).getCos();
+        String bucket = cos.getCosBucket().getName() + "-" + cos.getCosBucket().getAppid();
+        return ScfInstance.call(context.getRequestId(), true,
+                calls -> calls.faqBatchOnObject("cos", bucket, objectKey(cos), context.getRequestId())).json();
+    }
+
+    /** COS names the object "/appid/bucket/key"; the key is what follows. */
+    static String objectKey(CosEvent.CosInfo cos) {
+        String key = cos.getCosObject().getKey();
+        String prefix = "/" + cos.getCosBucket().getAppid() + "/" + cos.getCosBucket().getName() + "/";
+        return key.startsWith(prefix) ? key.substring(prefix.length()) : key.replaceFirst("^/", "");
+    }
+}

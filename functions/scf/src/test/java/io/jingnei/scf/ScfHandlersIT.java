@@ -1,0 +1,154 @@
+package io.jingnei.scf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.config.Env;
+import io.jingnei.core.http.SharedHttpClient;
+import io.jingnei.core.storage.CredentialsProvider;
+import io.jingnei.core.storage.S3ObjectStore;
+import io.jingnei.core.storage.S3Settings;
+import io.jingnei.core.testing.CodePackage;
+import io.jingnei.core.testing.FakeUpstream;
+import io.jingnei.core.testing.Reply;
+import io.jingnei.core.testing.S3ProxyServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged SCF code zip in its own class loader, called as the Java11 runtime calls a handler:
+ * the event bound to the handler's parameter type (here by the package's own Jackson, matching
+ * names case-insensitively as the runtime does), plus a Context.
+ */
+class ScfHandlersIT {
+    private static final Path EVENTS = Paths.get("../../../shared/events");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static CodePackage code;
+    private static FakeUpstream upstream;
+    private static S3ProxyServer s3;
+    private static ClassLoader ragInstance;
+
+    @BeforeAll
+    static void start() throws Exception {
+        code = CodePackage.unzip(Paths.get("target/jingnei-scf.zip"));
+        upstream = FakeUpstream.start();
+        s3 = S3ProxyServer.start("jingnei-faq-1250000000");
+        System.setProperty("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
+        System.setProperty("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+        System.setProperty("JINGNEI_FAQ_BASE_URI", "cos://jingnei-faq-1250000000/");
+        s3.env().forEach(System::setProperty);
+        ragInstance = code.newLoader();
+    }
+
+    @AfterAll
+    static void stop() {
+        for (String name : new String[] {"JINGNEI_LLM_BASE_URL", "JINGNEI_LLM_API_KEY", "JINGNEI_FAQ_BASE_URI"}) {
+            System.clearProperty(name);
+        }
+        s3.env().keySet().forEach(System::clearProperty);
+        s3.close();
+        upstream.close();
+    }
+
+    private static JsonNode invoke(ClassLoader loader, String handler, String eventType, String eventFile) throws Exception {
+        Class<?> mapperType = loader.loadClass("com.fasterxml.jackson.databind.ObjectMapper");
+        Object mapper = mapperType.getDeclaredConstructor().newInstance();
+        Class<?> feature = loader.loadClass("com.fasterxml.jackson.databind.MapperFeature");
+        Class<?> deserialization = loader.loadClass("com.fasterxml.jackson.databind.DeserializationFeature");
+        mapperType.getMethod("configure", feature, boolean.class).invoke(mapper, enumValue(feature, "ACCEPT_CASE_INSENSITIVE_PROPERTIES"), true);
+        mapperType.getMethod("configure", deserialization, boolean.class).invoke(mapper, enumValue(deserialization, "FAIL_ON_UNKNOWN_PROPERTIES"), false);
+        Class<?> event = loader.loadClass(eventType);
+        Object input = mapperType.getMethod("readValue", byte[].class, Class.class).invoke(mapper, Files.readAllBytes(EVENTS.resolve(eventFile)), event);
+        Class<?> contextType = loader.loadClass("com.qcloud.scf.runtime.Context");
+        Object context = Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "getRequestId": return "scf-" + eventFile;
+                case "getTimeLimitInMs": return 900_000;
+                case "getMemoryLimitInMb": return 2048;
+                default: return null;
+            }
+        });
+        Class<?> type = loader.loadClass(handler);
+        Object result = type.getMethod("handle", event, contextType).invoke(type.getDeclaredConstructor().newInstance(), input, context);
+        String json = result instanceof String ? (String) result : (String) mapperType.getMethod("writeValueAsString", Object.class).invoke(mapper, result);
+        return JSON.readTree(json);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object enumValue(Class<?> type, String name) {
+        return Enum.valueOf((Class<? extends Enum>) type, name);
+    }
+
+    @Test
+    void rag_query_answers_the_api_gateway_event_as_an_integrated_response() throws Exception {
+        upstream.enqueue(Reply.completion("退款确认后24小时内发起。", 200, 20));
+
+        JsonNode response = invoke(ragInstance, "io.jingnei.scf.RagQueryApiHandler",
+                "com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent", "scf-apigw.json");
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(response.path("isBase64Encoded").asBoolean()).isFalse();
+        assertThat(response.path("headers").path("Content-Type").asText()).startsWith("application/json");
+        JsonNode body = JSON.readTree(response.path("body").asText());
+        assertThat(body.path("status").asText()).isEqualTo("success");
+        assertThat(body.path("sources").get(0).path("id").asText()).isEqualTo("refund-time");
+    }
+
+    @Test
+    void chat_answers_the_api_gateway_event() throws Exception {
+        JsonNode response = invoke(code.newLoader(), "io.jingnei.scf.ChatApiHandler",
+                "com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent", "scf-apigw.json");
+
+        assertThat(response.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(JSON.readTree(response.path("body").asText()).path("content").asText()).isEqualTo("您好，有什么可以帮您？");
+    }
+
+    @Test
+    void a_cos_object_created_event_runs_a_batch() throws Exception {
+        put("faq-batch/in/2026-11-11.jsonl", "{\"id\":\"1\",\"question\":\"运费谁出\"}\n");
+
+        JsonNode summary = invoke(ragInstance, "io.jingnei.scf.FaqBatchCosHandler",
+                "com.qcloud.services.scf.runtime.events.CosEvent", "scf-cos-object-created.json");
+
+        assertThat(summary.path("status").asText()).isEqualTo("success");
+        assertThat(summary.path("output").asText()).isEqualTo("cos://jingnei-faq-1250000000/faq-batch/out/2026-11-11.jsonl");
+    }
+
+    @Test
+    void a_timer_event_runs_the_batch_its_message_names() throws Exception {
+        put("faq-batch/in/nightly.jsonl", "{\"id\":\"n1\",\"question\":\"积分多久过期\"}\n");
+
+        JsonNode summary = invoke(ragInstance, "io.jingnei.scf.FaqBatchTimerHandler", "io.jingnei.scf.ScfTimerEvent", "scf-timer.json");
+
+        assertThat(summary.path("status").asText()).isEqualTo("success");
+        assertThat(summary.path("questions").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void every_class_loads_on_java_11_and_neither_fastjson_nor_spring_is_packaged() throws Exception {
+        assertThat(code.classesNewerThan(55)).isEmpty();
+        assertThat(code.entriesContaining("fastjson")).isEmpty();
+        assertThat(code.entriesContaining("springframework")).isEmpty();
+    }
+
+    private static void put(String key, String text) throws Exception {
+        try (SharedHttpClient http = new SharedHttpClient(2, Duration.ofSeconds(2), Duration.ofSeconds(10))) {
+            new S3ObjectStore(http, S3Settings.from(Env.of(s3.env())), CredentialsProvider.chain(Env.of(s3.env()), Optional::empty), Clock.systemUTC())
+                    .put(URI.create("cos://jingnei-faq-1250000000/" + key), text.getBytes(StandardCharsets.UTF_8), "application/x-ndjson")
+                    .get(10, TimeUnit.SECONDS);
+        }
+    }
+}
