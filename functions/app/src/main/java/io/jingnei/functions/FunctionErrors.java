@@ -30,7 +30,8 @@ public class FunctionErrors {
     private static final Map<String, Consumer<byte[]>> READERS = Map.of(
             "/chat", ChatRequests::parse,
             "/rag-query", body -> RequestBodies.read(body, RagRequest.class),
-            "/index-build", body -> RequestBodies.read(body, IndexBuildRequest.class));
+            "/index-build", body -> RequestBodies.read(body, IndexBuildRequest.class),
+            "/faq-batch", body -> RequestBodies.read(body, io.jingnei.core.batch.FaqBatchRequest.class));
 
     @Inject
     ObjectMapper json;

@@ -2,6 +2,9 @@ package io.jingnei.functions;
 
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
+import io.jingnei.core.functions.FunctionCalls;
+import io.jingnei.core.llm.TimeSource;
+import io.jingnei.core.log.CallLog;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -19,7 +22,13 @@ public class InstanceProducer {
     @Singleton
     @Startup
     JingneiInstance instance() {
-        return JingneiInstance.boot(configEnv());
+        return JingneiInstance.boot(configEnv(), TimeSource.system(), CallLog.stdout(), PlatformCredentials::latest);
+    }
+
+    @Produces
+    @Singleton
+    FunctionCalls functionCalls(JingneiInstance instance) {
+        return new FunctionCalls(instance, new MutinyMapper());
     }
 
     void close(@Disposes JingneiInstance instance) {

@@ -1,40 +1,47 @@
 package io.jingnei.functions;
 
 import io.jingnei.core.testing.FakeUpstream;
+import io.jingnei.core.testing.S3ProxyServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Starts the fake upstream before Quarkus boots and points the app at it. Also tees standard
- * output, where the call log goes, so tests can read the log lines.
+ * Starts the fake upstream and S3Proxy (bucket jingnei-faq) before Quarkus boots and points the app
+ * at them. Also tees standard output, where the call log goes, so tests can read the log lines.
  */
 public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager {
     public static final String CLIENT_KEY = "ck-shop-a-secret";
     static FakeUpstream upstream;
+    static S3ProxyServer s3;
     private static final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private static PrintStream original;
 
     @Override
     public Map<String, String> start() {
         upstream = FakeUpstream.start();
+        s3 = S3ProxyServer.start("jingnei-faq");
         original = System.out;
         System.setOut(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
-        return Map.of(
-                "JINGNEI_LLM_BASE_URL", upstream.baseUrl(),
-                "JINGNEI_LLM_API_KEY", FakeUpstream.KEY,
-                "JINGNEI_STREAM_IDLE_TIMEOUT", "1s",
-                "JINGNEI_CLIENT_KEYS", CLIENT_KEY + ":shop-a");
+        Map<String, String> config = new HashMap<>(s3.env());
+        config.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
+        config.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+        config.put("JINGNEI_STREAM_IDLE_TIMEOUT", "1s");
+        config.put("JINGNEI_CLIENT_KEYS", CLIENT_KEY + ":shop-a");
+        config.put("JINGNEI_FAQ_BASE_URI", "oss://jingnei-faq/");
+        return config;
     }
 
     @Override
     public void stop() {
         System.setOut(original);
         upstream.close();
+        s3.close();
     }
 
     static String output() {

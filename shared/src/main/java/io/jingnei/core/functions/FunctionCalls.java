@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.batch.BatchException;
 import io.jingnei.core.batch.BatchSummary;
+import io.jingnei.core.batch.BoundedMapper;
 import io.jingnei.core.batch.ExecutorMapper;
 import io.jingnei.core.batch.FaqBatchRequest;
 import io.jingnei.core.storage.ObjectStoreException;
@@ -35,9 +36,16 @@ public final class FunctionCalls {
     private static final long WAIT_SECONDS = 900;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final JingneiInstance instance;
+    private final BoundedMapper mapper;
 
+    /** With a pool of threads for faq-batch's bounded concurrency. */
     public FunctionCalls(JingneiInstance instance) {
+        this(instance, new ExecutorMapper());
+    }
+
+    public FunctionCalls(JingneiInstance instance, BoundedMapper mapper) {
         this.instance = instance;
+        this.mapper = mapper;
     }
 
     public JingneiInstance instance() {
@@ -136,7 +144,7 @@ public final class FunctionCalls {
     public Reply faqBatch(FaqBatchRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "faq-batch", null);
         try {
-            BatchSummary summary = instance.batch().run(request, awaitRag(), ctx, new ExecutorMapper());
+            BatchSummary summary = instance.batch().run(request, awaitRag(), ctx, mapper);
             return new Reply(200, summary);
         } catch (BatchException e) {
             return Reply.failure(400, "invalid_request", e.getMessage(), ctx.requestId);

@@ -1,0 +1,119 @@
+package io.jingnei.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.JingneiInstance;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** faq-batch through POST /faq-batch and through the FC custom runtime's /invoke, against S3Proxy. */
+@QuarkusTest
+@QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
+class FaqBatchFunctionTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** 12 questions, 9 distinct: the last three repeat earlier ones up to spacing and full/half width. */
+    static final String QUESTIONS = String.join("\n",
+            "{\"id\":\"q1\",\"question\":\"退货要多久能到账？\"}",
+            "{\"id\":\"q2\",\"question\":\"怎么查快递到哪了?\"}",
+            "{\"id\":\"q3\",\"question\":\"发票怎么开\"}",
+            "{\"id\":\"q4\",\"question\":\"忘记密码了怎么办\"}",
+            "{\"id\":\"q5\",\"question\":\"收到的杯子碎了怎么办\"}",
+            "{\"id\":\"q6\",\"question\":\"可以用花呗吗\"}",
+            "{\"id\":\"q7\",\"question\":\"双十一什么时候发货\"}",
+            "{\"id\":\"q8\",\"question\":\"推荐一部好看的电影\"}",
+            "{\"id\":\"q9\",\"question\":\"帮我写一首诗\"}",
+            "{\"id\":\"q10\",\"question\":\"退货要多久能到账?\"}",
+            "{\"id\":\"q11\",\"question\":\" 发票 怎么开 \"}",
+            "{\"id\":\"q12\",\"question\":\"怎么查快递到哪了？\"}");
+
+    @Inject
+    JingneiInstance jingnei;
+
+    @BeforeEach
+    void reset() {
+        FakeUpstreamResource.upstream.reset();
+    }
+
+    private void put(String key, String text) throws Exception {
+        jingnei.store().put(URI.create("oss://jingnei-faq/" + key), text.getBytes(StandardCharsets.UTF_8), "application/x-ndjson")
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private String get(String uri) throws Exception {
+        return new String(jingnei.store().get(URI.create(uri)).get(10, TimeUnit.SECONDS).bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void twelve_questions_with_three_duplicates_take_at_most_nine_calls_and_a_rerun_none() throws Exception {
+        put("faq-batch/in/done-when.jsonl", QUESTIONS);
+        String body = "{\"input\":\"oss://jingnei-faq/faq-batch/in/done-when.jsonl\"}";
+
+        Response first = given().contentType("application/json").body(body).post("/faq-batch");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        JsonNode summary = JSON.readTree(first.asString());
+        assertThat(summary.path("questions").asInt()).isEqualTo(12);
+        int calls = FakeUpstreamResource.upstream.completionRequests().size();
+        assertThat(calls).isLessThanOrEqualTo(9).isEqualTo(summary.path("llm_calls").asInt());
+        assertThat(get("oss://jingnei-faq/faq-batch/out/done-when.jsonl").split("\n")).hasSize(12);
+        assertThat(JSON.readTree(get("oss://jingnei-faq/faq-batch/out/done-when.summary.json")).path("questions").asInt()).isEqualTo(12);
+
+        FakeUpstreamResource.upstream.reset();
+        Response second = given().contentType("application/json").body(body).post("/faq-batch");
+
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(FakeUpstreamResource.upstream.completionRequests()).isEmpty();
+        assertThat(JSON.readTree(second.asString()).path("llm_calls").asInt()).isZero();
+    }
+
+    @Test
+    void the_fc_custom_runtime_invoke_path_takes_oss_and_timer_events() throws Exception {
+        put("faq-batch/in/2026-11-11.jsonl", "{\"id\":\"1\",\"question\":\"发票怎么开\"}\n");
+        put("faq-batch/in/nightly.jsonl", "{\"id\":\"2\",\"question\":\"运费谁出\"}\n");
+
+        Response oss = given().header("x-fc-request-id", "fc-req-1").contentType("application/json")
+                .body(Files.readAllBytes(Paths.get("../../../shared/events/fc-oss-object-created.json"))).post("/invoke");
+        Response timer = given().contentType("application/json")
+                .body(Files.readAllBytes(Paths.get("../../../shared/events/fc-timer.json"))).post("/invoke");
+
+        assertThat(oss.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(oss.asString()).path("output").asText()).isEqualTo("oss://jingnei-faq/faq-batch/out/2026-11-11.jsonl");
+        assertThat(timer.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(timer.asString()).path("output").asText()).isEqualTo("oss://jingnei-faq/faq-batch/out/nightly.jsonl");
+        assertThat(given().post("/initialize").statusCode()).isEqualTo(200);
+        assertThat(given().get("/pre-stop").statusCode()).isEqualTo(200);
+        assertThat(given().body("{\"hello\":1}").post("/invoke").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void an_answer_file_landing_in_out_does_not_start_a_batch() throws Exception {
+        String event = new String(Files.readAllBytes(Paths.get("../../../shared/events/fc-oss-object-created.json")), StandardCharsets.UTF_8)
+                .replace("faq-batch/in/2026-11-11.jsonl", "faq-batch/out/2026-11-11.jsonl");
+
+        Response response = given().contentType("application/json").body(event).post("/invoke");
+
+        assertThat(JSON.readTree(response.asString()).path("status").asText()).isEqualTo("skipped");
+        assertThat(FakeUpstreamResource.upstream.completionRequests()).isEmpty();
+    }
+
+    @Test
+    void a_missing_input_is_named() {
+        Response response = given().contentType("application/json").body("{\"input\":\"oss://jingnei-faq/faq-batch/in/none.jsonl\"}").post("/faq-batch");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.asString()).contains("none.jsonl");
+    }
+}
