@@ -1,6 +1,5 @@
 package io.jingnei.functions;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.functions.FunctionCalls;
 import io.jingnei.core.functions.Reply;
@@ -26,6 +25,14 @@ public class FcCustomRuntimeRoutes {
         router.post("/initialize").blockingHandler(this::initialize, false);
         router.post("/invoke").handler(RequestBodies.handler()).blockingHandler(this::invoke, false);
         router.get("/pre-stop").handler(ctx -> ctx.response().end("ok"));
+        router.get("/health").handler(this::health);
+    }
+
+    /** For the platforms' health checks: up as soon as HTTP is served; says how RAG is doing. */
+    private void health(RoutingContext ctx) {
+        java.util.concurrent.CompletableFuture<?> rag = calls.instance().rag();
+        String state = !rag.isDone() ? "loading" : rag.isCompletedExceptionally() ? "failed" : "ready";
+        JsonReplies.write(json, ctx, 200, java.util.Map.of("status", "UP", "rag", state));
     }
 
     private void initialize(RoutingContext ctx) {
@@ -40,29 +47,8 @@ public class FcCustomRuntimeRoutes {
 
     private void invoke(RoutingContext ctx) {
         PlatformCredentials.remember(ctx.request());
-        String requestId = requestId(ctx);
-        Reply reply;
-        try {
-            reply = dispatch(json.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes()), requestId);
-        } catch (java.io.IOException e) {
-            reply = Reply.failure(400, "invalid_request", "the event is not valid JSON", requestId);
-        }
+        Reply reply = calls.faqBatchOnFcEvent(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), requestId(ctx));
         JsonReplies.write(json, ctx, reply.status, reply.body);
-    }
-
-    /** Which function an event is for, by its documented shape. */
-    private Reply dispatch(JsonNode event, String requestId) {
-        JsonNode oss = event == null ? null : event.path("events").path(0).path("oss");
-        if (oss != null && oss.isObject()) {
-            return calls.faqBatchOnObject("oss", oss.path("bucket").path("name").asText(), oss.path("object").path("key").asText(), requestId);
-        }
-        if (event != null && event.has("triggerTime") && event.has("payload")) {
-            return calls.faqBatchOnTimer(event.path("payload").asText(), requestId);
-        }
-        if (event != null && event.has("input")) {
-            return calls.faqBatch(new io.jingnei.core.batch.FaqBatchRequest(event.path("input").asText(), event.path("output").asText(null)), requestId);
-        }
-        return Reply.failure(400, "invalid_request", "unsupported event: expected an OSS object-created event, a timer event or {\"input\": ...}", requestId);
     }
 
     private static String requestId(RoutingContext ctx) {

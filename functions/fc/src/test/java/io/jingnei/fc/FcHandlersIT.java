@@ -128,7 +128,7 @@ class FcHandlersIT {
     void an_oss_object_created_event_runs_a_batch_and_writes_answers_beside_it() throws Exception {
         put("faq-batch/in/2026-11-11.jsonl", "{\"id\":\"1\",\"question\":\"发票怎么开\"}\n{\"id\":\"2\",\"question\":\"怎么做红烧肉\"}\n");
 
-        JsonNode summary = invoke(ragInstance, "io.jingnei.fc.FaqBatchOssHandler", "fc-oss-object-created.json");
+        JsonNode summary = invoke(ragInstance, "io.jingnei.fc.FaqBatchHandler", "fc-oss-object-created.json");
 
         assertThat(summary.path("status").asText()).isEqualTo("success");
         assertThat(summary.path("output").asText()).isEqualTo("oss://jingnei-faq/faq-batch/out/2026-11-11.jsonl");
@@ -140,7 +140,7 @@ class FcHandlersIT {
     void a_timer_event_runs_the_batch_its_payload_names() throws Exception {
         put("faq-batch/in/nightly.jsonl", "{\"id\":\"n1\",\"question\":\"忘记密码了怎么办\"}\n");
 
-        JsonNode summary = invoke(ragInstance, "io.jingnei.fc.FaqBatchTimerHandler", "fc-timer.json");
+        JsonNode summary = invoke(ragInstance, "io.jingnei.fc.FaqBatchHandler", "fc-timer.json");
 
         assertThat(summary.path("status").asText()).isEqualTo("success");
         assertThat(summary.path("output").asText()).isEqualTo("oss://jingnei-faq/faq-batch/out/nightly.jsonl");

@@ -138,6 +138,21 @@ class ScfHandlersIT {
     }
 
     @Test
+    void the_single_event_handler_dispatches_each_trigger_by_its_shape() throws Exception {
+        upstream.enqueue(Reply.completion("退款确认后24小时内发起。", 200, 20));
+        JsonNode api = invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map", "scf-apigw.json");
+        assertThat(api.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(JSON.readTree(api.path("body").asText()).path("status").asText()).isEqualTo("success");
+
+        put("faq-batch/in/2026-11-11.jsonl", "{\"id\":\"1\",\"question\":\"运费谁出\"}\n");
+        assertThat(invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map", "scf-cos-object-created.json")
+                .path("status").asText()).isEqualTo("success");
+        put("faq-batch/in/nightly.jsonl", "{\"id\":\"n1\",\"question\":\"积分多久过期\"}\n");
+        assertThat(invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map", "scf-timer.json")
+                .path("questions").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void every_class_loads_on_java_11_and_neither_fastjson_nor_spring_is_packaged() throws Exception {
         assertThat(code.classesNewerThan(55)).isEmpty();
         assertThat(code.entriesContaining("fastjson")).isEmpty();

@@ -128,6 +128,31 @@ public final class FunctionCalls {
         return faqBatch(new FaqBatchRequest(scheme + "://" + bucket + "/" + plainKey, null), requestId);
     }
 
+    /**
+     * An event-function invocation on FC, by its documented shape: OSS object-created
+     * ({@code events[0].oss}), timer ({@code triggerTime} and {@code payload}), or a direct
+     * {@code {input, output?}}. Shared by the java11 handler and the custom runtime's /invoke.
+     */
+    public Reply faqBatchOnFcEvent(byte[] eventBytes, String requestId) {
+        JsonNode event;
+        try {
+            event = JSON.readTree(eventBytes == null ? new byte[0] : eventBytes);
+        } catch (java.io.IOException e) {
+            return Reply.failure(400, "invalid_request", "the event is not valid JSON", requestId);
+        }
+        JsonNode oss = event == null ? null : event.path("events").path(0).path("oss");
+        if (oss != null && oss.isObject()) {
+            return faqBatchOnObject("oss", oss.path("bucket").path("name").asText(), oss.path("object").path("key").asText(), requestId);
+        }
+        if (event != null && event.has("triggerTime") && event.has("payload")) {
+            return faqBatchOnTimer(event.path("payload").asText(), requestId);
+        }
+        if (event != null && event.path("input").isTextual()) {
+            return faqBatch(new FaqBatchRequest(event.path("input").asText(), event.path("output").asText(null)), requestId);
+        }
+        return Reply.failure(400, "invalid_request", "unsupported event: expected an OSS object-created event, a timer event or {\"input\": ...}", requestId);
+    }
+
     /** A timer: its payload names the input, {@code {"input": "...", "output"?: "..."}}. */
     public Reply faqBatchOnTimer(String payload, String requestId) {
         try {

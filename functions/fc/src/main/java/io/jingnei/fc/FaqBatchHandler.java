@@ -4,15 +4,13 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.FunctionInitializer;
 import com.aliyun.fc.runtime.PreStopHandler;
 import com.aliyun.fc.runtime.StreamRequestHandler;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** {@code faq-batch} behind an FC timer trigger: the payload names the input. */
-public final class FaqBatchTimerHandler implements StreamRequestHandler, FunctionInitializer, PreStopHandler {
-    private static final ObjectMapper JSON = new ObjectMapper();
+/** {@code faq-batch} behind OSS object-created and timer triggers: one function, the event's shape says which. */
+public final class FaqBatchHandler implements StreamRequestHandler, FunctionInitializer, PreStopHandler {
 
     @Override
     public void initialize(Context context) {
@@ -21,8 +19,8 @@ public final class FaqBatchTimerHandler implements StreamRequestHandler, Functio
 
     @Override
     public void handleRequest(InputStream event, OutputStream out, Context context) throws IOException {
-        String payload = JSON.readTree(event).path("payload").asText("");
-        Handlers.writeJson(out, Handlers.call(context, true, calls -> calls.faqBatchOnTimer(payload, context.getRequestId())));
+        byte[] bytes = event.readAllBytes();
+        Handlers.writeJson(out, Handlers.call(context, true, calls -> calls.faqBatchOnFcEvent(bytes, context.getRequestId())));
     }
 
     @Override

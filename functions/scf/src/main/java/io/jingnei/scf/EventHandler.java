@@ -1,0 +1,46 @@
+package io.jingnei.scf;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.qcloud.scf.runtime.Context;
+import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
+import com.qcloud.services.scf.runtime.events.CosEvent;
+import io.jingnei.core.functions.Reply;
+
+import java.util.Map;
+
+/**
+ * One SCF function for every trigger of serverless.yml ({@code io.jingnei.scf.EventHandler::handle}):
+ * the event's shape says which it is, and it is bound to that trigger's event class and passed to
+ * the handler for it. API Gateway requests go to chat or rag-query by path.
+ */
+public final class EventHandler {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public Object handle(Map<String, Object> event, Context context) {
+        if (event != null && event.containsKey("Records")) {
+            return new FaqBatchCosHandler().handle(JSON.convertValue(event, CosEvent.class), context);
+        }
+        if (event != null && "timer".equals(event.get("Type"))) {
+            return new FaqBatchTimerHandler().handle(JSON.convertValue(event, ScfTimerEvent.class), context);
+        }
+        if (event != null && event.containsKey("httpMethod")) {
+            APIGatewayProxyRequestEvent request = JSON.convertValue(event, APIGatewayProxyRequestEvent.class);
+            String path = request.getPath() == null ? "" : request.getPath();
+            if (path.endsWith("/chat")) {
+                return new ChatApiHandler().handle(request, context);
+            }
+            if (path.endsWith("/rag-query")) {
+                return new RagQueryApiHandler().handle(request, context);
+            }
+            return ApiGatewayResponse.of(Reply.failure(404, "not_found", "no function at " + path + "; use /chat or /rag-query",
+                    context.getRequestId()), context.getRequestId());
+        }
+        return Reply.failure(400, "invalid_request", "unsupported event: expected API Gateway, COS or timer", context.getRequestId()).json();
+    }
+}
