@@ -96,21 +96,30 @@ public final class FaqBatch {
         Checkpointer checkpointer = new Checkpointer(cacheUri, cache);
         AtomicInteger llmCalls = new AtomicInteger();
         Map<String, ObjectNode> fresh = new ConcurrentHashMap<>();
-        mapper.map(toAsk, limits.concurrency, entry -> rag.query(
-                new RagRequest(entry.getValue().text, null, null, null, entry.getValue().userId, null),
-                new CallContext(ctx.requestId + "-" + entry.getValue().line, "faq-batch", entry.getValue().userId))
-                .thenApply(result -> {
-                    ObjectNode answer = answerOf(result);
-                    if ("generated".equals(result.mode)) {
-                        llmCalls.incrementAndGet();
-                    }
-                    fresh.put(entry.getKey(), answer);
-                    if (cacheable(result)) {
-                        cache.put(entry.getKey(), answer);
-                        checkpointer.answered();
-                    }
-                    return answer;
-                }));
+        try {
+            mapper.map(toAsk, limits.concurrency, entry -> rag.query(
+                    new RagRequest(entry.getValue().text, null, null, null, entry.getValue().userId, null),
+                    new CallContext(ctx.requestId + "-" + entry.getValue().line, "faq-batch", entry.getValue().userId))
+                    .thenApply(result -> {
+                        ObjectNode answer = answerOf(result);
+                        if ("generated".equals(result.mode)) {
+                            llmCalls.incrementAndGet();
+                        }
+                        fresh.put(entry.getKey(), answer);
+                        if (cacheable(result)) {
+                            cache.put(entry.getKey(), answer);
+                            checkpointer.answered();
+                        }
+                        return answer;
+                    }));
+        } catch (RuntimeException stopped) {
+            try {
+                checkpointer.flush(); // keep what was answered before the failure, for the re-run
+            } catch (BatchException alsoFailed) {
+                stopped.addSuppressed(alsoFailed);
+            }
+            throw stopped;
+        }
         checkpointer.flush();
 
         StringBuilder lines = new StringBuilder();
@@ -229,11 +238,16 @@ public final class FaqBatch {
         }
     }
 
-    /** Writes the answer cache every few answers, one write at a time, newest snapshot last. */
+    /**
+     * Writes the answer cache every few answers, one write at a time, newest snapshot last. Called
+     * from the HTTP client's I/O threads, so it only chains writes and never waits for one: waiting
+     * there would deadlock on the very thread that must deliver the write's response.
+     */
     private final class Checkpointer {
         private final URI uri;
         private final Map<String, ObjectNode> cache;
         private final AtomicInteger sinceLast = new AtomicInteger();
+        private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
 
         Checkpointer(URI uri, Map<String, ObjectNode> cache) {
             this.uri = uri;
@@ -242,12 +256,30 @@ public final class FaqBatch {
 
         void answered() {
             if (sinceLast.incrementAndGet() >= CHECKPOINT_EVERY) {
-                flush();
+                write();
             }
         }
 
-        synchronized void flush() {
+        private synchronized CompletableFuture<Void> write() {
             sinceLast.set(0);
+            byte[] snapshot = snapshot();
+            CompletableFuture<Void> next = writes.thenCompose(done -> store.put(uri, snapshot, "application/x-ndjson"));
+            writes = next.exceptionally(error -> null); // a failed checkpoint is not fatal: the next one writes everything again
+            return next;
+        }
+
+        /** The final snapshot, waited for; call from the batch's own thread, never an I/O thread. */
+        void flush() {
+            try {
+                write().get(5, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                throw new BatchException("cannot write the answer cache " + uri + ": " + e.getCause().getMessage());
+            } catch (Exception e) {
+                throw new BatchException("cannot write the answer cache " + uri);
+            }
+        }
+
+        private synchronized byte[] snapshot() {
             StringBuilder out = new StringBuilder();
             for (Map.Entry<String, ObjectNode> entry : cache.entrySet()) {
                 ObjectNode line = JSON.createObjectNode();
@@ -255,7 +287,7 @@ public final class FaqBatch {
                 line.set("answer", entry.getValue());
                 out.append(line.toString()).append('\n');
             }
-            put(uri, out.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
+            return out.toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 
