@@ -52,6 +52,9 @@ class FcHandlersIT {
         System.setProperty("JINGNEI_FAQ_BASE_URI", "oss://jingnei-faq/");
         s3.env().forEach(System::setProperty);
         ragInstance = code.newLoader();
+        // The runtime's threads do not carry the function's class loader; the test's own would hide
+        // missing resources behind its class path.
+        Thread.currentThread().setContextClassLoader(ClassLoader.getPlatformClassLoader());
     }
 
     @AfterAll

@@ -51,6 +51,9 @@ class ScfHandlersIT {
         System.setProperty("JINGNEI_FAQ_BASE_URI", "cos://jingnei-faq-1250000000/");
         s3.env().forEach(System::setProperty);
         ragInstance = code.newLoader();
+        // The runtime's threads do not carry the function's class loader; the test's own would hide
+        // missing resources behind its class path.
+        Thread.currentThread().setContextClassLoader(ClassLoader.getPlatformClassLoader());
     }
 
     @AfterAll

@@ -44,6 +44,11 @@ public final class OnnxEmbedder implements Embedder {
     /** @param threads intra-op threads for ONNX Runtime; the instance's vCPUs is a good value */
     public static OnnxEmbedder load(int threads) {
         preferWritableCaches();
+        // DJL finds its native library through the thread's context class loader; a function
+        // runtime's thread may carry the runtime's own loader, which cannot see our jars.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(OnnxEmbedder.class.getClassLoader());
         try {
             byte[] model = resource("bge-small-zh-v1.5-q.onnx");
             Map<String, String> options = new HashMap<>();
@@ -62,6 +67,8 @@ public final class OnnxEmbedder implements Embedder {
             return new OnnxEmbedder(environment, session, tokenizer, 512);
         } catch (IOException | OrtException | RuntimeException e) {
             throw new EmbeddingException("cannot load the local embedding model " + MODEL_ID + ": " + e.getMessage(), e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 

@@ -119,9 +119,9 @@ public final class IndexFormat {
                 new String(model, StandardCharsets.UTF_8), VectorIndex.Metric.INNER_PRODUCT, Kernels.best());
     }
 
-    /** An index held in memory, e.g. built at start-up. */
-    public static VectorIndex inMemory(float[] vectors, int dimension, List<Chunk> chunks, String modelId) {
-        return new VectorIndex(new Vectors.Float32(vectors, dimension), ChunkStore.of(chunks), modelId,
-                VectorIndex.Metric.INNER_PRODUCT, Kernels.best());
+    /** An index held in memory without a file round trip: benchmarks at sizes a byte array cannot hold. */
+    public static VectorIndex inMemory(float[] vectors, int dimension, List<Chunk> chunks, String modelId, boolean int8) {
+        Vectors stored = int8 ? Vectors.Int8.quantise(vectors, dimension) : new Vectors.Float32(vectors, dimension);
+        return new VectorIndex(stored, ChunkStore.of(chunks), modelId, VectorIndex.Metric.INNER_PRODUCT, Kernels.best());
     }
 }

@@ -132,6 +132,9 @@ public final class FakeUpstream implements AutoCloseable {
 
     private void serve(Socket socket) {
         try (Socket s = socket) {
+            // Head, body and SSE events go out as separate writes: without this, Nagle's algorithm
+            // and delayed ACKs hold the second write back ~40 ms.
+            s.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
             while (true) {

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes bench/RESULTS.md. Usage: bench/run.sh [--quick]
+# Needs what .ci/run installs (JDK 17, Maven, Node/npm, python3-faiss); loopback traffic only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+mvn -B -q -ntp install -DskipTests
+mvn -B -q -ntp -f bench/baseline-hello/pom.xml package -DskipTests
+(cd bench/portkey && npm ci --no-audit --no-fund --loglevel=error)
+/usr/bin/python3 -c 'import faiss, numpy' || { echo "python3-faiss is missing: apt-get install python3-faiss" >&2; exit 1; }
+
+exec java -Xmx12g --add-modules jdk.incubator.vector -Djingnei.root="$ROOT" \
+  -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.jingnei.bench.BenchMain "$@"

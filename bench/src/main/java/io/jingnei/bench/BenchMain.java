@@ -1,0 +1,93 @@
+package io.jingnei.bench;
+
+import io.jingnei.core.testing.FakeUpstream;
+import io.jingnei.core.testing.Reply;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs every benchmark and writes bench/RESULTS.md. {@code --quick}: fewer runs and smaller sizes, for a smoke run. */
+public final class BenchMain {
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        Path root = Path.of(System.getProperty("jingnei.root", ".")).toAbsolutePath().normalize();
+        Path work = Files.createDirectories(root.resolve("bench/target/work"));
+        Report report = new Report(root.resolve("bench/RESULTS.md"));
+        report.raw("# Jingnei benchmark results\n\n" + machine(root, quick) + "\n"
+                + "Rerun with `bench/run.sh` (`bench/run.sh --quick` for a smoke run). Numbers are from one run on this machine; "
+                + "compare rows within a table, not across machines.\n");
+
+        try (FakeUpstream upstream = FakeUpstream.start()) {
+            new ColdStart(root, work, quick ? 3 : 5).run(report, upstream);
+
+            upstream.reset();
+            List<Gateway> gateways = gateways(root, work, upstream);
+            OverheadBench overhead = new OverheadBench(quick ? 200 : 1000, quick ? 5 : 15, quick ? 5 : 20);
+            try {
+                overhead.overhead(report, gateways);
+                String[] deltas = new String[20];
+                for (int i = 0; i < deltas.length; i++) {
+                    deltas[i] = "字" + i;
+                }
+                upstream.fallback(Reply.stream(50, deltas));
+                overhead.streaming(report, gateways, deltas.length, 50);
+            } finally {
+                for (Gateway gateway : gateways) {
+                    if (gateway.process != null) {
+                        Processes.stop(gateway.process);
+                    }
+                }
+            }
+            new CostModel().run(report, overhead.jingneiAddedMs, overhead.jingneiRssMb);
+        }
+        new SearchBench(root, quick ? new int[] {5_000, 100_000} : new int[] {5_000, 100_000, 1_000_000}, quick ? 20 : 100).run(report);
+        new IndexLoadBench(quick ? 20_000 : 100_000, quick ? 2 : 5).run(report);
+        new RetrievalQualityBench(root.resolve("../shared/data/zh-question-matching"), quick ? 500 : Integer.MAX_VALUE).run(report);
+        System.out.println("wrote " + root.resolve("bench/RESULTS.md"));
+        System.exit(0);
+    }
+
+    private static List<Gateway> gateways(Path root, Path work, FakeUpstream upstream) throws Exception {
+        List<Gateway> gateways = new ArrayList<>();
+        gateways.add(new Gateway("direct to upstream", upstream.baseUrl(), Map.of("Authorization", "Bearer " + FakeUpstream.KEY), null));
+
+        int port = Processes.freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
+        env.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+        env.put("JINGNEI_RAG_ENABLED", "false");
+        env.put("FC_CUSTOM_LISTEN_PORT", String.valueOf(port));
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("JINGNEI_JAVA_OPTS", "-Xmx512m");
+        Path web = root.resolve("functions/app/target/jingnei-web");
+        long start = System.nanoTime();
+        Process jingnei = Processes.start(web, env, work.resolve("jingnei-gateway.log"), "bash", "bootstrap");
+        Processes.untilAnswered(start, jingnei, "http://127.0.0.1:" + port + "/chat", "{\"query\":\"hi\"}", r -> r.statusCode() == 200);
+        gateways.add(new Gateway("through Jingnei /v1", "http://127.0.0.1:" + port + "/v1", Map.of(), jingnei));
+
+        gateways.add(Portkey.start(root, work, upstream));
+        return gateways;
+    }
+
+    private static String machine(Path root, boolean quick) throws Exception {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.replaceFirst(".*:\\s*", "")).orElse("unknown CPU");
+        long memKb = Long.parseLong(Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\D+", ""));
+        String commit = new String(new ProcessBuilder("git", "rev-parse", "--short", "HEAD").directory(root.toFile()).start()
+                .getInputStream().readAllBytes()).trim();
+        return "| | |\n| --- | --- |\n"
+                + "| machine | " + Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + Math.round(memKb / 1024.0 / 1024.0) + " GiB |\n"
+                + "| JDK | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version") + " "
+                + ManagementFactory.getRuntimeMXBean().getInputArguments() + " |\n"
+                + "| date | " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + " |\n"
+                + "| commit | " + commit + " |\n"
+                + "| mode | " + (quick ? "quick (smoke run: fewer repetitions, smaller sizes)" : "full") + " |\n";
+    }
+}

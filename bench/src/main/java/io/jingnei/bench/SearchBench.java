@@ -1,0 +1,119 @@
+package io.jingnei.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.index.Chunk;
+import io.jingnei.core.index.IndexFormat;
+import io.jingnei.core.index.Kernel;
+import io.jingnei.core.index.Kernels;
+import io.jingnei.core.index.ScalarKernel;
+import io.jingnei.core.index.VectorIndex;
+
+import java.nio.file.Path;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Exact top-5 over n x 512 vectors: Jingnei's kernels, float32 and int8, against FAISS IndexFlatIP and numpy. */
+final class SearchBench {
+    static final int DIM = 512;
+    private final Path root;
+    private final int[] sizes;
+    private final int queries;
+
+    SearchBench(Path root, int[] sizes, int queries) {
+        this.root = root;
+        this.sizes = sizes;
+        this.queries = queries;
+    }
+
+    void run(Report report) throws Exception {
+        report.heading("Vector search", "Single-query latency of exact top-5 over n x 512 normalised vectors (seeded random), median and p99 of "
+                + queries + " queries, one thread each. FAISS `IndexFlatIP` (Debian python3-faiss, `omp_set_num_threads(1)`) and a numpy "
+                + "matrix-vector product + argpartition run on the same sizes. \"GB/s\" is the vector bytes scanned per second at the median.");
+        Kernel simd = Kernels.best();
+        Kernel scalar = new ScalarKernel();
+        List<List<String>> rows = new ArrayList<>();
+        for (int n : sizes) {
+            float[] vectors = random(n, 1);
+            float[] qs = random(queries, 2);
+            List<Chunk> chunks = new AbstractList<>() {
+                @Override
+                public Chunk get(int i) {
+                    return new Chunk("d" + i, 0, "", "{}");
+                }
+
+                @Override
+                public int size() {
+                    return n;
+                }
+            };
+            VectorIndex float32 = IndexFormat.inMemory(vectors, DIM, chunks, "bench", false);
+            VectorIndex int8 = IndexFormat.inMemory(vectors, DIM, chunks, "bench", true);
+            rows.add(row(n, "Jingnei scalar, float32", time(float32.withKernel(scalar), qs), n * (long) DIM * 4));
+            rows.add(row(n, "Jingnei " + simd.name() + ", float32", time(float32.withKernel(simd), qs), n * (long) DIM * 4));
+            rows.add(row(n, "Jingnei scalar, int8", time(int8.withKernel(scalar), qs), n * (long) DIM));
+            rows.add(row(n, "Jingnei " + simd.name() + ", int8", time(int8.withKernel(simd), qs), n * (long) DIM));
+            JsonNode python = python(n);
+            rows.add(row(n, "FAISS IndexFlatIP", list(python.path("faiss")), n * (long) DIM * 4));
+            rows.add(row(n, "numpy matmul + argpartition", list(python.path("numpy")), n * (long) DIM * 4));
+        }
+        report.table(List.of("n", "engine", "median ms", "p99 ms", "GB/s at median"), rows);
+    }
+
+    private static List<String> row(int n, String engine, List<Double> times, long bytes) {
+        double median = Stats.median(times);
+        return List.of(String.format("%,d", n), engine, Stats.ms(median), Stats.ms(Stats.p99(times)), String.format("%.1f", bytes / (median / 1000) / 1e9));
+    }
+
+    private List<Double> time(VectorIndex index, float[] qs) {
+        float[] q = new float[DIM];
+        for (int warm = 0; warm < 5; warm++) {
+            System.arraycopy(qs, 0, q, 0, DIM);
+            index.search(q, 5);
+        }
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < queries; i++) {
+            System.arraycopy(qs, i * DIM, q, 0, DIM);
+            long start = System.nanoTime();
+            index.search(q, 5);
+            times.add((System.nanoTime() - start) / 1e6);
+        }
+        return times;
+    }
+
+    private JsonNode python(int n) throws Exception {
+        Process process = new ProcessBuilder("/usr/bin/python3", root.resolve("bench/faiss_search.py").toString(), String.valueOf(n),
+                String.valueOf(DIM), String.valueOf(queries)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("faiss_search.py failed (is python3-faiss installed?)");
+        }
+        return new ObjectMapper().readTree(out);
+    }
+
+    private static List<Double> list(JsonNode array) {
+        List<Double> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asDouble()));
+        return out;
+    }
+
+    static float[] random(int count, long seed) {
+        Random random = new Random(seed);
+        float[] values = new float[count * DIM];
+        for (int v = 0; v < count; v++) {
+            double norm = 0;
+            for (int i = 0; i < DIM; i++) {
+                float x = (float) random.nextGaussian();
+                values[v * DIM + i] = x;
+                norm += x * x;
+            }
+            float inv = (float) (1 / Math.sqrt(norm));
+            for (int i = 0; i < DIM; i++) {
+                values[v * DIM + i] *= inv;
+            }
+        }
+        return values;
+    }
+}
