@@ -10,5 +10,5 @@ mvn -B -q -ntp -f bench/baseline-hello/pom.xml package -DskipTests
 (cd bench/portkey && npm ci --no-audit --no-fund --loglevel=error)
 /usr/bin/python3 -c 'import faiss, numpy' || { echo "python3-faiss is missing: apt-get install python3-faiss" >&2; exit 1; }
 
-exec java -Xmx12g --add-modules jdk.incubator.vector -Djingnei.root="$ROOT" \
+exec java -Xmx12g --add-modules jdk.incubator.vector -Djingnei.root="$ROOT" -Ds3proxy.jar="$ROOT/shared/target/test-tools/s3proxy.jar" \
   -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.jingnei.bench.BenchMain "$@"

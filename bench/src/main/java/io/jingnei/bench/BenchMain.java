@@ -17,6 +17,9 @@ import java.util.Map;
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        // --only=coldstart,gateway,search,indexload,retrieval runs a subset (all by default).
+        String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst().orElse("");
+        java.util.function.Predicate<String> wanted = name -> only.isEmpty() || List.of(only.split(",")).contains(name);
         Path root = Path.of(System.getProperty("jingnei.root", ".")).toAbsolutePath().normalize();
         Path work = Files.createDirectories(root.resolve("bench/target/work"));
         Report report = new Report(root.resolve("bench/RESULTS.md"));
@@ -25,33 +28,47 @@ public final class BenchMain {
                 + "compare rows within a table, not across machines.\n");
 
         try (FakeUpstream upstream = FakeUpstream.start()) {
-            new ColdStart(root, work, quick ? 3 : 5).run(report, upstream);
-
-            upstream.reset();
-            List<Gateway> gateways = gateways(root, work, upstream);
-            OverheadBench overhead = new OverheadBench(quick ? 200 : 1000, quick ? 5 : 15, quick ? 5 : 20);
-            try {
-                overhead.overhead(report, gateways);
-                String[] deltas = new String[20];
-                for (int i = 0; i < deltas.length; i++) {
-                    deltas[i] = "字" + i;
-                }
-                upstream.fallback(Reply.stream(50, deltas));
-                overhead.streaming(report, gateways, deltas.length, 50);
-            } finally {
-                for (Gateway gateway : gateways) {
-                    if (gateway.process != null) {
-                        Processes.stop(gateway.process);
-                    }
-                }
+            if (wanted.test("coldstart")) {
+                new ColdStart(root, work, quick ? 3 : 5).run(report, upstream);
             }
-            new CostModel().run(report, overhead.jingneiAddedMs, overhead.jingneiRssMb);
+            if (wanted.test("gateway")) {
+                gatewayBenchmarks(root, work, upstream, report, quick);
+            }
         }
-        new SearchBench(root, quick ? new int[] {5_000, 100_000} : new int[] {5_000, 100_000, 1_000_000}, quick ? 20 : 100).run(report);
-        new IndexLoadBench(quick ? 20_000 : 100_000, quick ? 2 : 5).run(report);
-        new RetrievalQualityBench(root.resolve("../shared/data/zh-question-matching"), quick ? 500 : Integer.MAX_VALUE).run(report);
+        if (wanted.test("search")) {
+            new SearchBench(root, quick ? new int[] {5_000, 100_000} : new int[] {5_000, 100_000, 1_000_000}, quick ? 20 : 100).run(report);
+        }
+        if (wanted.test("indexload")) {
+            new IndexLoadBench(quick ? 20_000 : 100_000, quick ? 2 : 5).run(report);
+        }
+        if (wanted.test("retrieval")) {
+            new RetrievalQualityBench(root.resolve("../shared/data/zh-question-matching"), quick ? 500 : Integer.MAX_VALUE).run(report);
+        }
         System.out.println("wrote " + root.resolve("bench/RESULTS.md"));
         System.exit(0);
+    }
+
+    /** Overhead and streaming through each gateway, then the cost model on what they measured. */
+    private static void gatewayBenchmarks(Path root, Path work, FakeUpstream upstream, Report report, boolean quick) throws Exception {
+        upstream.reset();
+        List<Gateway> gateways = gateways(root, work, upstream);
+        OverheadBench overhead = new OverheadBench(quick ? 200 : 1000, quick ? 5 : 15, quick ? 5 : 20);
+        try {
+            overhead.overhead(report, gateways);
+            String[] deltas = new String[20];
+            for (int i = 0; i < deltas.length; i++) {
+                deltas[i] = "字" + i;
+            }
+            upstream.fallback(Reply.stream(50, deltas));
+            overhead.streaming(report, gateways, deltas.length, 50);
+        } finally {
+            for (Gateway gateway : gateways) {
+                if (gateway.process != null) {
+                    Processes.stop(gateway.process);
+                }
+            }
+        }
+        new CostModel().run(report, overhead.jingneiAddedMs, overhead.jingneiRssMb);
     }
 
     private static List<Gateway> gateways(Path root, Path work, FakeUpstream upstream) throws Exception {

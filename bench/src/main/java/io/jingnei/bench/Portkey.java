@@ -21,7 +21,8 @@ final class Portkey {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             try {
-                HttpResponse<String> hey = Processes.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).GET().build(),
+                HttpResponse<String> hey = Processes.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                        .timeout(java.time.Duration.ofSeconds(2)).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (hey.statusCode() == 200) {
                     break;

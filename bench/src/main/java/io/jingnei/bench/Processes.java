@@ -15,7 +15,8 @@ import java.util.function.Predicate;
 
 /** Starting, timing and stopping the processes under test. Loopback only. */
 final class Processes {
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** HTTP/1.1: the JDK client's default h2c upgrade attempt hangs some servers (Node's, here). */
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private Processes() {
     }

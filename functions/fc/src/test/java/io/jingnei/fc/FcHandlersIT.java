@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.testing.CodePackage;
 import io.jingnei.core.testing.FakeUpstream;
+import io.jingnei.core.testing.HandlerBackends;
 import io.jingnei.core.testing.Reply;
 import io.jingnei.core.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +34,7 @@ class FcHandlersIT {
     private static final Path EVENTS = Paths.get("../../../shared/events");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static CodePackage code;
+    private static HandlerBackends backends;
     private static FakeUpstream upstream;
     private static S3ProxyServer s3;
     /**
@@ -44,13 +46,9 @@ class FcHandlersIT {
     @BeforeAll
     static void start() throws Exception {
         code = CodePackage.unzip(Paths.get("target/jingnei-fc.zip"));
-        upstream = FakeUpstream.start();
-        s3 = S3ProxyServer.start("jingnei-faq");
-        // The handlers read their settings from the environment or, failing that, system properties.
-        System.setProperty("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
-        System.setProperty("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
-        System.setProperty("JINGNEI_FAQ_BASE_URI", "oss://jingnei-faq/");
-        s3.env().forEach(System::setProperty);
+        backends = new HandlerBackends("jingnei-faq", "oss://jingnei-faq/");
+        upstream = backends.upstream;
+        s3 = backends.s3;
         ragInstance = code.newLoader();
         // The runtime's threads do not carry the function's class loader; the test's own would hide
         // missing resources behind its class path.
@@ -59,12 +57,7 @@ class FcHandlersIT {
 
     @AfterAll
     static void stop() {
-        for (String name : new String[] {"JINGNEI_LLM_BASE_URL", "JINGNEI_LLM_API_KEY", "JINGNEI_FAQ_BASE_URI"}) {
-            System.clearProperty(name);
-        }
-        s3.env().keySet().forEach(System::clearProperty);
-        s3.close();
-        upstream.close();
+        backends.close();
     }
 
     @BeforeEach

@@ -9,6 +9,7 @@ import io.jingnei.core.storage.S3ObjectStore;
 import io.jingnei.core.storage.S3Settings;
 import io.jingnei.core.testing.CodePackage;
 import io.jingnei.core.testing.FakeUpstream;
+import io.jingnei.core.testing.HandlerBackends;
 import io.jingnei.core.testing.Reply;
 import io.jingnei.core.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +38,7 @@ class ScfHandlersIT {
     private static final Path EVENTS = Paths.get("../../../shared/events");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static CodePackage code;
+    private static HandlerBackends backends;
     private static FakeUpstream upstream;
     private static S3ProxyServer s3;
     private static ClassLoader ragInstance;
@@ -44,12 +46,9 @@ class ScfHandlersIT {
     @BeforeAll
     static void start() throws Exception {
         code = CodePackage.unzip(Paths.get("target/jingnei-scf.zip"));
-        upstream = FakeUpstream.start();
-        s3 = S3ProxyServer.start("jingnei-faq-1250000000");
-        System.setProperty("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
-        System.setProperty("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
-        System.setProperty("JINGNEI_FAQ_BASE_URI", "cos://jingnei-faq-1250000000/");
-        s3.env().forEach(System::setProperty);
+        backends = new HandlerBackends("jingnei-faq-1250000000", "cos://jingnei-faq-1250000000/");
+        upstream = backends.upstream;
+        s3 = backends.s3;
         ragInstance = code.newLoader();
         // The runtime's threads do not carry the function's class loader; the test's own would hide
         // missing resources behind its class path.
@@ -58,12 +57,7 @@ class ScfHandlersIT {
 
     @AfterAll
     static void stop() {
-        for (String name : new String[] {"JINGNEI_LLM_BASE_URL", "JINGNEI_LLM_API_KEY", "JINGNEI_FAQ_BASE_URI"}) {
-            System.clearProperty(name);
-        }
-        s3.env().keySet().forEach(System::clearProperty);
-        s3.close();
-        upstream.close();
+        backends.close();
     }
 
     private static JsonNode invoke(ClassLoader loader, String handler, String eventType, String eventFile) throws Exception {
