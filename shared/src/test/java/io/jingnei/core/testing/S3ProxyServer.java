@@ -55,10 +55,13 @@ public final class S3ProxyServer implements AutoCloseable {
                     + "s3proxy.authorization=aws-v2-or-v4\n"
                     + "s3proxy.identity=" + ACCESS_KEY + "\n"
                     + "s3proxy.credential=" + SECRET_KEY + "\n"
+                    // S3 takes single PUTs up to 5 GB; S3Proxy's default stops signed ones at 32 MB.
+                    + "s3proxy.v4-max-non-chunked-request-size=2147483647\n"
+                    + "s3proxy.max-single-part-object-size=5368709120\n"
                     + "jclouds.provider=filesystem\n"
                     + "jclouds.filesystem.basedir=" + data + "\n").getBytes(StandardCharsets.UTF_8));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar, "--properties", properties.toString())
+            Process process = new ProcessBuilder(java, "-Xmx1g", "-XX:TieredStopAtLevel=1", "-jar", jar, "--properties", properties.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("s3proxy.log").toFile())
                     .start();
