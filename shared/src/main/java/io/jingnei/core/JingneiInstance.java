@@ -81,7 +81,11 @@ public final class JingneiInstance implements AutoCloseable {
                 config.responseTimeout, config.streamIdleTimeout, retries, config.callDeadline, time);
         ModelCatalog catalog = new ModelCatalog(llm, config.modelsCacheTtl, time);
         if (config.llmApiKey().isPresent()) {
-            catalog.list(); // warm the model list in the background so the first call does not wait for it
+            // Warm the model list in the background so the first call does not wait for it, and say
+            // at start-up, not on every call, when the configured default is not among the models.
+            catalog.ids().thenAccept(ids -> ids.filter(known -> !known.contains(config.defaultModel)).ifPresent(known ->
+                    log.event("JINGNEI_LLM_MODEL is not an upstream model", java.util.Map.of(
+                            "level_hint", "WARN", "model", config.defaultModel, "valid_models", String.join(", ", known)))));
         }
         Completions completions = new Completions(llm, catalog, config.prices, log, config.defaultModel, config.logPrompts);
         ChatLimits limits = ChatLimits.from(config);

@@ -19,6 +19,7 @@ public final class ModelCatalog {
     private final Duration ttl;
     private final TimeSource time;
     private CompletableFuture<ObjectNode> current;
+    private CompletableFuture<Optional<Set<String>>> currentIds;
     private long fetchedAtNanos;
 
     public ModelCatalog(LlmClient llm, Duration ttl, TimeSource time) {
@@ -35,22 +36,25 @@ public final class ModelCatalog {
         if (stale) {
             fetchedAtNanos = time.nanoTime();
             current = llm.listModels();
+            // Built once per fetch: every call checks its model against it.
+            currentIds = current.handle((list, error) -> {
+                if (error != null) {
+                    return Optional.empty();
+                }
+                Set<String> ids = new LinkedHashSet<>();
+                for (JsonNode model : list.path("data")) {
+                    ids.add(model.path("id").asText());
+                }
+                return ids.isEmpty() ? Optional.<Set<String>>empty() : Optional.of(ids);
+            });
         }
         return current;
     }
 
     /** Model ids, or empty when the upstream's list cannot be had right now. */
-    public CompletableFuture<Optional<Set<String>>> ids() {
-        return list().handle((list, error) -> {
-            if (error != null) {
-                return Optional.empty();
-            }
-            Set<String> ids = new LinkedHashSet<>();
-            for (JsonNode model : list.path("data")) {
-                ids.add(model.path("id").asText());
-            }
-            return ids.isEmpty() ? Optional.<Set<String>>empty() : Optional.of(ids);
-        });
+    public synchronized CompletableFuture<Optional<Set<String>>> ids() {
+        list();
+        return currentIds;
     }
 
     public CompletableFuture<Void> requireKnown(String model) {

@@ -29,13 +29,17 @@ public final class CallLog {
         });
     }
 
-    /** A lifecycle line (instance ready, index reloaded) in the same JSON shape. */
+    /** A lifecycle line (instance ready, a setting to check) in the same JSON shape; "level_hint" sets the level. */
     public void event(String message, Map<String, Object> fields) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("ts", Instant.now().toString());
-        line.put("level", "INFO");
+        line.put("level", fields.getOrDefault("level_hint", "INFO"));
         line.put("msg", message);
-        line.putAll(fields);
+        fields.forEach((name, value) -> {
+            if (!name.equals("level_hint")) {
+                line.put(name, value);
+            }
+        });
         try {
             sink.accept(JSON.writeValueAsString(line));
         } catch (JsonProcessingException e) {

@@ -154,6 +154,23 @@ class ChatServiceTest {
     }
 
     @Test
+    void a_default_model_the_upstream_does_not_offer_is_reported_once_at_start_up() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Env env = Env.of(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(), "JINGNEI_LLM_API_KEY", FakeUpstream.KEY,
+                "JINGNEI_LLM_MODEL", "deepseek-v9", "JINGNEI_RAG_ENABLED", "false"));
+        try (JingneiInstance misconfigured = JingneiInstance.boot(env, new FakeTime(), new CallLog(lines::add), java.util.Optional::empty)) {
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (lines.isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+        }
+        JsonNode line = new ObjectMapper().readTree(lines.get(0));
+        assertThat(line.path("level").asText()).isEqualTo("WARN");
+        assertThat(line.path("model").asText()).isEqualTo("deepseek-v9");
+        assertThat(line.path("valid_models").asText()).contains("deepseek-v3.2");
+    }
+
+    @Test
     void history_can_be_turned_off() {
         ChatService noHistory = new ChatService(instance.completions(), new ChatLimits(4000, 16000, 0), "sys", "deepseek-v3.2");
         List<ChatMessage> history = new ArrayList<>(List.of(new ChatMessage("user", "a"), new ChatMessage("assistant", "b")));
