@@ -11,11 +11,9 @@ import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;
 import io.jingnei.core.storage.ObjectStore;
-import io.jingnei.core.storage.ObjectStoreException;
 import io.jingnei.core.storage.ObjectStores;
 import io.jingnei.core.storage.SigV4Signer;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaqBatch {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CHECKPOINT_EVERY = 10;
 
     private final ObjectStore store;
     private final BatchLimits limits;
@@ -79,8 +75,7 @@ public final class FaqBatch {
         List<Question> questions = new QuestionReader(store, limits).read(input);
 
         String version = cacheVersion(rag);
-        URI cacheUri = URI.create(output + ".cache.jsonl");
-        Map<String, ObjectNode> cache = new ConcurrentHashMap<>(readCache(cacheUri));
+        AnswerCache cache = AnswerCache.open(store, URI.create(output + ".cache.jsonl"));
         Map<String, Question> unique = new LinkedHashMap<>();
         for (Question q : questions) {
             if (q.problem == null) {
@@ -89,11 +84,10 @@ public final class FaqBatch {
         }
         List<Map.Entry<String, Question>> toAsk = new ArrayList<>();
         for (Map.Entry<String, Question> entry : unique.entrySet()) {
-            if (!cache.containsKey(entry.getKey())) {
+            if (!cache.contains(entry.getKey())) {
                 toAsk.add(entry);
             }
         }
-        Checkpointer checkpointer = new Checkpointer(cacheUri, cache);
         AtomicInteger llmCalls = new AtomicInteger();
         Map<String, ObjectNode> fresh = new ConcurrentHashMap<>();
         try {
@@ -108,19 +102,18 @@ public final class FaqBatch {
                         fresh.put(entry.getKey(), answer);
                         if (cacheable(result)) {
                             cache.put(entry.getKey(), answer);
-                            checkpointer.answered();
                         }
                         return answer;
                     }));
         } catch (RuntimeException stopped) {
             try {
-                checkpointer.flush(); // keep what was answered before the failure, for the re-run
+                cache.flush(); // keep what was answered before the failure, for the re-run
             } catch (BatchException alsoFailed) {
                 stopped.addSuppressed(alsoFailed);
             }
             throw stopped;
         }
-        checkpointer.flush();
+        cache.flush();
 
         StringBuilder lines = new StringBuilder();
         BatchSummary.Builder summary = new BatchSummary.Builder(input, output, questions.size(), unique.size());
@@ -201,33 +194,6 @@ public final class FaqBatch {
         return SigV4Signer.sha256Hex((QuestionNormaliser.normalise(question) + "\n" + version).getBytes(StandardCharsets.UTF_8));
     }
 
-    private Map<String, ObjectNode> readCache(URI cacheUri) {
-        Map<String, ObjectNode> cache = new LinkedHashMap<>();
-        byte[] bytes;
-        try {
-            bytes = store.get(cacheUri).get(5, TimeUnit.MINUTES).bytes;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ObjectStoreException
-                    && ((ObjectStoreException) e.getCause()).reason() == ObjectStoreException.Reason.NOT_FOUND) {
-                return cache;
-            }
-            throw new BatchException("cannot read the answer cache " + cacheUri + ": " + e.getCause().getMessage());
-        } catch (Exception e) {
-            throw new BatchException("cannot read the answer cache " + cacheUri);
-        }
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-            try {
-                JsonNode node = JSON.readTree(line);
-                if (node != null && node.hasNonNull("key")) {
-                    cache.put(node.get("key").asText(), (ObjectNode) node.get("answer"));
-                }
-            } catch (IOException torn) {
-                // a line torn by a crash mid-write is simply asked again
-            }
-        }
-        return cache;
-    }
-
     private void put(URI uri, byte[] bytes, String type) {
         try {
             store.put(uri, bytes, type).get(5, TimeUnit.MINUTES);
@@ -235,59 +201,6 @@ public final class FaqBatch {
             throw new BatchException("cannot write " + uri + ": " + e.getCause().getMessage());
         } catch (Exception e) {
             throw new BatchException("cannot write " + uri);
-        }
-    }
-
-    /**
-     * Writes the answer cache every few answers, one write at a time, newest snapshot last. Called
-     * from the HTTP client's I/O threads, so it only chains writes and never waits for one: waiting
-     * there would deadlock on the very thread that must deliver the write's response.
-     */
-    private final class Checkpointer {
-        private final URI uri;
-        private final Map<String, ObjectNode> cache;
-        private final AtomicInteger sinceLast = new AtomicInteger();
-        private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
-
-        Checkpointer(URI uri, Map<String, ObjectNode> cache) {
-            this.uri = uri;
-            this.cache = cache;
-        }
-
-        void answered() {
-            if (sinceLast.incrementAndGet() >= CHECKPOINT_EVERY) {
-                write();
-            }
-        }
-
-        private synchronized CompletableFuture<Void> write() {
-            sinceLast.set(0);
-            byte[] snapshot = snapshot();
-            CompletableFuture<Void> next = writes.thenCompose(done -> store.put(uri, snapshot, "application/x-ndjson"));
-            writes = next.exceptionally(error -> null); // a failed checkpoint is not fatal: the next one writes everything again
-            return next;
-        }
-
-        /** The final snapshot, waited for; call from the batch's own thread, never an I/O thread. */
-        void flush() {
-            try {
-                write().get(5, TimeUnit.MINUTES);
-            } catch (ExecutionException e) {
-                throw new BatchException("cannot write the answer cache " + uri + ": " + e.getCause().getMessage());
-            } catch (Exception e) {
-                throw new BatchException("cannot write the answer cache " + uri);
-            }
-        }
-
-        private synchronized byte[] snapshot() {
-            StringBuilder out = new StringBuilder();
-            for (Map.Entry<String, ObjectNode> entry : cache.entrySet()) {
-                ObjectNode line = JSON.createObjectNode();
-                line.put("key", entry.getKey());
-                line.set("answer", entry.getValue());
-                out.append(line.toString()).append('\n');
-            }
-            return out.toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 

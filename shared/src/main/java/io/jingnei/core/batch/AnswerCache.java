@@ -1,0 +1,109 @@
+package io.jingnei.core.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.storage.ObjectStore;
+import io.jingnei.core.storage.ObjectStoreException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A batch's answers so far, kept as a JSONL object beside its output and rewritten every few
+ * answers, so a re-run asks nothing already answered and a crashed run resumes. {@link #put} is
+ * called from the HTTP client's I/O threads, so it only chains writes and never waits for one:
+ * waiting there would deadlock on the very thread that must deliver the write's response.
+ */
+final class AnswerCache {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CHECKPOINT_EVERY = 10;
+
+    private final ObjectStore store;
+    private final URI uri;
+    private final Map<String, ObjectNode> answers;
+    private final AtomicInteger sinceLast = new AtomicInteger();
+    private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
+
+    private AnswerCache(ObjectStore store, URI uri, Map<String, ObjectNode> answers) {
+        this.store = store;
+        this.uri = uri;
+        this.answers = answers;
+    }
+
+    /** Reads the answers an earlier run left; none when there was no earlier run. */
+    static AnswerCache open(ObjectStore store, URI uri) {
+        Map<String, ObjectNode> answers = new ConcurrentHashMap<>();
+        byte[] bytes;
+        try {
+            bytes = store.get(uri).get(5, TimeUnit.MINUTES).bytes;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ObjectStoreException
+                    && ((ObjectStoreException) e.getCause()).reason() == ObjectStoreException.Reason.NOT_FOUND) {
+                return new AnswerCache(store, uri, answers);
+            }
+            throw new BatchException("cannot read the answer cache " + uri + ": " + e.getCause().getMessage());
+        } catch (Exception e) {
+            throw new BatchException("cannot read the answer cache " + uri);
+        }
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            try {
+                JsonNode node = JSON.readTree(line);
+                if (node != null && node.hasNonNull("key")) {
+                    answers.put(node.get("key").asText(), (ObjectNode) node.get("answer"));
+                }
+            } catch (IOException torn) {
+                // a line torn by a crash mid-write is simply asked again
+            }
+        }
+        return new AnswerCache(store, uri, answers);
+    }
+
+    boolean contains(String key) {
+        return answers.containsKey(key);
+    }
+
+    ObjectNode get(String key) {
+        return answers.get(key);
+    }
+
+    void put(String key, ObjectNode answer) {
+        answers.put(key, answer);
+        if (sinceLast.incrementAndGet() >= CHECKPOINT_EVERY) {
+            write();
+        }
+    }
+
+    /** Writes every answer and waits; call from the batch's own thread, never an I/O thread. */
+    void flush() {
+        try {
+            write().get(5, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            throw new BatchException("cannot write the answer cache " + uri + ": " + e.getCause().getMessage());
+        } catch (Exception e) {
+            throw new BatchException("cannot write the answer cache " + uri);
+        }
+    }
+
+    private synchronized CompletableFuture<Void> write() {
+        sinceLast.set(0);
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, ObjectNode> entry : answers.entrySet()) {
+            ObjectNode line = JSON.createObjectNode();
+            line.put("key", entry.getKey());
+            line.set("answer", entry.getValue());
+            out.append(line.toString()).append('\n');
+        }
+        byte[] snapshot = out.toString().getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Void> next = writes.thenCompose(done -> store.put(uri, snapshot, "application/x-ndjson"));
+        writes = next.exceptionally(error -> null); // a failed checkpoint is not fatal: the next one writes everything again
+        return next;
+    }
+}
