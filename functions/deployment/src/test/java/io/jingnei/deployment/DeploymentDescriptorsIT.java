@@ -81,7 +81,7 @@ class DeploymentDescriptorsIT {
     }
 
     @Test
-    void the_custom_runtime_function_starts_with_its_bootstrap_and_serves_the_app() throws Exception {
+    void the_custom_runtime_function_starts_with_its_bootstrap_and_serves_the_app_including_rag() throws Exception {
         Map<String, Object> web = map(map(map(yaml("s.yaml").get("resources")).get("web")).get("props"));
         assertThat(web.get("runtime")).isEqualTo("custom.debian10");
         assertThat(list(web.get("layers")).get(0).toString()).contains("official:layers/Java17");
@@ -104,7 +104,6 @@ class DeploymentDescriptorsIT {
             start.environment().put("JAVA_HOME", System.getProperty("java.home"));
             start.environment().put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
             start.environment().put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
-            start.environment().put("JINGNEI_RAG_ENABLED", "false");
             Process process = start.start();
             try {
                 HttpClient client = HttpClient.newHttpClient();
@@ -126,6 +125,12 @@ class DeploymentDescriptorsIT {
                         + map(web.get("customRuntimeConfig")).get("healthCheckConfig").toString().replaceAll(".*httpGetUrl=([^,}]*).*", "$1")))
                         .GET().build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).isEqualTo(200);
+                // The package carries ONNX Runtime and the tokenizer with linux-x86_64 natives only: RAG must still work.
+                HttpResponse<String> rag = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rag-query"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"退货要多久能到账？\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(rag.statusCode()).as(rag.body()).isEqualTo(200);
+                assertThat(rag.body()).contains("refund-time");
             } finally {
                 process.destroy();
                 process.waitFor(10, TimeUnit.SECONDS);
