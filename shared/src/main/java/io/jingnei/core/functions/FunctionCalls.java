@@ -52,23 +52,6 @@ public final class FunctionCalls {
         return instance;
     }
 
-    /** Routes by function name ("chat", "/rag-query", ...). */
-    public Reply call(String function, byte[] body, String requestId) {
-        String name = function.startsWith("/") ? function.substring(1) : function;
-        switch (name) {
-            case "chat":
-                return chat(body, requestId);
-            case "rag-query":
-                return ragQuery(body, requestId);
-            case "index-build":
-                return indexBuild(body, requestId);
-            case "faq-batch":
-                return faqBatch(body, requestId);
-            default:
-                return Reply.failure(404, "not_found", "no function '" + name + "'; functions: chat, rag-query, index-build, faq-batch", requestId);
-        }
-    }
-
     public Reply chat(byte[] body, String requestId) {
         CallContext ctx = new CallContext(requestId, "chat", null);
         try {
@@ -81,38 +64,36 @@ public final class FunctionCalls {
     }
 
     public Reply ragQuery(byte[] body, String requestId) {
+        try {
+            return ragQuery(RequestBodies.read(body, RagRequest.class), requestId);
+        } catch (LlmException e) {
+            instance.completions().rejected(new CallContext(requestId, "rag-query", null), null, e);
+            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), requestId);
+        }
+    }
+
+    /** Blocks while the question is embedded and answered: call from a worker thread. */
+    public Reply ragQuery(RagRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "rag-query", null);
         try {
-            RagRequest request = RequestBodies.read(body, RagRequest.class);
-            RagService rag = awaitRag();
-            RagResult result = await(rag.query(request, ctx));
+            RagResult result = await(awaitRag().query(request, ctx));
             return new Reply(result.httpStatus, result);
         } catch (LlmException e) {
-            instance.completions().rejected(ctx, null, e);
             return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), ctx.requestId);
         } catch (RagUnavailable e) {
             return Reply.failure(503, "index_unavailable", e.getMessage(), ctx.requestId);
         }
     }
 
-    public Reply indexBuild(byte[] body, String requestId) {
+    /** Blocks for the whole build: call from a worker thread. */
+    public Reply indexBuild(IndexBuildRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "index-build", null);
         try {
-            IndexBuildRequest request = RequestBodies.read(body, IndexBuildRequest.class);
-            IndexBuildService.Outcome outcome = new IndexBuildService(instance.store(), instance.ragConfig(), instance.log()).build(request, awaitRag(), ctx);
+            IndexBuildService.Outcome outcome = new IndexBuildService(instance.store(), instance.ragConfig(), instance.log())
+                    .build(request, awaitRag(), ctx);
             return new Reply(outcome.httpStatus, outcome);
-        } catch (LlmException e) {
-            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), ctx.requestId);
         } catch (RagUnavailable e) {
             return Reply.failure(503, "embedding_error", e.getMessage(), ctx.requestId);
-        }
-    }
-
-    public Reply faqBatch(byte[] body, String requestId) {
-        try {
-            return faqBatch(RequestBodies.read(body, FaqBatchRequest.class), requestId);
-        } catch (LlmException e) {
-            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), requestId);
         }
     }
 
@@ -168,6 +149,9 @@ public final class FunctionCalls {
 
     public Reply faqBatch(FaqBatchRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "faq-batch", null);
+        if (request == null) {
+            return Reply.failure(400, "invalid_request", "field 'input' (the questions' object URI) is required", ctx.requestId);
+        }
         try {
             BatchSummary summary = instance.batch().run(request, awaitRag(), ctx, mapper);
             return new Reply(200, summary);
