@@ -1,68 +1,82 @@
 package io.jingnei.core;
 
+import io.jingnei.core.auth.Authenticator;
 import io.jingnei.core.batch.BatchLimits;
 import io.jingnei.core.batch.FaqBatch;
-import io.jingnei.core.chat.ChatLimits;
 import io.jingnei.core.chat.ChatService;
+import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.JingneiConfig;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.http.SharedHttpClient;
 import io.jingnei.core.llm.Completions;
-import io.jingnei.core.llm.LlmClient;
 import io.jingnei.core.llm.ModelCatalog;
-import io.jingnei.core.llm.OpenAiCompatibleClient;
-import io.jingnei.core.llm.RetryPolicy;
+import io.jingnei.core.llm.Router;
+import io.jingnei.core.llm.Routers;
 import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.log.Redactor;
 import io.jingnei.core.rag.RagBoot;
 import io.jingnei.core.rag.RagConfig;
 import io.jingnei.core.rag.RagService;
 import io.jingnei.core.storage.Credentials;
 import io.jingnei.core.storage.CredentialsProvider;
 import io.jingnei.core.storage.FileObjectStore;
+import io.jingnei.core.storage.GuardedStore;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.ObjectStores;
 import io.jingnei.core.storage.S3ObjectStore;
 import io.jingnei.core.storage.S3Settings;
+import io.jingnei.core.storage.StorageAllowList;
+import io.jingnei.core.storage.StorageUris;
+import io.jingnei.core.util.Workers;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Everything one function instance holds, built once at init and shared by all its requests:
- * configuration, the pooled HTTP client (LLM calls and object storage alike), the services over
- * them. RAG (model load, index fetch) starts in the background, so chat is ready at once.
+ * Everything one function instance holds, built once at boot from the deployment's configuration
+ * and shared by all its requests and triggers: settings, the pooled HTTP client (LLM calls and
+ * object storage alike), the upstream router, the services over them, the access rules. RAG (model
+ * load, index fetch) starts in the background when enabled, so chat is ready at once.
  */
 public final class JingneiInstance implements AutoCloseable {
-    private final JingneiConfig config;
+    public final JingneiConfig config;
+    public final RagConfig ragConfig;
+    public final Authenticator auth;
+    public final StorageAllowList allowList;
+    public final CallLog log;
     private final SharedHttpClient http;
+    private final Workers workers;
     private final ObjectStore store;
-    private final LlmClient llm;
+    private final GuardedStore guardedStore;
+    private final Router llm;
     private final Completions completions;
     private final ChatService chat;
     private final CompletableFuture<RagService> rag;
-    private final CallLog log;
-    private final RagConfig ragConfig;
     private final FaqBatch batch;
-    private final BatchLimits batchLimits;
 
-    private JingneiInstance(JingneiConfig config, SharedHttpClient http, ObjectStore store, LlmClient llm,
-                            Completions completions, ChatService chat, CompletableFuture<RagService> rag, CallLog log,
-                            RagConfig ragConfig, BatchLimits batchLimits) {
-        this.config = config;
-        this.http = http;
-        this.store = store;
-        this.llm = llm;
-        this.completions = completions;
-        this.chat = chat;
-        this.rag = rag;
-        this.log = log;
-        this.ragConfig = ragConfig;
-        this.batchLimits = batchLimits;
-        this.batch = new FaqBatch(store, batchLimits, log, config.defaultModel);
+    private JingneiInstance(Builder b) {
+        this.config = b.config;
+        this.ragConfig = b.ragConfig;
+        this.auth = b.auth;
+        this.allowList = b.allowList;
+        this.log = b.log;
+        this.http = b.http;
+        this.workers = b.workers;
+        this.store = b.store;
+        this.guardedStore = new GuardedStore(b.store, b.allowList);
+        this.llm = b.llm;
+        this.completions = b.completions;
+        this.chat = b.chat;
+        this.rag = b.rag;
+        this.batch = new FaqBatch(guardedStore, b.batchLimits, b.log, b.config.defaultModel);
     }
 
     public static JingneiInstance boot(Env env) {
@@ -71,31 +85,64 @@ public final class JingneiInstance implements AutoCloseable {
 
     /** @param platformCredentials the function's execution credentials, when the platform hands them over */
     public static JingneiInstance boot(Env env, TimeSource time, CallLog log, Supplier<Optional<Credentials>> platformCredentials) {
-        JingneiConfig config = JingneiConfig.from(env);
-        RagConfig ragConfig = RagConfig.from(env);
-        BatchLimits batchLimits = BatchLimits.from(env); // refuses loop-prone trigger prefixes at start-up
-        SharedHttpClient http = new SharedHttpClient(config.maxConnections, config.connectTimeout, config.responseTimeout);
-        RetryPolicy retries = new RetryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay,
-                () -> ThreadLocalRandom.current().nextDouble());
-        LlmClient llm = new OpenAiCompatibleClient(http, config.llmBaseUrl, config.llmApiKey().orElse(null),
-                config.responseTimeout, config.streamIdleTimeout, retries, config.callDeadline, time);
-        ModelCatalog catalog = new ModelCatalog(llm, config.modelsCacheTtl, time);
-        if (config.llmApiKey().isPresent()) {
-            // Warm the model list in the background so the first call does not wait for it, and say
-            // at start-up, not on every call, when the configured default is not among the models.
-            catalog.ids().thenAccept(ids -> ids.filter(known -> !known.contains(config.defaultModel)).ifPresent(known ->
-                    log.event("JINGNEI_LLM_MODEL is not an upstream model", java.util.Map.of(
-                            "level_hint", "WARN", "model", config.defaultModel, "valid_models", String.join(", ", known)))));
-        }
-        Completions completions = new Completions(llm, catalog, config.prices, log, config.defaultModel, config.logPrompts);
-        ChatLimits limits = ChatLimits.from(config);
-        ChatService chat = new ChatService(completions, limits, config.systemPrompt, config.defaultModel);
-        ObjectStore store = new ObjectStores(new FileObjectStore(), new S3ObjectStore(http, S3Settings.from(env),
+        Builder b = new Builder();
+        b.log = log;
+        b.config = JingneiConfig.from(env);
+        b.ragConfig = RagConfig.from(env);
+        b.batchLimits = BatchLimits.from(env); // refuses loop-prone trigger prefixes at start-up
+        b.auth = Authenticator.from(env);
+        b.allowList = StorageAllowList.from(env);
+        b.workers = new Workers();
+        b.http = new SharedHttpClient(b.config.maxConnections, b.config.connectTimeout, b.config.responseTimeout);
+        b.store = new ObjectStores(new FileObjectStore(), new S3ObjectStore(b.http, S3Settings.from(env),
                 CredentialsProvider.chain(env, platformCredentials), Clock.systemUTC()));
-        CompletableFuture<RagService> rag = ragConfig.enabled
-                ? RagBoot.start(ragConfig, store, llm, completions, log, limits, config.llmApiKey().isPresent(), config.defaultModel, time::nanoTime)
-                : CompletableFuture.failedFuture(new IllegalStateException("RAG is disabled (JINGNEI_RAG_ENABLED=false)"));
-        return new JingneiInstance(config, http, store, llm, completions, chat, rag, log, ragConfig, batchLimits);
+        b.llm = Routers.build(env, b.config, b.http, time, log, uri -> readAtBoot(b.store, uri));
+        log.redactWith(Redactor.of(secrets(env, b)));
+        ModelCatalog catalog = new ModelCatalog(b.llm, b.llm.upstreams(), b.config.modelsCacheTtl, time);
+        warmCatalog(b, catalog);
+        b.completions = new Completions(b.llm, catalog, b.config.prices, log, b.config.defaultModel, b.config.logPrompts);
+        b.chat = new ChatService(b.completions, b.config.caps, b.config.historyTurns, b.config.systemPrompt, b.config.defaultModel);
+        boolean llmConfigured = b.llm.upstreams().stream().anyMatch(u -> !u.keysMissing());
+        b.rag = b.ragConfig.enabled
+                ? RagBoot.start(new RagBoot.Parts(b.ragConfig, b.store, b.llm, b.completions, log, b.config.caps, llmConfigured,
+                        b.config.defaultModel, time::nanoTime, b.workers))
+                : CompletableFuture.failedFuture(new io.jingnei.core.rag.RagDisabledException());
+        b.auth.startupWarning().ifPresent(warning -> log.event(warning, Map.of("level_hint", "WARN")));
+        return new JingneiInstance(b);
+    }
+
+    /** Every configured secret: the redactor removes them from anything that reaches a client or a log. */
+    private static List<String> secrets(Env env, Builder b) {
+        List<String> all = new ArrayList<>(Routers.secrets(b.llm));
+        all.addAll(b.auth.secrets());
+        for (String name : new String[] {"JINGNEI_S3_SECRET_ACCESS_KEY", "JINGNEI_S3_SESSION_TOKEN", "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN", "TENCENTCLOUD_SECRETKEY",
+                "TENCENTCLOUD_SESSIONTOKEN", "JINGNEI_REDIS_URL", "JINGNEI_JWT_SECRET"}) {
+            env.get(name).ifPresent(all::add);
+        }
+        return all;
+    }
+
+    /**
+     * Warms the model list in the background so the first call does not wait for it, and says at
+     * start-up, not on every call, when the configured default is not among the models.
+     */
+    private static void warmCatalog(Builder b, ModelCatalog catalog) {
+        if (b.llm.upstreams().stream().allMatch(u -> u.keysMissing())) {
+            return;
+        }
+        String model = b.config.defaultModel;
+        catalog.ids().thenAccept(ids -> ids.filter(known -> !known.contains(model)).ifPresent(known ->
+                b.log.event("JINGNEI_LLM_MODEL is not an upstream model", Map.of(
+                        "level_hint", "WARN", "model", model, "valid_models", String.join(", ", known)))));
+    }
+
+    private static byte[] readAtBoot(ObjectStore store, String uri) {
+        try {
+            return store.get(StorageUris.parse(uri)).get(30, TimeUnit.SECONDS).bytes;
+        } catch (Exception e) {
+            throw new ConfigException("JINGNEI_UPSTREAMS: cannot read " + uri + ": " + JingneiException.from(e).getMessage());
+        }
     }
 
     public JingneiConfig config() {
@@ -106,28 +153,26 @@ public final class JingneiInstance implements AutoCloseable {
         return http;
     }
 
+    public Workers workers() {
+        return workers;
+    }
+
+    /** The store for configuration-given URIs (the index). */
     public ObjectStore store() {
         return store;
     }
 
-    public LlmClient llm() {
-        return llm;
+    /** The store for URIs from request bodies and events: everything outside the allow-list is refused. */
+    public GuardedStore guardedStore() {
+        return guardedStore;
     }
 
-    public RagConfig ragConfig() {
-        return ragConfig;
+    public Router llm() {
+        return llm;
     }
 
     public FaqBatch batch() {
         return batch;
-    }
-
-    public BatchLimits batchLimits() {
-        return batchLimits;
-    }
-
-    public CallLog log() {
-        return log;
     }
 
     public Completions completions() {
@@ -147,5 +192,22 @@ public final class JingneiInstance implements AutoCloseable {
     public void close() {
         rag.thenAccept(RagService::close);
         http.close();
+        workers.close();
+    }
+
+    private static final class Builder {
+        CallLog log;
+        JingneiConfig config;
+        RagConfig ragConfig;
+        BatchLimits batchLimits;
+        Authenticator auth;
+        StorageAllowList allowList;
+        Workers workers;
+        SharedHttpClient http;
+        ObjectStore store;
+        Router llm;
+        Completions completions;
+        ChatService chat;
+        CompletableFuture<RagService> rag;
     }
 }

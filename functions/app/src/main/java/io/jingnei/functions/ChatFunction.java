@@ -1,29 +1,22 @@
 package io.jingnei.functions;
 
-import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.chat.ChatRequest;
-import io.jingnei.core.chat.ChatResult;
+import io.jingnei.core.functions.FunctionCalls;
 import io.quarkus.funqy.Funq;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 
-/** {@code POST /chat}. */
+/** {@code POST /chat}; the access gate has decided the caller. */
 public class ChatFunction {
     @Inject
-    JingneiInstance jingnei;
+    FunctionCalls calls;
     @Inject
     CurrentVertxRequest request;
 
     @Funq("chat")
-    public Uni<ChatResult> chat(ChatRequest input) {
-        return Uni.createFrom()
-                .completionStage(() -> jingnei.chat().chat(input, RequestContexts.of(request.getCurrent(), "chat", null)))
-                .map(result -> {
-                    if (!result.ok()) {
-                        throw new FailedResult(result.httpStatus, result);
-                    }
-                    return result;
-                });
+    public Uni<Object> chat(ChatRequest input) {
+        var ctx = request.getCurrent();
+        return FunqyReplies.of(() -> calls.chat(AccessGate.caller(ctx), input, AccessGate.requestId(ctx)));
     }
 }

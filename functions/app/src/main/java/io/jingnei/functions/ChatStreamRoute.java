@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.chat.ChatRequests;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.llm.CallContext;
-import io.jingnei.core.llm.LlmException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,23 +21,19 @@ public class ChatStreamRoute {
     ObjectMapper json;
 
     void register(@Observes Router router) {
-        router.post("/chat-stream").handler(RequestBodies.handler()).handler(this::stream);
+        router.post("/chat-stream").handler(this::stream);
     }
 
     private void stream(RoutingContext ctx) {
-        CallContext call = RequestContexts.of(ctx, "chat-stream", null);
+        CallContext call = new CallContext(AccessGate.requestId(ctx), "chat-stream", AccessGate.caller(ctx));
         ChatRequest request;
         try {
             request = ChatRequests.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-        } catch (LlmException e) {
+        } catch (JingneiException e) {
             jingnei.completions().rejected(call, null, e);
-            fail(ctx, call, e);
+            Errors.write(json, ctx, e);
             return;
         }
-        new SseResponder(json).respond(ctx, jingnei.chat().chatStream(request, call), (c, e) -> fail(c, call, e));
-    }
-
-    private void fail(RoutingContext ctx, CallContext call, LlmException e) {
-        JsonReplies.failure(json, ctx, e, call.requestId);
+        new SseResponder(json).respond(ctx, jingnei.chat().chatStream(request, call), (c, e) -> Errors.write(json, c, e));
     }
 }

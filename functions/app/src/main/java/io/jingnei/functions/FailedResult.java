@@ -1,16 +1,16 @@
 package io.jingnei.functions;
 
+import io.jingnei.core.functions.Reply;
+
 /**
- * A function's failure answer travelling through Funqy, which knows only 200 and 500, to
- * {@link FunctionErrors}, which writes it with its own HTTP status.
+ * A function's failure reply travelling through Funqy, which knows only 200 and 500, to
+ * {@link FunctionErrors}, which writes it with its own status and headers.
  */
 final class FailedResult extends RuntimeException {
-    final int httpStatus;
-    final Object body;
+    final Reply reply;
 
-    FailedResult(int httpStatus, Object body) {
+    FailedResult(Reply reply) {
         super(null, null, false, false);
-        this.httpStatus = httpStatus;
-        this.body = body;
+        this.reply = reply;
     }
 }

@@ -7,7 +7,7 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 
-/** {@code POST /faq-batch {input, output?}}: runs on a worker thread with Mutiny's bounded concurrency. */
+/** {@code POST /faq-batch {input, output?}} (admin key): runs on the core's job threads with Mutiny's bounded concurrency. */
 public class FaqBatchFunction {
     @Inject
     FunctionCalls calls;
@@ -16,7 +16,7 @@ public class FaqBatchFunction {
 
     @Funq("faq-batch")
     public Uni<Object> faqBatch(FaqBatchRequest input) {
-        String requestId = RequestContexts.of(request.getCurrent(), "faq-batch", null).requestId;
-        return WorkerReplies.of(() -> calls.faqBatch(input, requestId));
+        var ctx = request.getCurrent();
+        return FunqyReplies.of(() -> calls.faqBatch(AccessGate.caller(ctx), input, AccessGate.requestId(ctx)));
     }
 }

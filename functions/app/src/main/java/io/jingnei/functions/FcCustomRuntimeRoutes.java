@@ -1,58 +1,72 @@
 package io.jingnei.functions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.FunctionCalls;
 import io.jingnei.core.functions.Reply;
+import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The FC custom runtime's control paths: {@code POST /initialize} (the initializer: wait until model
  * and index are loaded), {@code POST /invoke} (event invocations: OSS object-created and timer
- * events start a faq-batch), {@code GET /pre-stop}. HTTP triggers reach the ordinary routes.
+ * events start a faq-batch), {@code GET /pre-stop}. The access gate lets a request through only when
+ * FC marks it with the matching {@code x-fc-control-path}; only such requests hand over the role's
+ * credentials. HTTP triggers reach the ordinary routes (FC marks them {@code /http-invoke}).
  */
 @ApplicationScoped
 public class FcCustomRuntimeRoutes {
+    /** FC's initializer timeout is at most 300 s; waiting longer would only hide the cause. */
+    private static final long INITIALIZE_SECONDS = 300;
+
     @Inject
     FunctionCalls calls;
     @Inject
     ObjectMapper json;
 
     void register(@Observes Router router) {
-        router.post("/initialize").blockingHandler(this::initialize, false);
-        router.post("/invoke").handler(RequestBodies.handler()).blockingHandler(this::invoke, false);
+        router.post("/initialize").handler(this::initialize);
+        router.post("/invoke").handler(this::invoke);
         router.get("/pre-stop").handler(ctx -> ctx.response().end("ok"));
         router.get("/health").handler(this::health);
     }
 
     /** For the platforms' health checks: up as soon as HTTP is served; says how RAG is doing. */
     private void health(RoutingContext ctx) {
-        java.util.concurrent.CompletableFuture<?> rag = calls.instance().rag();
-        String state = !rag.isDone() ? "loading" : rag.isCompletedExceptionally() ? "failed" : "ready";
-        JsonReplies.write(json, ctx, 200, java.util.Map.of("status", "UP", "rag", state));
+        CompletableFuture<?> rag = calls.instance().rag();
+        String state = !calls.instance().ragConfig.enabled ? "disabled"
+                : !rag.isDone() ? "loading" : rag.isCompletedExceptionally() ? "failed" : "ready";
+        Errors.write(json, ctx, new Reply(200, Map.of("status", "UP", "rag", state)));
     }
 
     private void initialize(RoutingContext ctx) {
         PlatformCredentials.remember(ctx.request());
-        try {
-            calls.awaitRag();
+        if (!calls.instance().ragConfig.enabled) {
             ctx.response().end("ok");
-        } catch (FunctionCalls.RagUnavailable e) {
-            JsonReplies.write(json, ctx, 500, Reply.failure(500, "boot_failed", e.getMessage(), requestId(ctx)).body);
+            return;
         }
+        Uni.createFrom().completionStage(calls.instance().rag())
+                .ifNoItem().after(java.time.Duration.ofSeconds(INITIALIZE_SECONDS)).fail()
+                .subscribe().with(
+                        rag -> ctx.response().end("ok"),
+                        error -> Errors.write(json, ctx, Reply.failure(new JingneiException(ErrorKind.BOOT_FAILED,
+                                "RAG could not start: " + JingneiException.from(error).getMessage()), AccessGate.requestId(ctx))));
     }
 
     private void invoke(RoutingContext ctx) {
         PlatformCredentials.remember(ctx.request());
-        Reply reply = calls.faqBatchOnFcEvent(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), requestId(ctx));
-        JsonReplies.write(json, ctx, reply.status, reply.body);
-    }
-
-    private static String requestId(RoutingContext ctx) {
-        String id = ctx.request().getHeader("x-fc-request-id");
-        return id == null ? java.util.UUID.randomUUID().toString() : id;
+        byte[] event = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        Uni.createFrom().completionStage(() -> calls.faqBatchOnFcEvent(event, AccessGate.requestId(ctx)))
+                .subscribe().with(reply -> Errors.write(json, ctx, reply),
+                        error -> Errors.write(json, ctx, JingneiException.from(error)));
     }
 }

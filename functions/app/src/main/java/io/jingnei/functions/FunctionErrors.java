@@ -2,10 +2,11 @@ package io.jingnei.functions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.batch.FaqBatchRequest;
 import io.jingnei.core.chat.ChatRequests;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.llm.CallContext;
-import io.jingnei.core.llm.ErrorKind;
-import io.jingnei.core.llm.LlmException;
 import io.jingnei.core.rag.IndexBuildRequest;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.request.RequestBodies;
@@ -20,9 +21,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Gives Funqy functions proper HTTP statuses: a {@link FailedResult} is written with its status,
- * and a body Funqy could not bind (it answers a bare 400) is read again by the core's own reader
- * to say what is wrong with it.
+ * Every failure a route did not answer itself becomes JSON in the route's shape: a
+ * {@link FailedResult} with its own status; a body Funqy could not bind (it answers a bare 400),
+ * explained by the core's own reader; a body over the limit (413); anything unexpected (500 with
+ * the request id, its stack logged once as JSON).
  */
 @ApplicationScoped
 public class FunctionErrors {
@@ -31,7 +33,7 @@ public class FunctionErrors {
             "/chat", ChatRequests::parse,
             "/rag-query", body -> RequestBodies.read(body, RagRequest.class),
             "/index-build", body -> RequestBodies.read(body, IndexBuildRequest.class),
-            "/faq-batch", body -> RequestBodies.read(body, io.jingnei.core.batch.FaqBatchRequest.class));
+            "/faq-batch", body -> RequestBodies.read(body, FaqBatchRequest.class));
 
     @Inject
     ObjectMapper json;
@@ -49,18 +51,37 @@ public class FunctionErrors {
         }
         FailedResult failed = failedResult(ctx.failure());
         if (failed != null) {
-            JsonReplies.write(json, ctx, failed.httpStatus, failed.body);
+            Errors.write(json, ctx, failed.reply);
             return;
         }
-        Consumer<byte[]> reader = READERS.get(ctx.normalizedPath());
-        if (ctx.statusCode() == 400 && ctx.request().method() == HttpMethod.POST && reader != null) {
-            LlmException reason = explain(reader, ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-            CallContext call = RequestContexts.of(ctx, ctx.normalizedPath().substring(1), null);
-            jingnei.completions().rejected(call, null, reason);
-            JsonReplies.failure(json, ctx, reason, call.requestId);
-            return;
+        String path = ctx.normalizedPath();
+        String requestId = AccessGate.requestId(ctx);
+        Consumer<byte[]> reader = READERS.get(path);
+        int status = ctx.statusCode();
+        JingneiException reason;
+        if (status == 400 && ctx.request().method() == HttpMethod.POST && reader != null) {
+            reason = explain(reader, ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+        } else if (status == 413) {
+            reason = new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "request body is larger than " + jingnei.config.caps.maxBodyBytes
+                    + " bytes (JINGNEI_MAX_BODY_BYTES)");
+        } else if (status == 405) {
+            reason = new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "method " + ctx.request().method() + " is not allowed on " + path);
+        } else if (status == 404) {
+            reason = new JingneiException(ErrorKind.NOT_FOUND, "no route " + path);
+        } else if (status == 400) {
+            reason = new JingneiException(ErrorKind.INVALID_REQUEST, "the request could not be read");
+        } else {
+            Throwable bug = ctx.failure() == null ? new IllegalStateException("HTTP " + status) : ctx.failure();
+            reason = JingneiException.from(bug);
+            if (reason.internal() && !reason.stackLogged()) {
+                reason.markStackLogged();
+                jingnei.log.error("unexpected failure on " + path, requestId, bug);
+            }
         }
-        ctx.next();
+        if (reason.kind() != ErrorKind.INTERNAL_ERROR) {
+            jingnei.completions().rejected(new CallContext(requestId, path.length() > 1 ? path.substring(1) : "root", null), null, reason);
+        }
+        Errors.write(json, ctx, reason);
     }
 
     /** Funqy wraps what a function throws in its ApplicationException. */
@@ -73,11 +94,11 @@ public class FunctionErrors {
         return null;
     }
 
-    private static LlmException explain(Consumer<byte[]> reader, byte[] body) {
+    private static JingneiException explain(Consumer<byte[]> reader, byte[] body) {
         try {
             reader.accept(body);
-            return new LlmException(ErrorKind.INVALID_REQUEST, "request body does not fit this function");
-        } catch (LlmException e) {
+            return new JingneiException(ErrorKind.INVALID_REQUEST, "request body does not fit this function");
+        } catch (JingneiException e) {
             return e;
         }
     }

@@ -7,7 +7,7 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 
-/** {@code POST /index-build}: runs on a worker thread; embedding a knowledge base is CPU work. */
+/** {@code POST /index-build} (admin key): runs on the core's job threads; embedding a knowledge base is CPU work. */
 public class IndexBuildFunction {
     @Inject
     FunctionCalls calls;
@@ -16,7 +16,7 @@ public class IndexBuildFunction {
 
     @Funq("index-build")
     public Uni<Object> indexBuild(IndexBuildRequest input) {
-        String requestId = RequestContexts.of(request.getCurrent(), "index-build", null).requestId;
-        return WorkerReplies.of(() -> calls.indexBuild(input, requestId));
+        var ctx = request.getCurrent();
+        return FunqyReplies.of(() -> calls.indexBuild(AccessGate.caller(ctx), input, AccessGate.requestId(ctx)));
     }
 }

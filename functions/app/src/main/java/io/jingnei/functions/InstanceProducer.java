@@ -3,6 +3,7 @@ package io.jingnei.functions;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.functions.FunctionCalls;
+import io.jingnei.core.functions.OpenAiSurface;
 import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.quarkus.runtime.Startup;
@@ -29,6 +30,12 @@ public class InstanceProducer {
     @Singleton
     FunctionCalls functionCalls(JingneiInstance instance) {
         return new FunctionCalls(instance, new MutinyMapper());
+    }
+
+    @Produces
+    @Singleton
+    OpenAiSurface openAiSurface(JingneiInstance instance) {
+        return new OpenAiSurface(instance, configEnv());
     }
 
     void close(@Disposes JingneiInstance instance) {

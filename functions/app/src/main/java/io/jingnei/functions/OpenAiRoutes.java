@@ -1,12 +1,11 @@
 package io.jingnei.functions;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.functions.OpenAiSurface;
 import io.jingnei.core.llm.CallContext;
-import io.jingnei.core.llm.ErrorKind;
-import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.request.RequestBodies;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,74 +14,82 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * The OpenAI-compatible surface: {@code POST /v1/chat/completions} (streaming or not) and
- * {@code GET /v1/models}, so existing SDK code only changes its base URL.
+ * The OpenAI-compatible surface over the core's {@link OpenAiSurface}: chat completions (streamed
+ * or not), embeddings, the model list and one model, so existing SDK code only changes its base
+ * URL. Every answer carries our request id; the upstream's own as {@code x-upstream-request-id}.
  */
 @ApplicationScoped
 public class OpenAiRoutes {
     @Inject
-    JingneiInstance jingnei;
+    OpenAiSurface surface;
     @Inject
     ObjectMapper json;
 
     void register(@Observes Router router) {
         router.get("/v1/models").handler(this::models);
-        router.post("/v1/chat/completions").handler(RequestBodies.handler()).handler(this::completions);
+        router.get("/v1/models/:id").handler(this::model);
+        router.post("/v1/chat/completions").handler(this::completions);
+        router.post("/v1/embeddings").handler(this::embeddings);
     }
 
     private void models(RoutingContext ctx) {
-        try {
-            ClientAuth.user(jingnei.config().clientKeys, ctx);
-        } catch (LlmException e) {
-            OpenAiErrors.write(json, ctx, e);
-            return;
-        }
-        Uni.createFrom().completionStage(jingnei.completions().catalog().list()).subscribe().with(
-                list -> ctx.response().putHeader("Content-Type", "application/json").end(list.toString()),
-                error -> OpenAiErrors.write(json, ctx, LlmException.from(error)));
+        reply(ctx, Uni.createFrom().completionStage(surface::models));
+    }
+
+    private void model(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        reply(ctx, Uni.createFrom().completionStage(() -> surface.model(id)));
     }
 
     private void completions(RoutingContext ctx) {
-        CallContext call = RequestContexts.of(ctx, "chat-completions", null);
         ObjectNode body;
+        CallContext call;
         try {
-            call = call.withUser(ClientAuth.user(jingnei.config().clientKeys, ctx).orElse(null));
-            body = readBody(ctx);
-            if (call.userId == null && body.path("user").isTextual()) {
-                call = call.withUser(body.path("user").asText());
-            }
-        } catch (LlmException e) {
-            jingnei.completions().rejected(call, null, e);
-            OpenAiErrors.write(json, ctx, e);
+            body = RequestBodies.readObject(bytes(ctx));
+            call = surface.prepare(AccessGate.caller(ctx), body, AccessGate.requestId(ctx));
+        } catch (JingneiException e) {
+            Errors.writeOpenAi(json, ctx, e);
             return;
         }
+        CallContext c = call;
         if (body.path("stream").asBoolean(false)) {
-            new SseResponder(json).respond(ctx, jingnei.completions().stream(body, call, false),
-                    (c, e) -> OpenAiErrors.write(json, c, e));
+            new SseResponder(json).respond(ctx, surface.stream(body, c), (r, e) -> Errors.writeOpenAi(json, r, e),
+                    () -> upstreamId(ctx, c));
             return;
         }
-        Uni.createFrom().completionStage(jingnei.completions().complete(body, call)).subscribe().with(
-                outcome -> ctx.response().putHeader("Content-Type", "application/json").end(outcome.response.toString()),
-                error -> OpenAiErrors.write(json, ctx, LlmException.from(error)));
+        Uni.createFrom().completionStage(() -> surface.complete(body, c)).subscribe().with(
+                outcome -> {
+                    upstreamId(ctx, c);
+                    ctx.response().putHeader("Content-Type", "application/json").end(outcome.response.toString());
+                },
+                error -> Errors.writeOpenAi(json, ctx, JingneiException.from(error)));
     }
 
-    private ObjectNode readBody(RoutingContext ctx) {
-        JsonNode node;
+    private void embeddings(RoutingContext ctx) {
+        ObjectNode body;
         try {
-            node = ctx.body().buffer() == null ? null : json.readTree(ctx.body().buffer().getBytes());
-        } catch (Exception e) {
-            throw new LlmException(ErrorKind.INVALID_REQUEST, "request body is not valid JSON");
+            body = RequestBodies.readObject(bytes(ctx));
+        } catch (JingneiException e) {
+            Errors.writeOpenAi(json, ctx, e);
+            return;
         }
-        if (node == null || !node.isObject()) {
-            throw new LlmException(ErrorKind.INVALID_REQUEST, "request body must be a JSON object");
+        reply(ctx, Uni.createFrom().completionStage(() -> surface.embeddings(AccessGate.caller(ctx), body, AccessGate.requestId(ctx))));
+    }
+
+    private void reply(RoutingContext ctx, Uni<ObjectNode> answer) {
+        answer.subscribe().with(
+                node -> ctx.response().putHeader("Content-Type", "application/json").end(node.toString()),
+                error -> Errors.writeOpenAi(json, ctx, JingneiException.from(error)));
+    }
+
+    private static void upstreamId(RoutingContext ctx, CallContext call) {
+        String id = call.trace.upstreamRequestId();
+        if (id != null && !ctx.response().headWritten()) {
+            ctx.response().putHeader("x-upstream-request-id", id);
         }
-        JsonNode messages = node.path("messages");
-        if (!messages.isArray() || messages.isEmpty()) {
-            throw new LlmException(ErrorKind.INVALID_REQUEST, "'messages' is required and must be a non-empty array");
-        }
-        if (node.has("model") && !node.path("model").isTextual()) {
-            throw new LlmException(ErrorKind.INVALID_REQUEST, "'model' must be a string");
-        }
-        return (ObjectNode) node;
+    }
+
+    private static byte[] bytes(RoutingContext ctx) {
+        return ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     }
 }

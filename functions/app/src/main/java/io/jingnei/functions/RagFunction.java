@@ -7,7 +7,7 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 
-/** {@code POST /rag-query}: the question is embedded in-process, so it runs on a worker thread. */
+/** {@code POST /rag-query}: the question is embedded on the core's CPU workers; the LLM wait holds no thread. */
 public class RagFunction {
     @Inject
     FunctionCalls calls;
@@ -16,7 +16,7 @@ public class RagFunction {
 
     @Funq("rag-query")
     public Uni<Object> ragQuery(RagRequest input) {
-        String requestId = RequestContexts.of(request.getCurrent(), "rag-query", null).requestId;
-        return WorkerReplies.of(() -> calls.ragQuery(input, requestId));
+        var ctx = request.getCurrent();
+        return FunqyReplies.of(() -> calls.ragQuery(AccessGate.caller(ctx), input, AccessGate.requestId(ctx)));
     }
 }

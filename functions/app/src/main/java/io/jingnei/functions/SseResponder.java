@@ -3,7 +3,7 @@ package io.jingnei.functions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.error.JingneiException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -33,13 +33,20 @@ final class SseResponder {
 
     /** @param beforeStream writes a failure that happened before any event was sent */
     void respond(RoutingContext ctx, CompletableFuture<Flow.Publisher<ObjectNode>> stream,
-                 BiConsumer<RoutingContext, LlmException> beforeStream) {
-        Uni.createFrom().completionStage(stream).subscribe().with(
-                publisher -> relay(ctx, publisher, beforeStream),
-                error -> beforeStream.accept(ctx, LlmException.from(error)));
+                 BiConsumer<RoutingContext, JingneiException> beforeStream) {
+        respond(ctx, stream, beforeStream, () -> { });
     }
 
-    private void relay(RoutingContext ctx, Flow.Publisher<ObjectNode> publisher, BiConsumer<RoutingContext, LlmException> beforeStream) {
+    /** @param onOpen runs just before the response head is written (to add headers known only then) */
+    void respond(RoutingContext ctx, CompletableFuture<Flow.Publisher<ObjectNode>> stream,
+                 BiConsumer<RoutingContext, JingneiException> beforeStream, Runnable onOpen) {
+        Uni.createFrom().completionStage(stream).subscribe().with(
+                publisher -> relay(ctx, publisher, beforeStream, onOpen),
+                error -> beforeStream.accept(ctx, JingneiException.from(error)));
+    }
+
+    private void relay(RoutingContext ctx, Flow.Publisher<ObjectNode> publisher, BiConsumer<RoutingContext, JingneiException> beforeStream,
+                       Runnable onOpen) {
         HttpServerResponse response = ctx.response();
         if (response.closed()) {
             publisher.subscribe(new CancelAtOnce());
@@ -58,14 +65,17 @@ final class SseResponder {
                 .map(this::event)
                 .subscribe().with(
                         event -> {
+                            if (!response.headWritten()) {
+                                onOpen.run();
+                            }
                             open(response);
                             response.write(event);
                         },
                         error -> {
                             if (!response.headWritten()) {
-                                beforeStream.accept(ctx, LlmException.from(error));
+                                beforeStream.accept(ctx, JingneiException.from(error));
                             } else if (!response.closed()) {
-                                response.end(errorEvent(LlmException.from(error)));
+                                response.end(errorEvent(JingneiException.from(error)));
                             }
                         },
                         () -> {
@@ -98,9 +108,9 @@ final class SseResponder {
         }
     }
 
-    private String errorEvent(LlmException error) {
+    private String errorEvent(JingneiException error) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", OpenAiErrors.error(error));
+        body.put("error", Errors.openAiError(error));
         try {
             return "data: " + json.writeValueAsString(body) + "\n\n";
         } catch (JsonProcessingException e) {

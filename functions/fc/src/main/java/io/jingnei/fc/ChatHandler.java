@@ -4,6 +4,7 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.FunctionInitializer;
 import com.aliyun.fc.runtime.PreStopHandler;
 import com.aliyun.fc.runtime.StreamRequestHandler;
+import io.jingnei.core.functions.InstanceBoot;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,17 +15,16 @@ public final class ChatHandler implements StreamRequestHandler, FunctionInitiali
 
     @Override
     public void initialize(Context context) {
-        FcInstance.boot(context, false);
+        Handlers.initialize(context);
     }
 
     @Override
     public void handleRequest(InputStream event, OutputStream out, Context context) throws IOException {
-        byte[] body = HttpTrigger.body(event);
-        HttpTrigger.write(out, Handlers.call(context, false, calls -> calls.chat(body, context.getRequestId())), context.getRequestId());
+        Handlers.http("chat", event, out, context);
     }
 
     @Override
     public void preStop(Context context) {
-        FcInstance.stop();
+        InstanceBoot.stop();
     }
 }

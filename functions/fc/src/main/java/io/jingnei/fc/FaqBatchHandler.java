@@ -4,6 +4,7 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.FunctionInitializer;
 import com.aliyun.fc.runtime.PreStopHandler;
 import com.aliyun.fc.runtime.StreamRequestHandler;
+import io.jingnei.core.functions.InstanceBoot;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,17 +15,17 @@ public final class FaqBatchHandler implements StreamRequestHandler, FunctionInit
 
     @Override
     public void initialize(Context context) {
-        FcInstance.boot(context, true);
+        Handlers.initialize(context);
     }
 
     @Override
     public void handleRequest(InputStream event, OutputStream out, Context context) throws IOException {
         byte[] bytes = event.readAllBytes();
-        Handlers.writeJson(out, Handlers.call(context, true, calls -> calls.faqBatchOnFcEvent(bytes, context.getRequestId())));
+        Handlers.writeJson(out, Handlers.call(context, calls -> calls.faqBatchOnFcEvent(bytes, context.getRequestId())));
     }
 
     @Override
     public void preStop(Context context) {
-        FcInstance.stop();
+        InstanceBoot.stop();
     }
 }

@@ -1,29 +1,70 @@
 package io.jingnei.fc;
 
 import com.aliyun.fc.runtime.Context;
+import com.aliyun.fc.runtime.Credentials;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.FunctionCalls;
+import io.jingnei.core.functions.InstanceBoot;
 import io.jingnei.core.functions.Reply;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
-/** What every handler does around its one line: find the core (or say why it could not boot), write the answer. */
+/**
+ * What every FC handler does around its one line: keep the role's credentials, find the instance's
+ * core (or answer why it could not boot), wait for the answer (one request per instance, so
+ * waiting is fine here), write it.
+ */
 final class Handlers {
     private Handlers() {
     }
 
-    static Reply call(Context context, boolean rag, Function<FunctionCalls, Reply> call) {
+    static Reply call(Context context, Function<FunctionCalls, CompletableFuture<Reply>> call) {
+        remember(context);
         FunctionCalls calls;
         try {
-            calls = FcInstance.calls(context, rag);
+            calls = InstanceBoot.calls();
         } catch (RuntimeException bootFailure) {
-            return Reply.failure(503, "boot_failed", "the function could not start: " + bootFailure.getMessage(), context.getRequestId());
+            return InstanceBoot.bootFailure(bootFailure, context.getRequestId());
         }
-        return call.apply(calls);
+        try {
+            return call.apply(calls).join();
+        } catch (RuntimeException e) {
+            return Reply.failure(JingneiException.from(e), context.getRequestId());
+        }
+    }
+
+    /** An HTTP-trigger invocation: the core decides access, route and method from the event. */
+    static void http(String function, InputStream event, OutputStream out, Context context) throws IOException {
+        Reply reply;
+        try {
+            HttpTrigger request = HttpTrigger.read(event);
+            reply = call(context, calls -> calls.http(function, request.method, request.path, request.headers, request.body,
+                    context.getRequestId()));
+        } catch (JingneiException unreadable) {
+            reply = Reply.failure(unreadable, context.getRequestId());
+        }
+        HttpTrigger.write(out, reply, context.getRequestId());
+    }
+
+    static void initialize(Context context) {
+        remember(context);
+        InstanceBoot.initialize(300);
     }
 
     static void writeJson(OutputStream out, Reply reply) throws IOException {
-        out.write(reply.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write(reply.json().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The function role's temporary credentials come with each invocation and rotate: keep the newest. */
+    private static void remember(Context context) {
+        Credentials credentials = context == null ? null : context.getExecutionCredentials();
+        if (credentials != null) {
+            InstanceBoot.rememberRole(credentials.getAccessKeyId(), credentials.getAccessKeySecret(), credentials.getSecurityToken());
+        }
     }
 }

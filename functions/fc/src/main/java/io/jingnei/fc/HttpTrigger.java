@@ -3,39 +3,62 @@ package io.jingnei.fc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.auth.RequestHeaders;
 import io.jingnei.core.functions.Reply;
+import io.jingnei.core.request.RequestBodies;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** FC 3.0 HTTP-trigger events in, {@code {statusCode, headers, isBase64Encoded, body}} out. */
+/**
+ * An FC 3.0 HTTP-trigger event in ({@code rawPath}, {@code headers}, {@code body},
+ * {@code isBase64Encoded}, {@code requestContext.http.method}), {@code {statusCode, headers,
+ * isBase64Encoded, body}} out. Translation only: what to do with the request is the core's.
+ */
 final class HttpTrigger {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HttpTrigger() {
+    final String method;
+    final String path;
+    final RequestHeaders headers;
+    final byte[] body;
+
+    private HttpTrigger(String method, String path, RequestHeaders headers, byte[] body) {
+        this.method = method;
+        this.path = path;
+        this.headers = headers;
+        this.body = body;
     }
 
-    /** The request body, base64-decoded when the event says so; empty for an unreadable event. */
-    static byte[] body(InputStream event) throws IOException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(event);
-        } catch (IOException e) {
-            return new byte[0];
+    /** Reads the event with the core's request constraints; a malformed event is the core's invalid_request. */
+    static HttpTrigger read(InputStream event) throws IOException {
+        ObjectNode node = RequestBodies.readObject(event.readAllBytes());
+        String text = node.path("body").asText("");
+        byte[] body = node.path("isBase64Encoded").asBoolean(false)
+                ? Base64.getMimeDecoder().decode(text)
+                : text.getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.path("headers").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> header = it.next();
+            headers.put(header.getKey(), header.getValue().isArray() ? header.getValue().path(0).asText() : header.getValue().asText());
         }
-        String body = node == null ? "" : node.path("body").asText("");
-        return node != null && node.path("isBase64Encoded").asBoolean(false)
-                ? Base64.getMimeDecoder().decode(body)
-                : body.getBytes(StandardCharsets.UTF_8);
+        String method = node.path("requestContext").path("http").path("method").asText("POST");
+        String path = node.path("rawPath").asText(node.path("requestContext").path("http").path("path").asText("/"));
+        return new HttpTrigger(method, path, RequestHeaders.of(headers), body);
     }
 
     static void write(OutputStream out, Reply reply, String requestId) throws IOException {
         ObjectNode response = JSON.createObjectNode();
         response.put("statusCode", reply.status);
-        response.putObject("headers").put("Content-Type", "application/json; charset=utf-8").put("x-request-id", requestId);
+        ObjectNode headers = response.putObject("headers");
+        headers.put("Content-Type", "application/json; charset=utf-8").put("x-request-id", requestId);
+        reply.headers.forEach(headers::put);
         response.put("isBase64Encoded", false);
         response.put("body", reply.json());
         out.write(JSON.writeValueAsBytes(response));

@@ -4,6 +4,7 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.FunctionInitializer;
 import com.aliyun.fc.runtime.PreStopHandler;
 import com.aliyun.fc.runtime.StreamRequestHandler;
+import io.jingnei.core.functions.InstanceBoot;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,17 +15,16 @@ public final class RagQueryHandler implements StreamRequestHandler, FunctionInit
 
     @Override
     public void initialize(Context context) {
-        FcInstance.boot(context, true);
+        Handlers.initialize(context);
     }
 
     @Override
     public void handleRequest(InputStream event, OutputStream out, Context context) throws IOException {
-        byte[] body = HttpTrigger.body(event);
-        HttpTrigger.write(out, Handlers.call(context, true, calls -> calls.ragQuery(body, context.getRequestId())), context.getRequestId());
+        Handlers.http("rag-query", event, out, context);
     }
 
     @Override
     public void preStop(Context context) {
-        FcInstance.stop();
+        InstanceBoot.stop();
     }
 }

@@ -23,6 +23,7 @@ public final class ApiGatewayResponse {
         response.headers = new LinkedHashMap<>();
         response.headers.put("Content-Type", "application/json; charset=utf-8");
         response.headers.put("x-request-id", requestId);
+        response.headers.putAll(reply.headers);
         response.body = reply.json();
         return response;
     }

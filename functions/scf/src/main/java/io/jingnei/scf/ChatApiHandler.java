@@ -7,8 +7,6 @@ import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
 public final class ChatApiHandler {
 
     public ApiGatewayResponse handle(APIGatewayProxyRequestEvent event, Context context) {
-        byte[] body = ApiGatewayRequests.body(event);
-        return ApiGatewayResponse.of(ScfInstance.call(context.getRequestId(), false, calls -> calls.chat(body, context.getRequestId())),
-                context.getRequestId());
+        return ApiGatewayRequests.handle("chat", event, context.getRequestId());
     }
 }

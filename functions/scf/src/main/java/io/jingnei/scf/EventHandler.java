@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.qcloud.scf.runtime.Context;
 import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
 import com.qcloud.services.scf.runtime.events.CosEvent;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.Reply;
 
 import java.util.Map;
@@ -30,17 +32,10 @@ public final class EventHandler {
             return new FaqBatchTimerHandler().handle(JSON.convertValue(event, ScfTimerEvent.class), context);
         }
         if (event != null && event.containsKey("httpMethod")) {
-            APIGatewayProxyRequestEvent request = JSON.convertValue(event, APIGatewayProxyRequestEvent.class);
-            String path = request.getPath() == null ? "" : request.getPath();
-            if (path.endsWith("/chat")) {
-                return new ChatApiHandler().handle(request, context);
-            }
-            if (path.endsWith("/rag-query")) {
-                return new RagQueryApiHandler().handle(request, context);
-            }
-            return ApiGatewayResponse.of(Reply.failure(404, "not_found", "no function at " + path + "; use /chat or /rag-query",
-                    context.getRequestId()), context.getRequestId());
+            // The core routes by path (/chat, /rag-query) and answers unknown paths and methods itself.
+            return ApiGatewayRequests.handle("chat", JSON.convertValue(event, APIGatewayProxyRequestEvent.class), context.getRequestId());
         }
-        return Reply.failure(400, "invalid_request", "unsupported event: expected API Gateway, COS or timer", context.getRequestId()).json();
+        return Reply.failure(new JingneiException(ErrorKind.INVALID_REQUEST, "unsupported event: expected API Gateway, COS or timer"),
+                context.getRequestId()).json();
     }
 }

@@ -2,6 +2,8 @@ package io.jingnei.scf;
 
 import com.qcloud.scf.runtime.Context;
 import com.qcloud.services.scf.runtime.events.CosEvent;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.Reply;
 
 /** {@code faq-batch} behind a COS object-created trigger. */
@@ -9,12 +11,12 @@ public final class FaqBatchCosHandler {
 
     /** @return the batch summary, or the failure, as JSON text */
     public String handle(CosEvent event, Context context) {
-        if (event == null || event.getRecords() == null || event.getRecords().isEmpty()) {
-            return Reply.failure(400, "invalid_request", "not a COS event (Records[0].cos)", context.getRequestId()).json();
+        if (event == null || event.getRecords() == null || event.getRecords().isEmpty() || event.getRecords().get(0).getCos() == null) {
+            return Reply.failure(new JingneiException(ErrorKind.INVALID_REQUEST, "not a COS event (Records[0].cos)"), context.getRequestId()).json();
         }
         CosEvent.CosInfo cos = event.getRecords().get(0).getCos();
         String bucket = cos.getCosBucket().getName() + "-" + cos.getCosBucket().getAppid();
-        return ScfInstance.call(context.getRequestId(), true,
+        return ScfCalls.call(context.getRequestId(),
                 calls -> calls.faqBatchOnObject("cos", bucket, objectKey(cos), context.getRequestId())).json();
     }
 

@@ -7,6 +7,6 @@ public final class FaqBatchTimerHandler {
 
     public String handle(ScfTimerEvent event, Context context) {
         String payload = event == null ? null : event.Message;
-        return ScfInstance.call(context.getRequestId(), true, calls -> calls.faqBatchOnTimer(payload, context.getRequestId())).json();
+        return ScfCalls.call(context.getRequestId(), calls -> calls.faqBatchOnTimer(payload, context.getRequestId())).json();
     }
 }

@@ -7,8 +7,6 @@ import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
 public final class RagQueryApiHandler {
 
     public ApiGatewayResponse handle(APIGatewayProxyRequestEvent event, Context context) {
-        byte[] body = ApiGatewayRequests.body(event);
-        return ApiGatewayResponse.of(ScfInstance.call(context.getRequestId(), true, calls -> calls.ragQuery(body, context.getRequestId())),
-                context.getRequestId());
+        return ApiGatewayRequests.handle("rag-query", event, context.getRequestId());
     }
 }

@@ -12,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,15 +41,12 @@ final class AnswerCache {
         Map<String, ObjectNode> answers = new ConcurrentHashMap<>();
         byte[] bytes;
         try {
-            bytes = store.get(uri).get(5, TimeUnit.MINUTES).bytes;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ObjectStoreException
-                    && ((ObjectStoreException) e.getCause()).reason() == ObjectStoreException.Reason.NOT_FOUND) {
+            bytes = FaqBatch.join(store.get(uri)).bytes;
+        } catch (ObjectStoreException e) {
+            if (e.reason() == ObjectStoreException.Reason.NOT_FOUND) {
                 return new AnswerCache(store, uri, answers);
             }
-            throw new BatchException("cannot read the answer cache " + uri + ": " + e.getCause().getMessage());
-        } catch (Exception e) {
-            throw new BatchException("cannot read the answer cache " + uri);
+            throw e;
         }
         for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
             try {
@@ -83,13 +78,7 @@ final class AnswerCache {
 
     /** Writes every answer and waits; call from the batch's own thread, never an I/O thread. */
     void flush() {
-        try {
-            write().get(5, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            throw new BatchException("cannot write the answer cache " + uri + ": " + e.getCause().getMessage());
-        } catch (Exception e) {
-            throw new BatchException("cannot write the answer cache " + uri);
-        }
+        FaqBatch.join(write());
     }
 
     private synchronized CompletableFuture<Void> write() {

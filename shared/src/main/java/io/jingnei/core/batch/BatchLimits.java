@@ -2,6 +2,7 @@ package io.jingnei.core.batch;
 
 import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
+import io.jingnei.core.config.Settings;
 
 /** faq-batch settings (README table). */
 public final class BatchLimits {
@@ -15,10 +16,10 @@ public final class BatchLimits {
     public final String baseUri;
 
     private BatchLimits(Env env) {
-        this.maxInputBytes = longValue(env, "JINGNEI_FAQ_MAX_INPUT_BYTES", 256L << 20);
-        this.maxQuestions = (int) longValue(env, "JINGNEI_FAQ_MAX_QUESTIONS", 100_000);
-        this.maxQuestionChars = (int) longValue(env, "JINGNEI_FAQ_MAX_QUESTION_CHARS", 2000);
-        this.concurrency = (int) longValue(env, "JINGNEI_FAQ_CONCURRENCY", 8);
+        this.maxInputBytes = Settings.longValue(env, "JINGNEI_FAQ_MAX_INPUT_BYTES", 256L << 20, 1, Long.MAX_VALUE);
+        this.maxQuestions = Settings.integer(env, "JINGNEI_FAQ_MAX_QUESTIONS", 100_000, 1, Integer.MAX_VALUE);
+        this.maxQuestionChars = Settings.integer(env, "JINGNEI_FAQ_MAX_QUESTION_CHARS", 2000, 1, 1_000_000);
+        this.concurrency = Settings.integer(env, "JINGNEI_FAQ_CONCURRENCY", 8, 1, 256);
         this.inputPrefix = env.get("JINGNEI_FAQ_INPUT_PREFIX").orElse("faq-batch/in/");
         this.baseUri = env.get("JINGNEI_FAQ_BASE_URI").orElse("");
         if (!inputPrefix.contains("in/")) {
@@ -33,18 +34,5 @@ public final class BatchLimits {
 
     public static BatchLimits from(Env env) {
         return new BatchLimits(env);
-    }
-
-    private static long longValue(Env env, String name, long fallback) {
-        String text = env.get(name).orElse(String.valueOf(fallback));
-        try {
-            long value = Long.parseLong(text);
-            if (value < 1) {
-                throw new ConfigException(name + " must be at least 1, got " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a whole number, got '" + text + "'");
-        }
     }
 }

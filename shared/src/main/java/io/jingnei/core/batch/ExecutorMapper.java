@@ -36,8 +36,12 @@ public final class ExecutorMapper implements BoundedMapper {
                 worker.get();
             }
             return results;
-        } catch (Exception e) {
-            throw new BatchException("the batch stopped: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw io.jingnei.core.error.JingneiException.from(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // A worker's failure keeps its kind and cause (a storage 403 stays access_denied).
+            throw io.jingnei.core.error.JingneiException.from(e);
         } finally {
             pool.shutdownNow();
         }

@@ -18,7 +18,7 @@ final class OutputLocation {
 
     static URI outputFor(URI input, String explicit) {
         if (explicit != null && !explicit.isBlank()) {
-            return io.jingnei.core.storage.ObjectStores.parse(explicit);
+            return io.jingnei.core.storage.StorageUris.parse(explicit);
         }
         String swapped = swapInOut(input.toString());
         if (swapped == null) {

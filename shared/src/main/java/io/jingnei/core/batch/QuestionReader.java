@@ -3,20 +3,24 @@ package io.jingnei.core.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.storage.ObjectStore;
+import io.jingnei.core.text.CsvReader;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Reads questions from JSONL ({@code {id, question, user_id?}}) or CSV ({@code id,question}) in
- * ranged reads of 1 MiB, so a large file is never held whole. A bad line becomes a question with a
- * problem; a file over the limits is refused with the limit named.
+ * Reads questions from JSONL ({@code {id, question, user_id?}}) or CSV ({@code id,question}, quoted
+ * fields may hold commas and line breaks) in ranged reads of 1 MiB, so a large file is never held
+ * whole. A bad line becomes a question with a problem; a file over the limits is refused with the
+ * limit named. Blocks: call on a worker thread.
  */
 final class QuestionReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,48 +37,137 @@ final class QuestionReader {
     List<Question> read(URI input) {
         boolean csv = input.getPath() != null && input.getPath().toLowerCase(Locale.ROOT).endsWith(".csv");
         List<Question> questions = new ArrayList<>();
-        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        Sink sink = csv ? new CsvSink(questions, input) : new JsonlSink(questions, input);
         long offset = 0;
-        int lineNo = 0;
         while (true) {
-            byte[] range = join(store.getRange(input, offset, RANGE));
+            byte[] range = FaqBatch.join(store.getRange(input, offset, RANGE));
             offset += range.length;
             if (offset > limits.maxInputBytes) {
                 throw new BatchException(input + " is larger than the limit of " + limits.maxInputBytes + " bytes (JINGNEI_FAQ_MAX_INPUT_BYTES)");
             }
+            sink.bytes(range);
+            if (range.length < RANGE) {
+                break;
+            }
+        }
+        sink.end();
+        return questions;
+    }
+
+    private interface Sink {
+        void bytes(byte[] range);
+
+        void end();
+    }
+
+    /** JSONL: one question per line, split on bytes so a range may end anywhere. */
+    private final class JsonlSink implements Sink {
+        private final List<Question> questions;
+        private final URI input;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        private int lineNo;
+
+        JsonlSink(List<Question> questions, URI input) {
+            this.questions = questions;
+            this.input = input;
+        }
+
+        @Override
+        public void bytes(byte[] range) {
             int start = 0;
             for (int i = 0; i < range.length; i++) {
                 if (range[i] == '\n') {
                     pending.write(range, start, i - start);
-                    lineNo++;
-                    add(questions, lineNo, pending.toString(StandardCharsets.UTF_8), csv, input);
+                    line(pending.toString(StandardCharsets.UTF_8));
                     pending.reset();
                     start = i + 1;
                 }
             }
             pending.write(range, start, range.length - start);
-            if (range.length < RANGE) {
-                break;
+        }
+
+        @Override
+        public void end() {
+            if (pending.size() > 0) {
+                line(pending.toString(StandardCharsets.UTF_8));
             }
         }
-        if (pending.size() > 0) {
-            add(questions, lineNo + 1, pending.toString(StandardCharsets.UTF_8), csv, input);
+
+        private void line(String raw) {
+            lineNo++;
+            String text = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+            if (lineNo == 1 && text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+            if (!text.isBlank()) {
+                add(questions, input, jsonLine(lineNo, text));
+            }
         }
-        return questions;
     }
 
-    private void add(List<Question> questions, int lineNo, String rawLine, boolean csv, URI input) {
-        String line = rawLine.endsWith("\r") ? rawLine.substring(0, rawLine.length() - 1) : rawLine;
-        if (lineNo == 1 && line.startsWith("\uFEFF")) {
-            line = line.substring(1);
+    /** CSV through the one CSV reader; bytes are decoded across range ends without splitting a character. */
+    private final class CsvSink implements Sink {
+        private final List<Question> questions;
+        private final URI input;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        private final CsvReader csv;
+        private ByteBuffer carry = ByteBuffer.allocate(0);
+        private boolean first = true;
+
+        CsvSink(List<Question> questions, URI input) {
+            this.questions = questions;
+            this.input = input;
+            this.csv = new CsvReader(this::row);
         }
-        if (line.isBlank() || (csv && lineNo == 1 && line.toLowerCase(Locale.ROOT).replace(" ", "").startsWith("id,question"))) {
-            return;
+
+        @Override
+        public void bytes(byte[] range) {
+            ByteBuffer in = ByteBuffer.allocate(carry.remaining() + range.length);
+            in.put(carry).put(range).flip();
+            CharBuffer out = CharBuffer.allocate(in.remaining() + 1);
+            decoder.decode(in, out, false);
+            out.flip();
+            String text = out.toString();
+            if (first && text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+            first = false;
+            csv.feed(text);
+            carry = in.slice();
         }
+
+        @Override
+        public void end() {
+            CharBuffer out = CharBuffer.allocate(carry.remaining() + 2);
+            decoder.decode(carry, out, true);
+            decoder.flush(out);
+            out.flip();
+            csv.feed(out);
+            csv.finish();
+        }
+
+        private void row(CsvReader.Row row) {
+            List<String> f = row.fields;
+            boolean header = row.line == 1 && f.size() >= 2 && f.get(0).trim().equalsIgnoreCase("id")
+                    && f.get(1).trim().equalsIgnoreCase("question");
+            if (header) {
+                return;
+            }
+            if (f.size() < 2) {
+                add(questions, input, new Question(row.line, f.isEmpty() || f.get(0).isBlank() ? "line-" + row.line : f.get(0).trim(),
+                        null, null, "line " + row.line + " is not 'id,question'"));
+                return;
+            }
+            add(questions, input, question(row.line, f.get(0).trim(), f.get(1).trim(), null));
+        }
+    }
+
+    private void add(List<Question> questions, URI input, Question question) {
         if (questions.size() >= limits.maxQuestions) {
             throw new BatchException(input + " has more than " + limits.maxQuestions + " questions (JINGNEI_FAQ_MAX_QUESTIONS)");
         }
-        questions.add(csv ? csvLine(lineNo, line) : jsonLine(lineNo, line));
+        questions.add(question);
     }
 
     private Question jsonLine(int lineNo, String line) {
@@ -84,29 +177,18 @@ final class QuestionReader {
         } catch (Exception e) {
             return new Question(lineNo, "line-" + lineNo, null, null, "line " + lineNo + " is not valid JSON");
         }
+        if (node == null || !node.isObject()) {
+            return new Question(lineNo, "line-" + lineNo, null, null, "line " + lineNo + " is not a JSON object");
+        }
         String id = node.path("id").isMissingNode() || node.path("id").isNull() ? "line-" + lineNo : node.path("id").asText();
-        String text = node.path("question").asText("");
-        if (text.isBlank()) {
+        String user = node.path("user_id").isTextual() ? node.path("user_id").asText() : null;
+        if (node.path("question").asText("").isBlank()) {
             return new Question(lineNo, id, null, null, "line " + lineNo + " has no 'question'");
         }
-        if (text.length() > limits.maxQuestionChars) {
-            return new Question(lineNo, id, null, null, "line " + lineNo + ": question has " + text.length()
-                    + " characters; the limit is " + limits.maxQuestionChars);
-        }
-        String user = node.path("user_id").isTextual() ? node.path("user_id").asText() : null;
-        return new Question(lineNo, id, text, user, null);
+        return question(lineNo, id, node.path("question").asText(""), user);
     }
 
-    private Question csvLine(int lineNo, String line) {
-        int comma = line.indexOf(',');
-        if (comma < 0) {
-            return new Question(lineNo, "line-" + lineNo, null, null, "line " + lineNo + " is not 'id,question'");
-        }
-        String id = line.substring(0, comma).trim();
-        String text = line.substring(comma + 1).trim();
-        if (text.startsWith("\"") && text.endsWith("\"") && text.length() >= 2) {
-            text = text.substring(1, text.length() - 1).replace("\"\"", "\"");
-        }
+    private Question question(int lineNo, String id, String text, String user) {
         if (text.isBlank()) {
             return new Question(lineNo, id, null, null, "line " + lineNo + " has no question");
         }
@@ -114,16 +196,6 @@ final class QuestionReader {
             return new Question(lineNo, id, null, null, "line " + lineNo + ": question has " + text.length()
                     + " characters; the limit is " + limits.maxQuestionChars);
         }
-        return new Question(lineNo, id, text, null, null);
-    }
-
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
-        try {
-            return future.get(5, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : new BatchException(e.getCause().getMessage());
-        } catch (Exception e) {
-            throw new BatchException("reading the input failed: " + e.getClass().getSimpleName());
-        }
+        return new Question(lineNo, id, text, user, null);
     }
 }

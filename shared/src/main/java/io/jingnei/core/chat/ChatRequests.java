@@ -1,8 +1,9 @@
 package io.jingnei.core.chat;
 
-import io.jingnei.core.llm.ErrorKind;
-import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.request.RequestBodies;
+import io.jingnei.core.request.RequestCaps;
 
 /** Reads and checks chat requests, with messages that say exactly what is wrong. */
 public final class ChatRequests {
@@ -14,17 +15,11 @@ public final class ChatRequests {
         return RequestBodies.read(body, ChatRequest.class);
     }
 
-    public static void validate(ChatRequest request, ChatLimits limits) {
+    public static void validate(ChatRequest request, RequestCaps caps) {
         if (request == null) {
             throw invalid("request body is empty; send JSON like {\"query\": \"...\"}");
         }
-        if (request.query == null || request.query.isBlank()) {
-            throw invalid("field 'query' is required and must not be empty");
-        }
-        if (request.query.length() > limits.maxQueryChars) {
-            throw new LlmException(ErrorKind.PAYLOAD_TOO_LARGE, "field 'query' has " + request.query.length()
-                    + " characters; the limit is " + limits.maxQueryChars);
-        }
+        caps.query("query", request.query);
         if (request.history != null) {
             long chars = 0;
             for (int i = 0; i < request.history.size(); i++) {
@@ -35,23 +30,14 @@ public final class ChatRequests {
                 }
                 chars += turn.content.length();
             }
-            if (chars > limits.maxHistoryChars) {
-                throw new LlmException(ErrorKind.PAYLOAD_TOO_LARGE, "field 'history' has " + chars
-                        + " characters; the limit is " + limits.maxHistoryChars);
-            }
+            caps.historyChars(chars);
         }
-        if (request.maxTokens != null && (request.maxTokens < 1 || request.maxTokens > 32_768)) {
-            throw invalid("field 'max_tokens' must be between 1 and 32768");
-        }
-        if (request.temperature != null && (request.temperature < 0 || request.temperature > 2)) {
-            throw invalid("field 'temperature' must be between 0 and 2");
-        }
-        if (request.systemPrompt != null && request.systemPrompt.length() > limits.maxQueryChars) {
-            throw new LlmException(ErrorKind.PAYLOAD_TOO_LARGE, "field 'system_prompt' is longer than " + limits.maxQueryChars + " characters");
-        }
+        caps.maxTokens("max_tokens", request.maxTokens);
+        caps.temperature(request.temperature);
+        caps.systemPrompt("system_prompt", request.systemPrompt);
     }
 
-    private static LlmException invalid(String message) {
-        return new LlmException(ErrorKind.INVALID_REQUEST, message);
+    private static JingneiException invalid(String message) {
+        return new JingneiException(ErrorKind.INVALID_REQUEST, message);
     }
 }

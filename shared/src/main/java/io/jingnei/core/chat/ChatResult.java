@@ -3,11 +3,14 @@ package io.jingnei.core.chat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jingnei.core.llm.CallTrace;
 import io.jingnei.core.llm.CompletionOutcome;
-import io.jingnei.core.llm.ErrorKind;
-import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
+
+import java.util.List;
 
 /** The answer of {@code /chat}: {@code status} is {@code success} or an {@link ErrorKind} word with {@code error}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,13 +24,13 @@ public final class ChatResult {
     public final String model;
     @JsonProperty("request_id")
     public final String requestId;
-    public final int attempts;
+    public final List<CallTrace.Attempt> attempts;
     public final String error;
     @JsonIgnore
     public final int httpStatus;
 
     private ChatResult(String status, String content, Usage usage, Cost cost, long latencyMs, String model,
-                       String requestId, int attempts, String error, int httpStatus) {
+                       String requestId, List<CallTrace.Attempt> attempts, String error, int httpStatus) {
         this.status = status;
         this.content = content;
         this.usage = usage;
@@ -45,7 +48,7 @@ public final class ChatResult {
                 outcome.latencyMs, outcome.model, requestId, outcome.attempts, null, 200);
     }
 
-    public static ChatResult failure(LlmException error, String model, String requestId, int attempts, long latencyMs) {
+    public static ChatResult failure(JingneiException error, String model, String requestId, List<CallTrace.Attempt> attempts, long latencyMs) {
         return new ChatResult(error.kind().status, null, null, null, latencyMs, model, requestId, attempts,
                 error.getMessage(), error.kind().httpStatus);
     }

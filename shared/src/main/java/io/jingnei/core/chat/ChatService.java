@@ -3,9 +3,10 @@ package io.jingnei.core.chat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.Completions;
-import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.request.RequestCaps;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,13 +15,15 @@ import java.util.concurrent.Flow;
 /** The {@code chat} and {@code chat-stream} functions: a customer-service prompt, recent history, the query. */
 public final class ChatService {
     private final Completions completions;
-    private final ChatLimits limits;
+    private final RequestCaps caps;
+    private final int historyTurns;
     private final String defaultSystemPrompt;
     private final String defaultModel;
 
-    public ChatService(Completions completions, ChatLimits limits, String defaultSystemPrompt, String defaultModel) {
+    public ChatService(Completions completions, RequestCaps caps, int historyTurns, String defaultSystemPrompt, String defaultModel) {
         this.completions = completions;
-        this.limits = limits;
+        this.caps = caps;
+        this.historyTurns = historyTurns;
         this.defaultSystemPrompt = defaultSystemPrompt;
         this.defaultModel = defaultModel;
     }
@@ -28,24 +31,27 @@ public final class ChatService {
     /** Never fails: every failure is a {@link ChatResult} with its status. */
     public CompletableFuture<ChatResult> chat(ChatRequest request, CallContext ctx) {
         String model = request == null || request.model == null ? defaultModel : request.model;
-        CallContext call = ctx.withUser(request == null ? null : request.userId);
+        CallContext call = ctx;
         try {
+            call = ctx.withBodyUser(request == null ? null : request.userId);
             ObjectNode body = toBody(request);
-            return completions.complete(body, call).handle((outcome, error) -> error == null
-                    ? ChatResult.success(outcome, call.requestId)
-                    : ChatResult.failure(LlmException.from(error), model, call.requestId, call.trace.attempts(), call.elapsedMillis()));
-        } catch (LlmException invalid) {
+            CallContext c = call;
+            return completions.complete(body, c).handle((outcome, error) -> error == null
+                    ? ChatResult.success(outcome, c.requestId)
+                    : ChatResult.failure(JingneiException.from(error), model, c.requestId, c.trace.list(), c.elapsedMillis()));
+        } catch (JingneiException invalid) {
             completions.rejected(call, model, invalid);
-            return CompletableFuture.completedFuture(ChatResult.failure(invalid, model, call.requestId, 0, call.elapsedMillis()));
+            return CompletableFuture.completedFuture(ChatResult.failure(invalid, model, call.requestId, List.of(), call.elapsedMillis()));
         }
     }
 
-    /** Fails with {@link LlmException} for bad input and for anything known before the first chunk. */
+    /** Fails with {@link JingneiException} for bad input and for anything known before the first chunk. */
     public CompletableFuture<Flow.Publisher<ObjectNode>> chatStream(ChatRequest request, CallContext ctx) {
-        CallContext call = ctx.withUser(request == null ? null : request.userId);
+        CallContext call = ctx;
         try {
+            call = ctx.withBodyUser(request == null ? null : request.userId);
             return completions.stream(toBody(request), call, true);
-        } catch (LlmException invalid) {
+        } catch (JingneiException invalid) {
             completions.rejected(call, request == null ? null : request.model, invalid);
             return CompletableFuture.failedFuture(invalid);
         }
@@ -53,7 +59,7 @@ public final class ChatService {
 
     /** The OpenAI request body for a chat request. Visible for tests. */
     ObjectNode toBody(ChatRequest request) {
-        ChatRequests.validate(request, limits);
+        ChatRequests.validate(request, caps);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (request.model != null) {
             body.put("model", request.model);
@@ -79,7 +85,7 @@ public final class ChatService {
         if (history == null) {
             return List.of();
         }
-        int keep = limits.historyTurns * 2;
+        int keep = historyTurns * 2;
         return history.size() <= keep ? history : history.subList(history.size() - keep, history.size());
     }
 }

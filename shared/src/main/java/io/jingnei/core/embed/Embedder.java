@@ -15,6 +15,11 @@ public interface Embedder extends AutoCloseable {
     /** One normalised vector per text, in order. Failures are {@link EmbeddingException}s. */
     List<float[]> embed(List<String> texts);
 
+    /** Tokens the model sees for a text (for usage reports); an estimate unless the model says. */
+    default int tokenCount(String text) {
+        return text.length();
+    }
+
     @Override
     default void close() {
     }

@@ -107,6 +107,11 @@ public final class OnnxEmbedder implements Embedder {
         return dimension;
     }
 
+    @Override
+    public int tokenCount(String text) {
+        return Math.min(MAX_TOKENS, tokenizer.encode(text).getIds().length);
+    }
+
     /**
      * One model run per text. The model's int8 quantisation is dynamic: activation scales are
      * computed over the whole input tensor, so a text embedded in a batch came out different from

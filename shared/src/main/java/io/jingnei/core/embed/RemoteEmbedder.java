@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.llm.LlmClient;
-import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.error.JingneiException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +54,7 @@ public final class RemoteEmbedder implements Embedder {
         } catch (Exception e) {
             Throwable cause = e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
             throw new EmbeddingException("remote embeddings with model '" + model + "' failed: "
-                    + (cause instanceof LlmException ? cause.getMessage() : cause.getClass().getSimpleName()), cause);
+                    + (cause instanceof JingneiException ? cause.getMessage() : cause.getClass().getSimpleName()), cause);
         }
         JsonNode data = response.path("data");
         if (!data.isArray() || data.size() != texts.size()) {

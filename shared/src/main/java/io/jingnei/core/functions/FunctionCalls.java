@@ -3,37 +3,40 @@ package io.jingnei.core.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
-import io.jingnei.core.batch.BatchException;
+import io.jingnei.core.auth.Caller;
+import io.jingnei.core.auth.RequestHeaders;
 import io.jingnei.core.batch.BatchSummary;
 import io.jingnei.core.batch.BoundedMapper;
 import io.jingnei.core.batch.ExecutorMapper;
 import io.jingnei.core.batch.FaqBatchRequest;
-import io.jingnei.core.storage.ObjectStoreException;
+import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.chat.ChatRequests;
-import io.jingnei.core.chat.ChatResult;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.llm.CallContext;
-import io.jingnei.core.llm.LlmException;
 import io.jingnei.core.rag.IndexBuildRequest;
 import io.jingnei.core.rag.IndexBuildService;
+import io.jingnei.core.rag.IndexBuilder;
 import io.jingnei.core.rag.RagRequest;
-import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;
 import io.jingnei.core.request.RequestBodies;
+import io.jingnei.core.storage.StorageAllowList;
+import io.jingnei.core.storage.StorageUris;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The functions as plain calls, body bytes in and {@link Reply} out, for the platforms' built-in
- * runtimes (one request per instance, so waiting is fine). Adapters only translate events to and
- * from these calls.
+ * The functions as plain calls, for every adapter: the web function's routes, the FC and SCF
+ * built-in runtimes. Each call decides access first (a public function authenticates the caller,
+ * an admin function wants an admin key, a platform event needs neither but obeys the storage
+ * allow-list), then runs, and answers a {@link Reply} from the one error table. Nothing here holds
+ * a thread while waiting on an LLM; blocking jobs (index builds, batches) run on the instance's job
+ * threads. The built-in runtimes, one request per instance, simply wait on the future.
  */
 public final class FunctionCalls {
-    private static final long WAIT_SECONDS = 900;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final JingneiInstance instance;
     private final BoundedMapper mapper;
@@ -52,61 +55,107 @@ public final class FunctionCalls {
         return instance;
     }
 
-    public Reply chat(byte[] body, String requestId) {
-        CallContext ctx = new CallContext(requestId, "chat", null);
+    /**
+     * An HTTP request as the built-in runtimes' triggers deliver it: {@code POST /chat} and
+     * {@code POST /rag-query} (a function whose trigger URL has no path answers by its own name).
+     */
+    public CompletableFuture<Reply> http(String function, String method, String path, RequestHeaders headers, byte[] body, String requestId) {
+        String id = CallContext.acceptRequestId(requestId);
+        String route = path == null || path.isEmpty() || path.equals("/") ? "/" + function : path;
+        String name = route.endsWith("/chat") ? "chat" : route.endsWith("/rag-query") ? "rag-query" : null;
+        if (name == null) {
+            return done(Reply.failure(new JingneiException(ErrorKind.NOT_FOUND, "no function at " + shown(route)
+                    + "; use POST /chat or POST /rag-query"), id));
+        }
+        if (!"POST".equalsIgnoreCase(method)) {
+            Reply refused = Reply.failure(new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use POST for /" + name), id);
+            Map<String, String> headersOut = new LinkedHashMap<>(refused.headers);
+            headersOut.put("Allow", "POST");
+            return done(new Reply(refused.status, refused.body, headersOut));
+        }
+        Caller caller;
         try {
-            ChatResult result = await(instance.chat().chat(ChatRequests.parse(body), ctx));
-            return new Reply(result.httpStatus, result);
-        } catch (LlmException e) {
-            instance.completions().rejected(ctx, null, e);
-            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), ctx.requestId);
+            caller = instance.auth.authenticate(headers);
+        } catch (JingneiException e) {
+            return rejected(name, id, e);
+        }
+        try {
+            return name.equals("chat")
+                    ? chat(caller, ChatRequests.parse(body), id)
+                    : ragQuery(caller, RequestBodies.read(body, RagRequest.class), id);
+        } catch (JingneiException e) {
+            return rejected(name, id, e);
         }
     }
 
-    public Reply ragQuery(byte[] body, String requestId) {
-        try {
-            return ragQuery(RequestBodies.read(body, RagRequest.class), requestId);
-        } catch (LlmException e) {
-            instance.completions().rejected(new CallContext(requestId, "rag-query", null), null, e);
-            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), requestId);
-        }
+    public CompletableFuture<Reply> chat(Caller caller, ChatRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "chat", caller);
+        return guard(ctx, instance.chat().chat(request, ctx).thenApply(result -> new Reply(result.httpStatus, result)));
     }
 
-    /** Blocks while the question is embedded and answered: call from a worker thread. */
-    public Reply ragQuery(RagRequest request, String requestId) {
-        CallContext ctx = new CallContext(requestId, "rag-query", null);
-        try {
-            RagResult result = await(awaitRag().query(request, ctx));
-            return new Reply(result.httpStatus, result);
-        } catch (LlmException e) {
-            return Reply.failure(e.kind().httpStatus, e.kind().status, e.getMessage(), ctx.requestId);
-        } catch (RagUnavailable e) {
-            return Reply.failure(503, "index_unavailable", e.getMessage(), ctx.requestId);
-        }
+    public CompletableFuture<Reply> ragQuery(Caller caller, RagRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "rag-query", caller);
+        return guard(ctx, rag(ctx).thenCompose(rag -> rag.query(request, ctx)).thenApply(result -> new Reply(result.httpStatus, result)));
     }
 
-    /** Blocks for the whole build: call from a worker thread. */
-    public Reply indexBuild(IndexBuildRequest request, String requestId) {
-        CallContext ctx = new CallContext(requestId, "index-build", null);
-        try {
-            IndexBuildService.Outcome outcome = new IndexBuildService(instance.store(), instance.ragConfig(), instance.log())
-                    .build(request, awaitRag(), ctx);
-            return new Reply(outcome.httpStatus, outcome);
-        } catch (RagUnavailable e) {
-            return Reply.failure(503, "embedding_error", e.getMessage(), ctx.requestId);
+    /** An admin function: the caller must already be an admin (see {@link io.jingnei.core.auth.Authenticator#requireAdmin}). */
+    public CompletableFuture<Reply> indexBuild(Caller admin, IndexBuildRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "index-build", admin);
+        if (admin == null || !admin.admin()) {
+            return rejected("index-build", ctx.requestId, notAdmin());
         }
+        return guard(ctx, rag(ctx).thenApplyAsync(rag -> {
+            IndexBuilder.Result result = new IndexBuildService(instance.guardedStore(), instance.ragConfig, instance.log)
+                    .build(request, rag, ctx);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "success");
+            body.put("result", result);
+            body.put("request_id", ctx.requestId);
+            return new Reply(200, body);
+        }, instance.workers().blocking()));
     }
 
-    /** An object-created event: a batch for the object, unless it lies outside the input prefix (our own answers). */
-    public Reply faqBatchOnObject(String scheme, String bucket, String key, String requestId) {
-        String plainKey = key.replaceFirst("^/", "");
+    /** faq-batch over HTTP (an admin) or from a platform event; blocks a job thread, never an I/O thread. */
+    public CompletableFuture<Reply> faqBatch(Caller caller, FaqBatchRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "faq-batch", caller);
+        if (caller.via != Caller.Via.PLATFORM && !caller.admin()) {
+            return rejected("faq-batch", ctx.requestId, notAdmin());
+        }
+        if (request == null) {
+            return rejected("faq-batch", ctx.requestId, new JingneiException(ErrorKind.INVALID_REQUEST,
+                    "field 'input' (the questions' object URI) is required"));
+        }
+        return guard(ctx, rag(ctx).thenApplyAsync(rag -> {
+            BatchSummary summary = instance.batch().run(request, rag, ctx, mapper);
+            return new Reply(200, summary);
+        }, instance.workers().blocking()));
+    }
+
+    /**
+     * An object-created event: a batch for the object, unless it lies outside the input prefix (our
+     * own answers) or outside the storage allow-list (then it is skipped and logged, not run).
+     */
+    public CompletableFuture<Reply> faqBatchOnObject(String scheme, String bucket, String key, String requestId) {
+        String id = CallContext.acceptRequestId(requestId);
+        String plainKey = key == null ? "" : key.replaceFirst("^/", "");
         if (!instance.batch().isInput(plainKey)) {
-            Map<String, Object> skipped = new LinkedHashMap<>();
-            skipped.put("status", "skipped");
-            skipped.put("reason", plainKey + " is not under the input prefix " + instance.batchLimits().inputPrefix);
-            return new Reply(200, skipped);
+            return done(skipped(plainKey + " is not under the input prefix " + instance.batch().limits().inputPrefix));
         }
-        return faqBatch(new FaqBatchRequest(scheme + "://" + bucket + "/" + plainKey, null), requestId);
+        URI input;
+        try {
+            input = StorageUris.parse(scheme + "://" + bucket + "/" + plainKey);
+        } catch (JingneiException e) {
+            return rejected("faq-batch", id, e);
+        }
+        if (!instance.allowList.allows(input, StorageAllowList.Access.READ)) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("level_hint", "WARN");
+            fields.put("request_id", id);
+            fields.put("object", input.toString());
+            instance.log.event("object-created event outside the storage allow-list; skipped (JINGNEI_STORAGE_ALLOW)", fields);
+            return done(skipped(input + " is outside the storage allow-list (JINGNEI_STORAGE_ALLOW)"));
+        }
+        return faqBatch(Caller.platform(), new FaqBatchRequest(input.toString(), null), id);
     }
 
     /**
@@ -114,96 +163,82 @@ public final class FunctionCalls {
      * ({@code events[0].oss}), timer ({@code triggerTime} and {@code payload}), or a direct
      * {@code {input, output?}}. Shared by the java11 handler and the custom runtime's /invoke.
      */
-    public Reply faqBatchOnFcEvent(byte[] eventBytes, String requestId) {
+    public CompletableFuture<Reply> faqBatchOnFcEvent(byte[] eventBytes, String requestId) {
+        String id = CallContext.acceptRequestId(requestId);
         JsonNode event;
         try {
-            event = JSON.readTree(eventBytes == null ? new byte[0] : eventBytes);
-        } catch (java.io.IOException e) {
-            return Reply.failure(400, "invalid_request", "the event is not valid JSON", requestId);
+            event = RequestBodies.readObject(eventBytes);
+        } catch (JingneiException e) {
+            return rejected("faq-batch", id, e);
         }
-        JsonNode oss = event == null ? null : event.path("events").path(0).path("oss");
-        if (oss != null && oss.isObject()) {
-            return faqBatchOnObject("oss", oss.path("bucket").path("name").asText(), oss.path("object").path("key").asText(), requestId);
+        JsonNode oss = event.path("events").path(0).path("oss");
+        if (oss.isObject()) {
+            return faqBatchOnObject("oss", oss.path("bucket").path("name").asText(), oss.path("object").path("key").asText(), id);
         }
-        if (event != null && event.has("triggerTime") && event.has("payload")) {
-            return faqBatchOnTimer(event.path("payload").asText(), requestId);
+        if (event.has("triggerTime") && event.has("payload")) {
+            return faqBatchOnTimer(event.path("payload").asText(), id);
         }
-        if (event != null && event.path("input").isTextual()) {
-            return faqBatch(new FaqBatchRequest(event.path("input").asText(), event.path("output").asText(null)), requestId);
+        if (event.path("input").isTextual()) {
+            return faqBatch(Caller.platform(), new FaqBatchRequest(event.path("input").asText(), event.path("output").asText(null)), id);
         }
-        return Reply.failure(400, "invalid_request", "unsupported event: expected an OSS object-created event, a timer event or {\"input\": ...}", requestId);
+        return rejected("faq-batch", id, new JingneiException(ErrorKind.INVALID_REQUEST,
+                "unsupported event: expected an OSS object-created event, a timer event or {\"input\": ...}"));
     }
 
     /** A timer: its payload names the input, {@code {"input": "...", "output"?: "..."}}. */
-    public Reply faqBatchOnTimer(String payload, String requestId) {
+    public CompletableFuture<Reply> faqBatchOnTimer(String payload, String requestId) {
+        String id = CallContext.acceptRequestId(requestId);
+        JsonNode node;
         try {
-            JsonNode node = JSON.readTree(payload == null ? "" : payload);
-            if (node == null || !node.path("input").isTextual()) {
-                return Reply.failure(400, "invalid_request", "the timer payload must be JSON like {\"input\": \"faq-batch/in/nightly.jsonl\"}", requestId);
+            node = payload == null ? null : JSON.readTree(payload);
+        } catch (Exception e) {
+            node = null;
+        }
+        if (node == null || !node.path("input").isTextual()) {
+            return rejected("faq-batch", id, new JingneiException(ErrorKind.INVALID_REQUEST,
+                    "the timer payload must be JSON like {\"input\": \"faq-batch/in/nightly.jsonl\"}"));
+        }
+        return faqBatch(Caller.platform(), new FaqBatchRequest(node.path("input").asText(), node.path("output").asText(null)), id);
+    }
+
+    /** The RAG runtime, once model and index are loaded; fails with why it cannot start. */
+    private CompletableFuture<RagService> rag(CallContext ctx) {
+        return instance.rag();
+    }
+
+    private static JingneiException notAdmin() {
+        return new JingneiException(ErrorKind.FORBIDDEN, "this function needs an admin key (JINGNEI_ADMIN_KEYS)");
+    }
+
+    /** Any failure (a bug included) becomes a reply from the error table; the log line was written where it happened. */
+    private CompletableFuture<Reply> guard(CallContext ctx, CompletableFuture<Reply> call) {
+        return call.exceptionally(error -> {
+            JingneiException e = JingneiException.from(error);
+            if (e.internal() && !e.stackLogged()) {
+                e.markStackLogged();
+                instance.log.error("unexpected failure in " + ctx.function, ctx.requestId, e.getCause() == null ? e : e.getCause());
             }
-            return faqBatch(new FaqBatchRequest(node.path("input").asText(), node.path("output").asText(null)), requestId);
-        } catch (java.io.IOException e) {
-            return Reply.failure(400, "invalid_request", "the timer payload is not valid JSON", requestId);
-        }
+            return Reply.failure(e, ctx.requestId);
+        });
     }
 
-    public Reply faqBatch(FaqBatchRequest request, String requestId) {
-        CallContext ctx = new CallContext(requestId, "faq-batch", null);
-        if (request == null) {
-            return Reply.failure(400, "invalid_request", "field 'input' (the questions' object URI) is required", ctx.requestId);
-        }
-        try {
-            BatchSummary summary = instance.batch().run(request, awaitRag(), ctx, mapper);
-            return new Reply(200, summary);
-        } catch (BatchException e) {
-            return Reply.failure(400, "invalid_request", e.getMessage(), ctx.requestId);
-        } catch (ObjectStoreException e) {
-            return Reply.failure(e.reason() == ObjectStoreException.Reason.NOT_FOUND ? 404
-                    : e.reason() == ObjectStoreException.Reason.ACCESS_DENIED ? 403 : 502, "storage_error", e.getMessage(), ctx.requestId);
-        } catch (RagUnavailable e) {
-            return Reply.failure(503, "index_unavailable", e.getMessage(), ctx.requestId);
-        }
+    private CompletableFuture<Reply> rejected(String function, String requestId, JingneiException e) {
+        instance.completions().rejected(new CallContext(requestId, function, null), null, e);
+        return done(Reply.failure(e, requestId));
     }
 
-    /** The RAG runtime, waiting for model and index if they are still loading. */
-    public RagService awaitRag() {
-        try {
-            return instance.rag().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new RagUnavailable("RAG could not start: " + rootMessage(e));
-        } catch (TimeoutException e) {
-            throw new RagUnavailable("RAG did not start within " + WAIT_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RagUnavailable("interrupted while RAG was starting");
-        }
+    private static Reply skipped(String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "skipped");
+        body.put("reason", reason);
+        return new Reply(200, body);
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw LlmException.from(e.getCause());
-        } catch (TimeoutException e) {
-            throw new LlmException(io.jingnei.core.llm.ErrorKind.TIMEOUT, "the call did not finish within " + WAIT_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LlmException(io.jingnei.core.llm.ErrorKind.UPSTREAM_ERROR, "interrupted");
-        }
+    private static CompletableFuture<Reply> done(Reply reply) {
+        return CompletableFuture.completedFuture(reply);
     }
 
-    static String rootMessage(Throwable t) {
-        Throwable cause = t;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    }
-
-    /** RAG could not start; the message says why. */
-    public static final class RagUnavailable extends RuntimeException {
-        RagUnavailable(String message) {
-            super(message, null, false, false);
-        }
+    private static String shown(String path) {
+        return path.length() > 100 ? path.substring(0, 100) + "…" : path;
     }
 }

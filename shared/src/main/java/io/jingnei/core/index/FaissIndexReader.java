@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -24,11 +23,22 @@ public final class FaissIndexReader {
     }
 
     public static VectorIndex read(byte[] index, byte[] metadata, String modelId) {
-        ByteBuffer in = ByteBuffer.wrap(index).order(ByteOrder.LITTLE_ENDIAN);
-        if (index.length < 4 + 4 + 8 + 8 + 8 + 1 + 4 + 8) {
+        try {
+            return read(new java.io.ByteArrayInputStream(index), metadata, modelId);
+        } catch (IOException e) {
+            throw new IndexException("cannot read the FAISS index: " + e.getMessage());
+        }
+    }
+
+    /** Reads the index as it streams in (blocking: call on a worker thread). */
+    public static VectorIndex read(InputStream stream, byte[] metadata, String modelId) throws IOException {
+        IndexInput in = new IndexInput(stream);
+        String fourcc;
+        try {
+            fourcc = new String(in.bytes(4), java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.io.EOFException e) {
             throw new IndexException("FAISS index is too short to be one");
         }
-        String fourcc = new String(index, 0, 4, java.nio.charset.StandardCharsets.US_ASCII);
         VectorIndex.Metric metric;
         switch (fourcc) {
             case "IxFI":
@@ -40,23 +50,32 @@ public final class FaissIndexReader {
             default:
                 throw new IndexException("FAISS index type '" + fourcc + "' is not supported; write an IndexFlatIP or IndexFlatL2");
         }
-        in.position(4);
-        int dimension = in.getInt();
-        long count = in.getLong();
-        in.getLong(); // dummy, 1 << 20
-        in.getLong(); // dummy, 1 << 20
-        in.get(); // is_trained
-        int metricType = in.getInt();
-        if (metricType > 1) {
-            in.getFloat(); // metric_arg
+        long floats;
+        int dimension;
+        long count;
+        try {
+            dimension = in.i32();
+            count = in.i64();
+            in.i64(); // dummy, 1 << 20
+            in.i64(); // dummy, 1 << 20
+            in.u8(); // is_trained
+            int metricType = in.i32();
+            if (metricType > 1) {
+                in.f32(); // metric_arg
+            }
+            floats = in.i64();
+        } catch (java.io.EOFException e) {
+            throw new IndexException("FAISS index is too short to be one");
         }
-        long floats = in.getLong();
-        if (dimension <= 0 || count < 0 || floats != count * dimension || in.remaining() < floats * 4) {
-            throw new IndexException("FAISS index is corrupt: " + count + " x " + dimension + " vectors declared, "
-                    + in.remaining() / 4 + " values present");
+        if (dimension <= 0 || count < 0 || floats != count * dimension || floats > Integer.MAX_VALUE - 8) {
+            throw new IndexException("FAISS index is corrupt: " + count + " x " + dimension + " vectors declared, " + floats + " values");
         }
         float[] values = new float[(int) floats];
-        in.asFloatBuffer().get(values);
+        try {
+            in.floats(values, (int) floats);
+        } catch (java.io.EOFException e) {
+            throw new IndexException("FAISS index is truncated: " + e.getMessage());
+        }
         List<Chunk> chunks = chunks(metadata);
         if (chunks.size() != count) {
             throw new IndexException("FAISS index has " + count + " vectors but its metadata lists " + chunks.size() + " entries");

@@ -1,8 +1,11 @@
 package io.jingnei.core.index;
 
-/** An index that cannot be used: corrupt, of another format version, or built for another model. */
-public final class IndexException extends RuntimeException {
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+
+/** An index object cannot be used: wrong format or version, corrupt, truncated, another model. */
+public final class IndexException extends JingneiException {
     public IndexException(String message) {
-        super(message, null, false, false);
+        super(ErrorKind.INDEX_UNAVAILABLE, message);
     }
 }

@@ -1,6 +1,8 @@
 package io.jingnei.core.index;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -68,55 +70,78 @@ public final class IndexFormat {
     }
 
     public static VectorIndex read(byte[] data) {
-        ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        if (data.length < 30 || data[0] != 'J' || data[1] != 'N' || data[2] != 'I' || data[3] != 'X') {
+        try {
+            return read(new java.io.ByteArrayInputStream(data));
+        } catch (IOException e) {
+            throw new IndexException("cannot read the index: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads an index as it streams in (blocking: call on a worker thread). The checksum covers the
+     * payload and is verified before the index is returned; a short or padded object is refused.
+     */
+    public static VectorIndex read(InputStream stream) throws IOException {
+        IndexInput in = new IndexInput(stream);
+        byte[] magic;
+        try {
+            magic = in.bytes(4);
+        } catch (java.io.EOFException e) {
+            throw new IndexException("not a Jingnei index (it is empty)");
+        }
+        if (magic[0] != 'J' || magic[1] != 'N' || magic[2] != 'I' || magic[3] != 'X') {
             throw new IndexException("not a Jingnei index (magic bytes missing); FAISS indexes are read with a metadata file");
         }
-        in.position(4);
-        int version = in.getShort() & 0xffff;
+        int version = in.u16();
         if (version != VERSION) {
             throw new IndexException("index format version " + version + " is not supported (this build reads version " + VERSION + ")");
         }
-        in.getShort();
-        int dimension = in.getInt();
-        int count = in.getInt();
-        int metric = in.get();
-        int quantisation = in.get();
-        int modelLength = in.getShort() & 0xffff;
-        if (dimension <= 0 || count < 0 || metric != 0 || quantisation < 0 || quantisation > 1 || in.remaining() < modelLength + 12) {
+        in.u16();
+        int dimension = in.i32();
+        int count = in.i32();
+        int metric = in.u8();
+        int quantisation = in.u8();
+        int modelLength = in.u16();
+        if (dimension <= 0 || dimension > 65_536 || count < 0 || metric != 0 || quantisation > 1) {
             throw new IndexException("index header is corrupt");
         }
-        byte[] model = new byte[modelLength];
-        in.get(model);
-        long payloadLength = in.getLong();
-        int expectedCrc = in.getInt();
-        int payloadStart = in.position();
-        if (payloadLength != data.length - payloadStart) {
-            throw new IndexException("index is truncated or padded: header says " + payloadLength + " payload bytes, found " + (data.length - payloadStart));
+        String model = new String(in.bytes(modelLength), StandardCharsets.UTF_8);
+        long payloadLength = in.i64();
+        int expectedCrc = in.i32();
+        long values = (long) count * dimension;
+        long vectorBytes = quantisation == 1 ? values + 4L * count : values * 4;
+        if (values > Integer.MAX_VALUE - 8 || payloadLength < vectorBytes || payloadLength - vectorBytes > Integer.MAX_VALUE - 8) {
+            throw new IndexException("index header is corrupt: " + count + " x " + dimension + " vectors in " + payloadLength + " payload bytes");
         }
-        CRC32C crc = new CRC32C();
-        crc.update(data, payloadStart, (int) payloadLength);
-        if ((int) crc.getValue() != expectedCrc) {
+        in.startChecksum();
+        Vectors vectors;
+        try {
+            if (quantisation == 1) {
+                byte[] quantised = in.bytes((int) values);
+                float[] scales = new float[count];
+                in.floats(scales, count);
+                vectors = new Vectors.Int8(quantised, scales, dimension);
+            } else {
+                float[] floats = new float[(int) values];
+                in.floats(floats, (int) values);
+                vectors = new Vectors.Float32(floats, dimension);
+            }
+        } catch (java.io.EOFException e) {
+            throw new IndexException("index is truncated: " + e.getMessage());
+        }
+        byte[] records;
+        try {
+            records = in.bytes((int) (payloadLength - vectorBytes));
+        } catch (java.io.EOFException e) {
+            throw new IndexException("index is truncated: " + e.getMessage());
+        }
+        if (!in.atEnd()) {
+            throw new IndexException("index is padded: more bytes follow the " + payloadLength + " payload bytes the header names");
+        }
+        if (in.checksum() != expectedCrc) {
             throw new IndexException("index checksum mismatch: the object is corrupt or was changed while being written");
         }
-        Vectors vectors;
-        int recordsStart;
-        long values = (long) count * dimension;
-        if (quantisation == 1) {
-            byte[] quantised = new byte[(int) values];
-            in.get(quantised);
-            float[] scales = new float[count];
-            in.asFloatBuffer().get(scales);
-            vectors = new Vectors.Int8(quantised, scales, dimension);
-            recordsStart = payloadStart + (int) values + count * 4;
-        } else {
-            float[] floats = new float[(int) values];
-            in.asFloatBuffer().get(floats);
-            vectors = new Vectors.Float32(floats, dimension);
-            recordsStart = payloadStart + (int) values * 4;
-        }
-        return new VectorIndex(vectors, ChunkStore.encoded(data, recordsStart, count),
-                new String(model, StandardCharsets.UTF_8), VectorIndex.Metric.INNER_PRODUCT, Kernels.best());
+        return new VectorIndex(vectors, ChunkStore.encoded(records, 0, count), model, VectorIndex.Metric.INNER_PRODUCT, Kernels.best());
     }
 
     /** An index held in memory without a file round trip: benchmarks at sizes a byte array cannot hold. */

@@ -1,28 +1,58 @@
 package io.jingnei.core.llm;
 
-import java.util.UUID;
+import io.jingnei.core.auth.Caller;
 
-/** Who is calling and under which request id; created by an adapter per request. */
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Who is calling, as whom the call is accounted, and under which request id; made by an adapter
+ * per request. A request id from a client or gateway is kept only when it is short and plain, so it
+ * can go into headers and log lines as is.
+ */
 public final class CallContext {
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,64}");
+
     public final String requestId;
     public final String function;
+    /** The user id the call is accounted to and forwarded upstream as {@code user}; null when anonymous. */
     public final String userId;
+    public final Caller caller;
     public final long startNanos;
     public final CallTrace trace = new CallTrace();
 
-    public CallContext(String requestId, String function, String userId) {
-        this.requestId = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
+    public CallContext(String requestId, String function, Caller caller) {
+        this(acceptRequestId(requestId), function, caller, caller == null ? null : caller.userId, System.nanoTime());
+    }
+
+    private CallContext(String requestId, String function, Caller caller, String userId, long startNanos) {
+        this.requestId = requestId;
         this.function = function;
+        this.caller = caller == null ? Caller.anonymous() : caller;
         this.userId = userId;
-        this.startNanos = System.nanoTime();
+        this.startNanos = startNanos;
+    }
+
+    /** The request id to use: the given one when it is short and safe, else a new one. */
+    public static String acceptRequestId(String candidate) {
+        return candidate != null && SAFE_ID.matcher(candidate).matches() ? candidate : UUID.randomUUID().toString();
     }
 
     public long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    /** The same request seen with a user id known only after the body is read. */
-    public CallContext withUser(String user) {
-        return user == null || user.equals(userId) ? this : new CallContext(requestId, function, user);
+    /**
+     * The same request accounted to the user the body names: a sub-label of an authenticated user
+     * ({@code alice/visitor-42}), or the anonymous caller's own label. Never replaces a key's user.
+     */
+    public CallContext withBodyUser(String fromBody) {
+        String effective = caller.effectiveUser(fromBody);
+        return effective == null || effective.equals(userId) ? this : new CallContext(requestId, function, caller, effective, startNanos);
+    }
+
+    /** The same request under another function name, e.g. a faq-batch question. */
+    public CallContext forFunction(String name, String subRequestId) {
+        return new CallContext(subRequestId, name, caller, userId, System.nanoTime());
     }
 }

@@ -1,14 +1,53 @@
 package io.jingnei.core.llm;
 
-/** What happened during one logical call, for the result and the log line. Written by the retry loop. */
-public final class CallTrace {
-    private volatile int attempts;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
-    public int attempts() {
-        return attempts;
+/**
+ * What happened during one logical call, for the result and the log line: every attempt with the
+ * upstream and model it went to, how it ended and how long it took. Written by the failover loop;
+ * read when the call has ended.
+ */
+public final class CallTrace {
+    private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+    private volatile String upstreamRequestId;
+
+    /** One attempt: {@code status} is the upstream's HTTP status, or our error word when there was none. */
+    public static final class Attempt {
+        public final String upstream;
+        public final String model;
+        public final String status;
+        public final long ms;
+
+        Attempt(String upstream, String model, String status, long ms) {
+            this.upstream = upstream;
+            this.model = model;
+            this.status = status;
+            this.ms = ms;
+        }
     }
 
-    void attempt(int number) {
-        this.attempts = number;
+    public int attempts() {
+        return attempts.size();
+    }
+
+    public List<Attempt> list() {
+        synchronized (attempts) {
+            return List.copyOf(attempts);
+        }
+    }
+
+    void record(String upstream, String model, String status, long ms) {
+        attempts.add(new Attempt(upstream, model, status, ms));
+    }
+
+    /** The upstream's own x-request-id of the answering attempt, for support cases with the provider. */
+    public String upstreamRequestId() {
+        return upstreamRequestId;
+    }
+
+    void upstreamRequestId(String id) {
+        this.upstreamRequestId = id;
     }
 }

@@ -7,6 +7,8 @@ import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.pricing.Usage;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.stream.ObservedPublisher;
 
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +39,7 @@ public final class Completions {
         return catalog;
     }
 
-    /** Fails with {@link LlmException}; the failure is logged here already. */
+    /** Fails with {@link JingneiException}; the failure is logged here already. */
     public CompletableFuture<CompletionOutcome> complete(ObjectNode body, CallContext ctx) {
         String model = prepare(body, ctx);
         String prompt = promptForLog(body);
@@ -49,13 +51,15 @@ public final class Completions {
                     if (error != null) {
                         return this.<CompletionOutcome>failed(model, ctx, error, prompt);
                     }
+                    // The model that answered: a fallback model when the asked one failed everywhere.
                     String answered = response.path("model").asText(model);
                     Usage usage = Usage.fromJson(response.get("usage"));
-                    Cost cost = prices.cost(model, usage);
-                    CompletionOutcome outcome = new CompletionOutcome(response, answered, usage, cost, ctx.trace.attempts(), ctx.elapsedMillis());
-                    log.write(record(ctx, model, "success").usage(usage, cost)
+                    Cost cost = prices.cost(answered, usage);
+                    CompletionOutcome outcome = new CompletionOutcome(response, answered, usage, cost, ctx.trace.list(), ctx.elapsedMillis(),
+                            ctx.trace.upstreamRequestId());
+                    log.write(record(ctx, answered, "success").usage(usage, cost)
                             .put("attempts", outcome.attempts).put("latency_ms", outcome.latencyMs).put("prompt", prompt)
-                            .put("unpriced", prices.priceOf(model).isPresent() ? null : true));
+                            .put("unpriced", prices.priceOf(answered).isPresent() ? null : true));
                     return CompletableFuture.completedFuture(outcome);
                 })
                 .thenCompose(f -> f);
@@ -72,7 +76,10 @@ public final class Completions {
         String prompt = promptForLog(body);
         boolean callerWantsUsage = alwaysUsage || body.path("stream_options").path("include_usage").asBoolean(false);
         body.put("stream", true);
-        body.putObject("stream_options").put("include_usage", true);
+        // Merged, not replaced: the caller's other stream options (include_obfuscation...) go through.
+        JsonNode options = body.get("stream_options");
+        ObjectNode merged = options != null && options.isObject() ? (ObjectNode) options : body.putObject("stream_options");
+        merged.put("include_usage", true);
         return catalog.requireKnown(model)
                 .handle((ok, error) -> {
                     if (error != null) {
@@ -85,18 +92,22 @@ public final class Completions {
                 .thenCompose(f -> f);
     }
 
-    /** Logs a request refused before any upstream call (bad input, bad client key). */
-    public void rejected(CallContext ctx, String model, LlmException reason) {
+    /** Logs a request refused before any upstream call (bad input, bad credentials, a limit). */
+    public void rejected(CallContext ctx, String model, JingneiException reason) {
         log.write(record(ctx, model == null ? defaultModel : model, reason.kind().status)
-                .put("attempts", 0).put("latency_ms", ctx.elapsedMillis()).put("error", reason.getMessage()));
+                .put("attempts", java.util.List.of()).put("latency_ms", ctx.elapsedMillis()).put("error", reason.getMessage())
+                .stack(reason));
     }
 
+    /** Default model; the upstream's {@code user} is always the one the call is accounted to, never the body's own. */
     private String prepare(ObjectNode body, CallContext ctx) {
         if (!body.path("model").isTextual() || body.path("model").asText().isBlank()) {
             body.put("model", defaultModel);
         }
-        if (ctx.userId != null && !body.hasNonNull("user")) {
+        if (ctx.userId != null) {
             body.put("user", ctx.userId);
+        } else {
+            body.remove("user");
         }
         return body.path("model").asText();
     }
@@ -116,15 +127,16 @@ public final class Completions {
     }
 
     private <T> CompletableFuture<T> failed(String model, CallContext ctx, Throwable error, String prompt) {
-        LlmException failure = LlmException.from(error);
-        CompletableFuture<LlmException> explained = failure.kind() == ErrorKind.MODEL_NOT_FOUND && failure.upstreamStatus() != 0
+        JingneiException failure = JingneiException.from(error);
+        CompletableFuture<JingneiException> explained = failure.kind() == ErrorKind.MODEL_NOT_FOUND && UpstreamException.statusOf(failure) != 0
                 ? catalog.explain(model, failure)
                 : CompletableFuture.completedFuture(failure);
         return explained.thenCompose(e -> {
+            int upstreamStatus = UpstreamException.statusOf(e);
             log.write(record(ctx, model, e.kind().status)
-                    .put("attempts", ctx.trace.attempts()).put("latency_ms", ctx.elapsedMillis())
-                    .put("upstream_status", e.upstreamStatus() == 0 ? null : e.upstreamStatus())
-                    .put("error", e.getMessage()).put("prompt", prompt));
+                    .put("attempts", ctx.trace.list()).put("latency_ms", ctx.elapsedMillis())
+                    .put("upstream_status", upstreamStatus == 0 ? null : upstreamStatus)
+                    .put("error", e.getMessage()).put("prompt", prompt).stack(e));
             return CompletableFuture.failedFuture(e);
         });
     }
@@ -184,13 +196,13 @@ public final class Completions {
         @Override
         public void onEnd(Throwable error, boolean cancelled) {
             Cost cost = prices.cost(model, usage);
-            String status = cancelled ? "cancelled" : error == null ? "success" : LlmException.from(error).kind().status;
+            String status = cancelled ? "cancelled" : error == null ? "success" : JingneiException.from(error).kind().status;
             log.write(record(ctx, model, status).usage(usage, usage == null ? null : cost)
                     .put("stream", true)
-                    .put("attempts", ctx.trace.attempts())
+                    .put("attempts", ctx.trace.list())
                     .put("first_chunk_ms", firstChunkMs < 0 ? null : firstChunkMs)
                     .put("latency_ms", ctx.elapsedMillis())
-                    .put("error", error == null ? null : LlmException.from(error).getMessage())
+                    .put("error", error == null ? null : JingneiException.from(error).getMessage())
                     .put("prompt", prompt));
         }
     }

@@ -6,9 +6,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
 /**
- * An OpenAI-compatible chat completions upstream. Bodies and answers are the OpenAI wire format,
- * passed through as JSON trees so fields we do not know about survive. Failures are
- * {@link LlmException}s; retries happen inside, and a stream is never retried once it has emitted.
+ * OpenAI-compatible upstreams as one client. Bodies and answers are the OpenAI wire format, passed
+ * through as JSON trees so fields we do not know about survive. Failures are
+ * {@link io.jingnei.core.error.JingneiException}s; failover and retries happen inside, and a stream
+ * is never retried once it has emitted. Callbacks may run on the HTTP client's I/O threads.
  */
 public interface LlmClient {
 
@@ -25,6 +26,6 @@ public interface LlmClient {
     /** {@code POST /embeddings}: the OpenAI embeddings response object. */
     CompletableFuture<ObjectNode> embeddings(ObjectNode body);
 
-    /** {@code GET /models}: the OpenAI list object. */
-    CompletableFuture<ObjectNode> listModels();
+    /** {@code GET /models} of one upstream: the OpenAI list object. */
+    CompletableFuture<ObjectNode> listModels(Upstream upstream);
 }

@@ -1,60 +1,120 @@
 package io.jingnei.core.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The upstream's model list, fetched once and kept for a TTL. Concurrent callers share one fetch.
- * A failed fetch is not kept, so the next call tries again; while the list is unknown, model
- * names are not checked here and the upstream's own answer decides.
+ * The models every upstream serves, as one OpenAI list. Upstreams that name their models are
+ * listed as configured; an upstream that serves anything ({@code "*"}) is asked for its list, which
+ * is kept for a TTL (concurrent callers share one fetch; a failed fetch is not kept). While such a
+ * list cannot be had, model names are not checked here and the upstream's own answer decides.
  */
 public final class ModelCatalog {
     private final LlmClient llm;
+    private final List<Upstream> upstreams;
     private final Duration ttl;
     private final TimeSource time;
-    private CompletableFuture<ObjectNode> current;
-    private CompletableFuture<Optional<Set<String>>> currentIds;
-    private long fetchedAtNanos;
+    private final Map<Upstream, Fetch> fetches = new LinkedHashMap<>();
 
-    public ModelCatalog(LlmClient llm, Duration ttl, TimeSource time) {
+    public ModelCatalog(LlmClient llm, List<Upstream> upstreams, Duration ttl, TimeSource time) {
         this.llm = llm;
+        this.upstreams = upstreams;
         this.ttl = ttl;
         this.time = time;
+        for (Upstream u : upstreams) {
+            if (u.servesAnything()) {
+                fetches.put(u, new Fetch(u));
+            }
+        }
     }
 
-    /** The OpenAI list object, from cache when fresh. */
-    public synchronized CompletableFuture<ObjectNode> list() {
-        boolean stale = current == null
-                || current.isCompletedExceptionally()
-                || (current.isDone() && time.nanoTime() - fetchedAtNanos > ttl.toNanos());
-        if (stale) {
-            fetchedAtNanos = time.nanoTime();
-            current = llm.listModels();
-            // Built once per fetch: every call checks its model against it.
-            currentIds = current.handle((list, error) -> {
-                if (error != null) {
+    /** The OpenAI list object over all upstreams; fails only when no upstream's list can be had at all. */
+    public CompletableFuture<ObjectNode> list() {
+        List<CompletableFuture<Optional<ObjectNode>>> lists = new ArrayList<>();
+        for (Fetch fetch : fetches.values()) {
+            lists.add(fetch.get().handle((list, error) -> Optional.ofNullable(error == null ? list : null)));
+        }
+        return CompletableFuture.allOf(lists.toArray(new CompletableFuture[0])).thenCompose(done -> {
+            ObjectNode out = JsonNodeFactory.instance.objectNode().put("object", "list");
+            ArrayNode data = out.putArray("data");
+            Set<String> seen = new LinkedHashSet<>();
+            for (Upstream u : upstreams) {
+                for (String model : u.models) {
+                    if (!model.equals(Upstream.ANY_MODEL) && seen.add(model)) {
+                        data.addObject().put("id", model).put("object", "model").put("created", 0).put("owned_by", u.name);
+                    }
+                }
+            }
+            boolean anyFetched = false;
+            for (CompletableFuture<Optional<ObjectNode>> list : lists) {
+                Optional<ObjectNode> fetched = list.join();
+                if (fetched.isPresent()) {
+                    anyFetched = true;
+                    for (JsonNode model : fetched.get().path("data")) {
+                        if (model.isObject() && seen.add(model.path("id").asText())) {
+                            data.add(model);
+                        }
+                    }
+                }
+            }
+            if (!anyFetched && !fetches.isEmpty() && data.isEmpty()) {
+                // Nothing configured and nothing fetched: say why, as the single-upstream setup always did.
+                return fetches.values().iterator().next().get();
+            }
+            return CompletableFuture.completedFuture(out);
+        });
+    }
+
+    /** One model of the list, or empty when no upstream serves it. */
+    public CompletableFuture<Optional<ObjectNode>> find(String id) {
+        return list().thenApply(list -> {
+            for (JsonNode model : list.path("data")) {
+                if (id.equals(model.path("id").asText())) {
+                    return Optional.of((ObjectNode) model);
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Model ids, or empty when some upstream's list cannot be had right now (then names are not checked). */
+    public CompletableFuture<Optional<Set<String>>> ids() {
+        List<CompletableFuture<Optional<Set<String>>>> lists = new ArrayList<>();
+        for (Fetch fetch : fetches.values()) {
+            lists.add(fetch.ids());
+        }
+        return CompletableFuture.allOf(lists.toArray(new CompletableFuture[0])).thenApply(done -> {
+            Set<String> ids = new LinkedHashSet<>();
+            for (Upstream u : upstreams) {
+                for (String model : u.models) {
+                    if (!model.equals(Upstream.ANY_MODEL)) {
+                        ids.add(model);
+                    }
+                }
+            }
+            for (CompletableFuture<Optional<Set<String>>> list : lists) {
+                Optional<Set<String>> fetched = list.join();
+                if (fetched.isEmpty()) {
                     return Optional.empty();
                 }
-                Set<String> ids = new LinkedHashSet<>();
-                for (JsonNode model : list.path("data")) {
-                    ids.add(model.path("id").asText());
-                }
-                return ids.isEmpty() ? Optional.<Set<String>>empty() : Optional.of(ids);
-            });
-        }
-        return current;
-    }
-
-    /** Model ids, or empty when the upstream's list cannot be had right now. */
-    public synchronized CompletableFuture<Optional<Set<String>>> ids() {
-        list();
-        return currentIds;
+                ids.addAll(fetched.get());
+            }
+            return Optional.of(ids);
+        });
     }
 
     public CompletableFuture<Void> requireKnown(String model) {
@@ -66,12 +126,58 @@ public final class ModelCatalog {
     }
 
     /** An upstream "model not found", restated with the valid names when we know them. */
-    public CompletableFuture<LlmException> explain(String model, LlmException upstream) {
+    public CompletableFuture<JingneiException> explain(String model, JingneiException upstream) {
         return ids().thenApply(ids -> ids.map(known -> unknown(model, known)).orElse(upstream));
     }
 
-    private static LlmException unknown(String model, Set<String> known) {
-        return new LlmException(ErrorKind.MODEL_NOT_FOUND,
+    private static JingneiException unknown(String model, Set<String> known) {
+        return new JingneiException(ErrorKind.MODEL_NOT_FOUND,
                 "model '" + model + "' is not available; valid models: " + String.join(", ", known));
+    }
+
+    /** One upstream's list, fetched once per TTL. */
+    private final class Fetch {
+        private final Upstream upstream;
+        private CompletableFuture<ObjectNode> current;
+        private CompletableFuture<Optional<Set<String>>> currentIds;
+        private long fetchedAtNanos;
+
+        Fetch(Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        synchronized CompletableFuture<ObjectNode> get() {
+            boolean stale = current == null
+                    || current.isCompletedExceptionally()
+                    || (current.isDone() && time.nanoTime() - fetchedAtNanos > ttl.toNanos());
+            if (stale) {
+                fetchedAtNanos = time.nanoTime();
+                current = llm.listModels(upstream);
+                // Built once per fetch: every call checks its model against it.
+                currentIds = current.handle((list, error) -> {
+                    if (error != null) {
+                        return Optional.empty();
+                    }
+                    Set<String> ids = new LinkedHashSet<>();
+                    for (JsonNode model : list.path("data")) {
+                        String id = model.path("id").asText();
+                        // Listed by the upstream's own name: map back to ours where model_map says so.
+                        ids.add(id);
+                        upstream.modelMap.forEach((ours, theirs) -> {
+                            if (theirs.equals(id)) {
+                                ids.add(ours);
+                            }
+                        });
+                    }
+                    return ids.isEmpty() ? Optional.<Set<String>>empty() : Optional.of(ids);
+                });
+            }
+            return current;
+        }
+
+        synchronized CompletableFuture<Optional<Set<String>>> ids() {
+            get();
+            return currentIds;
+        }
     }
 }

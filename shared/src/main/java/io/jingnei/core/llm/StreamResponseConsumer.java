@@ -2,6 +2,7 @@ package io.jingnei.core.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.stream.QueueSubscription;
 import io.jingnei.core.stream.SseParser;
 import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
@@ -22,7 +23,11 @@ import java.util.concurrent.CompletableFuture;
 final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
-    private final OpenAiCompatibleClient client;
+    private final UpstreamEndpoint endpoint;
+    private final Upstream upstream;
+    /** Our name for the model: chunks carry it instead of the upstream's ({@code model_map}). */
+    private final String model;
+    private final CallTrace trace;
     private final QueueSubscription<ObjectNode> subscription;
     private final CompletableFuture<Void> firstEvent = new CompletableFuture<>();
     private final SseParser parser = new SseParser(this::onData);
@@ -32,8 +37,12 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
     private boolean finished;
     private volatile boolean abandoned;
 
-    StreamResponseConsumer(OpenAiCompatibleClient client, QueueSubscription<ObjectNode> subscription) {
-        this.client = client;
+    StreamResponseConsumer(UpstreamEndpoint endpoint, Upstream upstream, String model, CallTrace trace,
+                           QueueSubscription<ObjectNode> subscription) {
+        this.endpoint = endpoint;
+        this.upstream = upstream;
+        this.model = model;
+        this.trace = trace;
         this.subscription = subscription;
     }
 
@@ -50,7 +59,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
 
             @Override
             public void failed(Exception error) {
-                fail(client.transportError(error, client.streamIdleTimeout()));
+                fail(endpoint.transportError(upstream, error, endpoint.streamIdleTimeout()));
             }
 
             @Override
@@ -65,9 +74,12 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
         if (response.getCode() != 200) {
             errorResponse = response;
             errorBody = new ByteArrayOutputStream();
-        } else if (contentType != null && !"text/event-stream".equalsIgnoreCase(contentType.getMimeType())) {
+            return;
+        }
+        trace.upstreamRequestId(UpstreamEndpoint.upstreamRequestId(response));
+        if (contentType != null && !"text/event-stream".equalsIgnoreCase(contentType.getMimeType())) {
             // Some gateways ignore "stream": true; say so rather than end the stream with nothing.
-            fail(new LlmException(ErrorKind.UPSTREAM_ERROR, "upstream answered a streaming request with "
+            fail(new UpstreamException(ErrorKind.UPSTREAM_ERROR, "upstream " + upstream.name + " answered a streaming request with "
                     + contentType.getMimeType() + " instead of text/event-stream", false, null, 200, null));
         }
     }
@@ -106,7 +118,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
     @Override
     protected Void buildResult() {
         if (errorBody != null) {
-            fail(client.httpError(errorResponse, errorBody.toByteArray()));
+            fail(endpoint.httpError(upstream, errorResponse, errorBody.toByteArray()));
         } else {
             parser.end();
         }
@@ -127,21 +139,25 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
         }
         JsonNode chunk;
         try {
-            chunk = OpenAiCompatibleClient.JSON.readTree(data);
+            chunk = UpstreamEndpoint.JSON.readTree(data);
         } catch (Exception e) {
             chunk = null;
         }
         if (chunk == null || !chunk.isObject()) {
-            fail(new LlmException(ErrorKind.UPSTREAM_ERROR, "upstream sent a malformed stream chunk", false, null, 200, null));
+            fail(new UpstreamException(ErrorKind.UPSTREAM_ERROR, "upstream " + upstream.name + " sent a malformed stream chunk", false, null, 200, null));
             return;
         }
         if (chunk.has("error") && !chunk.has("choices")) {
-            String message = chunk.path("error").path("message").asText(chunk.path("error").asText("error"));
-            fail(new LlmException(ErrorKind.UPSTREAM_ERROR, "upstream reported an error mid-stream: " + message, false, null, 200, null));
+            // The upstream's text may quote our request, Authorization header included.
+            fail(UpstreamErrors.fromStreamEvent(upstream.name, chunk, endpoint.redactor()));
             return;
         }
         emitted = true;
-        subscription.emit((ObjectNode) chunk);
+        ObjectNode relayed = (ObjectNode) chunk;
+        if (relayed.has("model")) {
+            relayed.put("model", model);
+        }
+        subscription.emit(relayed);
         firstEvent.complete(null);
     }
 
@@ -154,7 +170,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
         subscription.complete();
     }
 
-    private void fail(LlmException error) {
+    private void fail(UpstreamException error) {
         if (finished) {
             return;
         }

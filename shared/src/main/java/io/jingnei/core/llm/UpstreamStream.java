@@ -1,6 +1,7 @@
 package io.jingnei.core.llm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.stream.QueueSubscription;
 
 import java.util.concurrent.CompletableFuture;
@@ -9,16 +10,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A one-shot publisher of upstream chunks: retries until the first chunk, then relays. */
+/**
+ * A one-shot publisher of upstream chunks: fails over and retries until the first chunk has
+ * arrived, then relays; after the first chunk a failure ends the stream, since the caller has
+ * already seen part of an answer.
+ */
 final class UpstreamStream implements Flow.Publisher<ObjectNode> {
-    private final OpenAiCompatibleClient client;
-    private final byte[] body;
+    private final Failover failover;
+    private final UpstreamEndpoint endpoint;
+    private final Router.BodyBytes body;
+    private final String model;
     private final CallTrace trace;
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
-    UpstreamStream(OpenAiCompatibleClient client, byte[] body, CallTrace trace) {
-        this.client = client;
+    UpstreamStream(Failover failover, UpstreamEndpoint endpoint, Router.BodyBytes body, String model, CallTrace trace) {
+        this.failover = failover;
+        this.endpoint = endpoint;
         this.body = body;
+        this.model = model;
         this.trace = trace;
     }
 
@@ -32,11 +41,11 @@ final class UpstreamStream implements Flow.Publisher<ObjectNode> {
             if (open != null) {
                 open.cancel(true);
             }
-            Future<Void> request = inFlight.get();
             StreamResponseConsumer consumer = current.get();
             if (consumer != null) {
                 consumer.abandon();
             }
+            Future<Void> request = inFlight.get();
             if (request != null) {
                 request.cancel(true);
             }
@@ -46,10 +55,10 @@ final class UpstreamStream implements Flow.Publisher<ObjectNode> {
             subscription.fail(new IllegalStateException("an upstream stream can be subscribed to once"));
             return;
         }
-        CompletableFuture<Void> open = client.retrier().run(trace, left -> {
-            StreamResponseConsumer consumer = new StreamResponseConsumer(client, subscription);
+        CompletableFuture<Void> open = failover.run(model, trace, (upstream, key, ourModel, upstreamModel, timeout) -> {
+            StreamResponseConsumer consumer = new StreamResponseConsumer(endpoint, upstream, ourModel, trace, subscription);
             current.set(consumer);
-            inFlight.set(client.startStream(body, consumer));
+            inFlight.set(endpoint.startStream(upstream, key, body.forModel(upstreamModel), consumer));
             if (subscription.isCancelled()) {
                 inFlight.get().cancel(true);
             }
@@ -58,7 +67,7 @@ final class UpstreamStream implements Flow.Publisher<ObjectNode> {
         opening.set(open);
         open.whenComplete((ignored, error) -> {
             if (error != null && !subscription.isCancelled()) {
-                subscription.fail(LlmException.from(error));
+                subscription.fail(JingneiException.from(error));
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.jingnei.core.log;
 
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
 
@@ -10,6 +11,7 @@ import java.util.Map;
 public final class CallRecord {
     final String status;
     private final Map<String, Object> fields = new LinkedHashMap<>();
+    private boolean bug;
 
     public CallRecord(String requestId, String function, String model, String userId, String status) {
         this.status = status;
@@ -43,6 +45,23 @@ public final class CallRecord {
             fields.put(name, value);
         }
         return this;
+    }
+
+    /** For a bug (an internal error), the stack of its cause: this line is where it is logged, once. */
+    public CallRecord stack(JingneiException failure) {
+        if (failure != null && failure.internal() && failure.getCause() != null && !failure.stackLogged()) {
+            failure.markStackLogged();
+            bug = true;
+            fields.put("stack", CallLog.stackOf(failure.getCause()));
+        }
+        return this;
+    }
+
+    String level() {
+        if (bug) {
+            return "ERROR";
+        }
+        return status.equals("success") || status.equals("no_context") ? "INFO" : "WARN";
     }
 
     Map<String, Object> fields() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.StoredObject;
+import io.jingnei.core.text.CsvReader;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -92,11 +93,11 @@ public final class DocumentReader {
     }
 
     private static List<SourceDocument> csv(URI uri, String text) {
-        List<List<String>> rows = CsvParser.parse(text);
+        List<CsvReader.Row> rows = CsvReader.parse(text);
         if (rows.isEmpty()) {
             return List.of();
         }
-        List<String> header = rows.get(0);
+        List<String> header = rows.get(0).fields;
         int id = header.indexOf("id");
         int content = header.contains("content") ? header.indexOf("content") : header.indexOf("text");
         if (content < 0) {
@@ -104,7 +105,7 @@ public final class DocumentReader {
         }
         List<SourceDocument> documents = new ArrayList<>();
         for (int r = 1; r < rows.size(); r++) {
-            List<String> row = rows.get(r);
+            List<String> row = rows.get(r).fields;
             if (row.size() <= content || row.get(content).isBlank()) {
                 continue;
             }

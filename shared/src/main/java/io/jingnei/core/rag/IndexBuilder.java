@@ -4,7 +4,7 @@ import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.index.Chunk;
 import io.jingnei.core.index.IndexFormat;
 import io.jingnei.core.storage.ObjectStore;
-import io.jingnei.core.storage.ObjectStores;
+import io.jingnei.core.storage.StorageUris;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -25,8 +25,8 @@ public final class IndexBuilder {
     }
 
     /** What a build did; the answer of {@code /index-build}. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public static final class Result {
-        public final String status = "success";
         public final String output;
         public final int documents;
         public final int chunks;
@@ -54,8 +54,8 @@ public final class IndexBuilder {
      */
     public Result build(String input, String output, boolean int8, BiConsumer<Integer, Integer> progress) {
         long start = System.nanoTime();
-        URI in = ObjectStores.parse(input);
-        URI out = ObjectStores.parse(output);
+        URI in = StorageUris.parse(input);
+        URI out = StorageUris.parse(output);
         List<SourceDocument> documents = join(new DocumentReader(store).read(in));
         List<Chunk> chunks = new ArrayList<>();
         for (SourceDocument document : documents) {
@@ -91,13 +91,17 @@ public final class IndexBuilder {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+    /** Waits for a storage call; its own failure (kind and cause) is what the caller sees. */
+    static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
         try {
             return future.get(10, TimeUnit.MINUTES);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            throw io.jingnei.core.error.JingneiException.from(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw io.jingnei.core.error.JingneiException.from(e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new io.jingnei.core.error.JingneiException(io.jingnei.core.error.ErrorKind.TIMEOUT, "object storage did not answer within 10 minutes", e);
         }
     }
 }

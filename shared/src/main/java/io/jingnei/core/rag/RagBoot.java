@@ -1,14 +1,19 @@
 package io.jingnei.core.rag;
 
-import io.jingnei.core.chat.ChatLimits;
+import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.embed.OnnxEmbedder;
 import io.jingnei.core.embed.RemoteEmbedder;
+import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.index.Kernels;
 import io.jingnei.core.llm.Completions;
 import io.jingnei.core.llm.LlmClient;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.request.RequestCaps;
 import io.jingnei.core.storage.ObjectStore;
-import io.jingnei.core.storage.ObjectStores;
+import io.jingnei.core.storage.StorageUris;
+import io.jingnei.core.util.Hashing;
+import io.jingnei.core.util.Workers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +21,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
@@ -30,52 +37,87 @@ public final class RagBoot {
     private RagBoot() {
     }
 
-    public static CompletableFuture<RagService> start(RagConfig config, ObjectStore store, LlmClient llm, Completions completions,
-                                                      CallLog log, ChatLimits limits, boolean llmConfigured, String defaultModel,
-                                                      LongSupplier nanoTime) {
+    /** Everything RAG needs from the instance. */
+    public static final class Parts {
+        final RagConfig config;
+        final ObjectStore store;
+        final LlmClient llm;
+        final Completions completions;
+        final CallLog log;
+        final RequestCaps caps;
+        final boolean llmConfigured;
+        final String defaultModel;
+        final LongSupplier nanoTime;
+        final Workers workers;
+
+        public Parts(RagConfig config, ObjectStore store, LlmClient llm, Completions completions, CallLog log, RequestCaps caps,
+                     boolean llmConfigured, String defaultModel, LongSupplier nanoTime, Workers workers) {
+            this.config = config;
+            this.store = store;
+            this.llm = llm;
+            this.completions = completions;
+            this.log = log;
+            this.caps = caps;
+            this.llmConfigured = llmConfigured;
+            this.defaultModel = defaultModel;
+            this.nanoTime = nanoTime;
+            this.workers = workers;
+        }
+    }
+
+    public static CompletableFuture<RagService> start(Parts p) {
+        RagConfig config = p.config;
         CompletableFuture<Embedder> embedder = CompletableFuture.supplyAsync(() -> config.remoteEmbeddings
-                ? new RemoteEmbedder(llm, config.embeddingModel)
-                : OnnxEmbedder.load(Runtime.getRuntime().availableProcessors()));
+                ? new RemoteEmbedder(p.llm, config.embeddingModel)
+                : OnnxEmbedder.load(Runtime.getRuntime().availableProcessors()), p.workers.blocking());
         String model = config.remoteEmbeddings ? config.embeddingModel : OnnxEmbedder.MODEL_ID;
         CompletableFuture<IndexHolder> index;
         if (config.indexUri.isPresent()) {
-            URI uri = ObjectStores.parse(config.indexUri.get());
-            URI metadata = config.faissMetadataUri.map(ObjectStores::parse)
+            URI uri = configured(config.indexUri.get(), "JINGNEI_INDEX_URI");
+            URI metadata = config.faissMetadataUri.map(m -> configured(m, "JINGNEI_INDEX_METADATA_URI"))
                     .orElseGet(() -> URI.create(uri.toString().replaceFirst("\\.faiss$", ".json")));
-            IndexHolder holder = new IndexHolder(store, uri, metadata, model, config.reloadInterval, nanoTime);
+            IndexHolder holder = new IndexHolder(p.store, uri, metadata, model, config.reloadInterval, p.nanoTime, p.workers.cpu(), p.log);
             index = holder.load().thenApply(done -> holder);
         } else {
-            index = embedder.thenCompose(e -> sampleIndex(store, e, config)).thenCompose(uri -> {
-                IndexHolder holder = new IndexHolder(store, uri, uri, model, config.reloadInterval, nanoTime);
+            index = embedder.thenCompose(e -> sampleIndex(p, e)).thenCompose(uri -> {
+                IndexHolder holder = new IndexHolder(p.store, uri, uri, model, config.reloadInterval, p.nanoTime, p.workers.cpu(), p.log);
                 return holder.load().thenApply(done -> holder);
             });
         }
-        long start = nanoTime.getAsLong();
+        long start = p.nanoTime.getAsLong();
         return embedder.thenCombine(index, (e, holder) -> {
-            java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("index", holder.uri().toString());
             fields.put("embedder", e.modelId());
-            fields.put("kernel", io.jingnei.core.index.Kernels.best().name());
-            fields.put("boot_ms", (nanoTime.getAsLong() - start) / 1_000_000);
+            fields.put("kernel", Kernels.best().name());
+            fields.put("boot_ms", (p.nanoTime.getAsLong() - start) / 1_000_000);
             try {
                 fields.put("chunks", holder.require().size());
-            } catch (IndexUnavailableException unavailable) {
+            } catch (JingneiException unavailable) {
                 fields.put("error", unavailable.getMessage());
             }
-            log.event("rag ready", fields);
-            return new RagService(e, holder, completions, log, limits, config, llmConfigured, defaultModel);
+            p.log.event("rag ready", fields);
+            return new RagService(e, holder, p.completions, p.log, p.caps, config, p.llmConfigured, p.defaultModel, p.workers.cpu());
         });
     }
 
-    private static CompletableFuture<URI> sampleIndex(ObjectStore store, Embedder embedder, RagConfig config) {
+    private static URI configured(String text, String setting) {
+        try {
+            return StorageUris.parse(text);
+        } catch (JingneiException e) {
+            throw new ConfigException(setting + ": " + e.getMessage());
+        }
+    }
+
+    private static CompletableFuture<URI> sampleIndex(Parts p, Embedder embedder) {
         byte[] kb;
         try (InputStream in = RagBoot.class.getResourceAsStream(SAMPLE_KB)) {
             kb = in.readAllBytes();
         } catch (IOException | NullPointerException e) {
             return CompletableFuture.failedFuture(new IllegalStateException("the sample knowledge base is missing from the jar"));
         }
-        String version = io.jingnei.core.storage.SigV4Signer.sha256Hex(kb).substring(0, 12) + "-" + embedder.modelId();
-        Path file = Paths.get(System.getProperty("java.io.tmpdir"), "jingnei-sample", "sample-" + version + ".jnix");
+        String version = Hashing.sha256Hex(kb).substring(0, 12) + "-" + embedder.modelId();
+        Path file = Paths.get(System.getProperty("java.io.tmpdir"), "jingnei-sample", "sample-" + version + ".jnix").toAbsolutePath();
         URI uri = file.toUri();
         if (Files.isRegularFile(file)) {
             return CompletableFuture.completedFuture(uri);
@@ -88,9 +130,9 @@ public final class RagBoot {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot write the sample knowledge base under " + file.getParent(), e);
             }
-            TextChunker chunker = new TextChunker(config.chunkChars, config.chunkOverlap);
-            new IndexBuilder(store, embedder, chunker).build(source.toUri().toString(), uri.toString(), false, (done, all) -> { });
+            TextChunker chunker = new TextChunker(p.config.chunkChars, p.config.chunkOverlap);
+            new IndexBuilder(p.store, embedder, chunker).build(source.toUri().toString(), uri.toString(), false, (done, all) -> { });
             return uri;
-        });
+        }, p.workers.blocking());
     }
 }

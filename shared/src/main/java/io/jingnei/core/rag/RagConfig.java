@@ -1,8 +1,7 @@
 package io.jingnei.core.rag;
 
-import io.jingnei.core.config.ConfigException;
-import io.jingnei.core.config.Durations;
 import io.jingnei.core.config.Env;
+import io.jingnei.core.config.Settings;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -31,47 +30,17 @@ public final class RagConfig {
     private RagConfig(Env env) {
         this.indexUri = env.get("JINGNEI_INDEX_URI");
         this.faissMetadataUri = env.get("JINGNEI_INDEX_METADATA_URI");
-        this.reloadInterval = Durations.parse("JINGNEI_INDEX_RELOAD_INTERVAL", env.get("JINGNEI_INDEX_RELOAD_INTERVAL").orElse("60s"));
-        this.topK = integer(env, "JINGNEI_RAG_TOP_K", 3, 1, 50);
-        this.threshold = number(env, "JINGNEI_RAG_THRESHOLD", DEFAULT_THRESHOLD);
-        String embedder = env.get("JINGNEI_EMBEDDER").orElse("local");
-        if (!embedder.equals("local") && !embedder.equals("remote")) {
-            throw new ConfigException("JINGNEI_EMBEDDER must be 'local' or 'remote', got '" + embedder + "'");
-        }
-        this.remoteEmbeddings = embedder.equals("remote");
+        this.reloadInterval = Settings.duration(env, "JINGNEI_INDEX_RELOAD_INTERVAL", "60s");
+        this.topK = Settings.integer(env, "JINGNEI_RAG_TOP_K", 3, 1, 50);
+        this.threshold = Settings.number(env, "JINGNEI_RAG_THRESHOLD", DEFAULT_THRESHOLD, -1, 1);
+        this.remoteEmbeddings = Settings.choice(env, "JINGNEI_EMBEDDER", "local", "local", "remote").equals("remote");
         this.embeddingModel = env.get("JINGNEI_EMBEDDING_MODEL").orElse(remoteEmbeddings ? "text-embedding-3-small" : "bge-small-zh-v1.5-q");
-        this.chunkChars = integer(env, "JINGNEI_CHUNK_CHARS", 300, 50, 8000);
-        this.chunkOverlap = integer(env, "JINGNEI_CHUNK_OVERLAP", 50, 0, 2000);
-        this.enabled = !env.get("JINGNEI_RAG_ENABLED").map(v -> v.equalsIgnoreCase("false") || v.equals("0")).orElse(false);
+        this.chunkChars = Settings.integer(env, "JINGNEI_CHUNK_CHARS", 300, 50, 8000);
+        this.chunkOverlap = Settings.integer(env, "JINGNEI_CHUNK_OVERLAP", 50, 0, 2000);
+        this.enabled = Settings.bool(env, "JINGNEI_RAG_ENABLED", true);
     }
 
     public static RagConfig from(Env env) {
         return new RagConfig(env);
-    }
-
-    private static int integer(Env env, String name, int fallback, int min, int max) {
-        String text = env.get(name).orElse(String.valueOf(fallback));
-        try {
-            int value = Integer.parseInt(text);
-            if (value < min || value > max) {
-                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a whole number, got '" + text + "'");
-        }
-    }
-
-    private static double number(Env env, String name, double fallback) {
-        String text = env.get(name).orElse(String.valueOf(fallback));
-        try {
-            double value = Double.parseDouble(text);
-            if (value < -1 || value > 1) {
-                throw new ConfigException(name + " is a cosine similarity between -1 and 1, got " + value);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be a number, got '" + text + "'");
-        }
     }
 }

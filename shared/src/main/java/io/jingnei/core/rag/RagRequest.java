@@ -2,8 +2,11 @@ package io.jingnei.core.rag;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jingnei.core.chat.ChatMessage;
 
-/** The body of {@code /rag-query}. */
+import java.util.List;
+
+/** The body of {@code /rag-query} and {@code /rag-stream}. */
 public final class RagRequest {
     public final String query;
     @JsonProperty("top_k")
@@ -14,20 +17,28 @@ public final class RagRequest {
     public final String userId;
     @JsonProperty("system_prompt")
     public final String systemPrompt;
+    /** Earlier turns of the conversation (the chat page sends them); the last few go to the LLM. */
+    public final List<ChatMessage> history;
 
     @JsonCreator
     public RagRequest(@JsonProperty("query") String query, @JsonProperty("top_k") Integer topK,
                       @JsonProperty("threshold") Double threshold, @JsonProperty("model") String model,
-                      @JsonProperty("user_id") String userId, @JsonProperty("system_prompt") String systemPrompt) {
+                      @JsonProperty("user_id") String userId, @JsonProperty("system_prompt") String systemPrompt,
+                      @JsonProperty("history") List<ChatMessage> history) {
         this.query = query;
         this.topK = topK;
         this.threshold = threshold;
         this.model = model;
         this.userId = userId;
         this.systemPrompt = systemPrompt;
+        this.history = history;
     }
 
     public static RagRequest ofQuery(String query) {
-        return new RagRequest(query, null, null, null, null, null);
+        return new RagRequest(query, null, null, null, null, null, null);
+    }
+
+    public RagRequest withUser(String user) {
+        return new RagRequest(query, topK, threshold, model, user, systemPrompt, history);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.llm.CallTrace;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
 
@@ -29,12 +31,14 @@ public final class RagResult {
     public final String model;
     @JsonProperty("request_id")
     public final String requestId;
+    /** Every upstream attempt: {@code {upstream, model, status, ms}}; empty when no LLM was asked. */
+    public final List<CallTrace.Attempt> attempts;
     public final String error;
     @JsonIgnore
     public final int httpStatus;
 
     RagResult(String status, String answer, List<Source> sources, Usage usage, Cost cost, Latency latencyMs, String mode,
-              String model, String requestId, String error, int httpStatus) {
+              String model, String requestId, List<CallTrace.Attempt> attempts, String error, int httpStatus) {
         this.status = status;
         this.answer = answer;
         this.sources = sources;
@@ -44,8 +48,15 @@ public final class RagResult {
         this.mode = mode;
         this.model = model;
         this.requestId = requestId;
+        this.attempts = attempts;
         this.error = error;
         this.httpStatus = httpStatus;
+    }
+
+    static RagResult failure(JingneiException e, String model, String requestId, List<Source> sources, Latency latency,
+                             List<CallTrace.Attempt> attempts) {
+        return new RagResult(e.kind().status, null, sources, null, null, latency, null, model, requestId, attempts, e.getMessage(),
+                e.kind().httpStatus);
     }
 
     @JsonIgnore
@@ -54,6 +65,7 @@ public final class RagResult {
     }
 
     /** A retrieved chunk: {@code id} is the source document's id. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public static final class Source {
         public final String id;
         public final int chunk;

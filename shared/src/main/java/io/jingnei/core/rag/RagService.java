@@ -3,52 +3,59 @@ package io.jingnei.core.rag;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jingnei.core.chat.ChatLimits;
+import io.jingnei.core.chat.ChatMessage;
 import io.jingnei.core.embed.Embedder;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.index.Chunk;
 import io.jingnei.core.index.Hit;
 import io.jingnei.core.index.VectorIndex;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.Completions;
-import io.jingnei.core.llm.ErrorKind;
-import io.jingnei.core.llm.LlmException;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.pricing.Usage;
+import io.jingnei.core.request.RequestCaps;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 
 /**
  * {@code rag-query}: embed the question in-process, search the index, and answer from what clears
  * the threshold, with the sources. Nothing relevant: the fixed no-context answer and no LLM call.
- * Without an LLM key the best chunk is answered as is ({@code mode: extractive}).
+ * Without an LLM key the best chunk is answered as is ({@code mode: extractive}). Embedding and
+ * search run on the CPU workers; the LLM wait holds no thread.
  */
 public final class RagService implements AutoCloseable {
     public static final String DEFAULT_SYSTEM_PROMPT = "你是一名专业的客服助手。请只根据下面提供的参考资料回答用户的问题，"
             + "不要编造参考资料中没有的信息；如果参考资料不足以回答，请回答“" + RagResult.NO_CONTEXT_ANSWER + "”"
             + "回答要简洁、准确，不超过200字。";
+    static final int HISTORY_MESSAGES = 6;
 
     private final Embedder embedder;
     private final IndexHolder index;
     private final Completions completions;
     private final CallLog log;
-    private final ChatLimits limits;
+    private final RequestCaps caps;
     private final RagConfig config;
     private final boolean llmConfigured;
     private final String defaultModel;
+    private final Executor cpu;
 
-    public RagService(Embedder embedder, IndexHolder index, Completions completions, CallLog log, ChatLimits limits,
-                      RagConfig config, boolean llmConfigured, String defaultModel) {
+    public RagService(Embedder embedder, IndexHolder index, Completions completions, CallLog log, RequestCaps caps,
+                      RagConfig config, boolean llmConfigured, String defaultModel, Executor cpu) {
         this.embedder = embedder;
         this.index = index;
         this.completions = completions;
         this.log = log;
-        this.limits = limits;
+        this.caps = caps;
         this.config = config;
         this.llmConfigured = llmConfigured;
         this.defaultModel = defaultModel;
+        this.cpu = cpu;
     }
 
     public IndexHolder index() {
@@ -59,34 +66,51 @@ public final class RagService implements AutoCloseable {
         return embedder;
     }
 
+    public boolean llmConfigured() {
+        return llmConfigured;
+    }
+
     @Override
     public void close() {
         embedder.close();
     }
 
-    /** Never fails: every failure is a result with its status. Embedding blocks the calling thread briefly. */
+    /** Never fails: every failure is a result with its status. */
     public CompletableFuture<RagResult> query(RagRequest request, CallContext ctx) {
-        CallContext call = ctx.withUser(request == null ? null : request.userId);
+        return retrieve(request, ctx).thenCompose(this::answer)
+                .exceptionally(error -> failed(request, ctx, JingneiException.from(error)));
+    }
+
+    /**
+     * The passages for a question. Fails with {@link JingneiException} for bad input, a missing
+     * index or an embedding failure (already logged).
+     */
+    public CompletableFuture<Retrieval> retrieve(RagRequest request, CallContext ctx) {
         String model = request == null || request.model == null ? defaultModel : request.model;
-        List<Hit> hits;
-        VectorIndex searched;
+        CallContext call;
         try {
             validate(request);
-            searched = index.require();
-            index.refreshIfDue();
-            float[] query = embedder.embed(List.of(request.query)).get(0);
-            hits = searched.search(query, request.topK == null ? config.topK : request.topK);
-        } catch (LlmException e) {
-            completions.rejected(call, model, e);
-            return CompletableFuture.completedFuture(failure(e.kind().status, e.getMessage(), e.kind().httpStatus, model, call));
-        } catch (io.jingnei.core.embed.EmbeddingException e) {
-            log.write(new CallRecord(call.requestId, call.function, model, call.userId, "embedding_error").put("error", e.getMessage()));
-            return CompletableFuture.completedFuture(failure("embedding_error", e.getMessage(), 503, model, call));
-        } catch (IndexUnavailableException e) {
-            log.write(new CallRecord(call.requestId, call.function, model, call.userId, "index_unavailable").put("error", e.getMessage()));
-            return CompletableFuture.completedFuture(failure("index_unavailable", e.getMessage(), 503, model, call));
+            call = ctx.withBodyUser(request.userId);
+        } catch (JingneiException e) {
+            completions.rejected(ctx, model, e);
+            return CompletableFuture.failedFuture(e);
         }
-        long retrieveMs = call.elapsedMillis();
+        CallContext c = call;
+        return CompletableFuture.supplyAsync(() -> search(request, c, model), cpu).whenComplete((r, error) -> {
+            if (error != null) {
+                JingneiException e = JingneiException.from(error);
+                log.write(new CallRecord(c.requestId, c.function, model, c.userId, e.kind().status)
+                        .put("error", e.getMessage()).stack(e));
+            }
+        });
+    }
+
+    private Retrieval search(RagRequest request, CallContext call, String model) {
+        VectorIndex searched = index.require();
+        String version = index.version();
+        index.refreshIfDue();
+        float[] query = embedder.embed(List.of(request.query)).get(0);
+        List<Hit> hits = searched.search(query, request.topK == null ? config.topK : request.topK);
         double threshold = request.threshold == null ? config.threshold : request.threshold;
         List<RagResult.Source> sources = new ArrayList<>();
         List<Chunk> context = new ArrayList<>();
@@ -97,51 +121,84 @@ public final class RagService implements AutoCloseable {
                 sources.add(new RagResult.Source(chunk.docId, chunk.chunkNo, Math.round(hit.score * 10000) / 10000.0, chunk.metadataJson, chunk.text));
             }
         }
-        if (context.isEmpty()) {
-            log.write(new CallRecord(call.requestId, call.function, model, call.userId, "no_context")
-                    .put("best_similarity", hits.isEmpty() ? null : hits.get(0).score).put("latency_ms", retrieveMs));
-            return CompletableFuture.completedFuture(new RagResult("no_context", RagResult.NO_CONTEXT_ANSWER, sources, Usage.NONE, null,
-                    new RagResult.Latency(retrieveMs, 0, retrieveMs), "none", model, call.requestId, null, 200));
+        return new Retrieval(request, call, model, sources, context, hits.isEmpty() ? null : (double) hits.get(0).score,
+                call.elapsedMillis(), version);
+    }
+
+    /** The answer for what was retrieved: the fixed no-context answer, an extract, or the LLM's. Never fails. */
+    public CompletableFuture<RagResult> answer(Retrieval found) {
+        CallContext call = found.call;
+        long retrieveMs = found.retrieveMs;
+        if (found.empty()) {
+            return CompletableFuture.completedFuture(noContext(found));
         }
         if (!llmConfigured) {
-            log.write(new CallRecord(call.requestId, call.function, model, call.userId, "success").put("mode", "extractive")
+            log.write(new CallRecord(call.requestId, call.function, found.model, call.userId, "success").put("mode", "extractive")
                     .put("latency_ms", retrieveMs));
-            return CompletableFuture.completedFuture(new RagResult("success", context.get(0).text, sources, Usage.NONE, null,
-                    new RagResult.Latency(retrieveMs, 0, retrieveMs), "extractive", null, call.requestId, null, 200));
+            return CompletableFuture.completedFuture(new RagResult("success", found.context.get(0).text, found.sources, Usage.NONE, null,
+                    new RagResult.Latency(retrieveMs, 0, retrieveMs), "extractive", null, call.requestId, List.of(), null, 200));
         }
-        return completions.complete(prompt(request, context), call).handle((outcome, error) -> {
+        return completions.complete(prompt(found), call).handle((outcome, error) -> {
             long total = call.elapsedMillis();
+            RagResult.Latency latency = new RagResult.Latency(retrieveMs, total - retrieveMs, total);
             if (error != null) {
-                LlmException e = LlmException.from(error);
-                return new RagResult(e.kind().status, null, sources, null, null, new RagResult.Latency(retrieveMs, total - retrieveMs, total),
-                        null, model, call.requestId, e.getMessage(), e.kind().httpStatus);
+                return RagResult.failure(JingneiException.from(error), found.model, call.requestId, found.sources, latency, call.trace.list());
             }
-            return new RagResult("success", outcome.content(), sources, outcome.usage == null ? Usage.NONE : outcome.usage, outcome.cost,
-                    new RagResult.Latency(retrieveMs, total - retrieveMs, total), "generated", outcome.model, call.requestId, null, 200);
+            return new RagResult("success", outcome.content(), found.sources, outcome.usage == null ? Usage.NONE : outcome.usage, outcome.cost,
+                    latency, "generated", outcome.model, call.requestId, outcome.attempts, null, 200);
         });
     }
 
+    /** Chunks of the LLM's answer for what was retrieved (only when there is context and an LLM). */
+    public CompletableFuture<Flow.Publisher<ObjectNode>> answerStream(Retrieval found) {
+        return completions.stream(prompt(found), found.call, true);
+    }
+
+    RagResult noContext(Retrieval found) {
+        CallContext call = found.call;
+        log.write(new CallRecord(call.requestId, call.function, found.model, call.userId, "no_context")
+                .put("best_similarity", found.bestScore).put("latency_ms", found.retrieveMs));
+        return new RagResult("no_context", RagResult.NO_CONTEXT_ANSWER, found.sources, Usage.NONE, null,
+                new RagResult.Latency(found.retrieveMs, 0, found.retrieveMs), "none", found.model, call.requestId, List.of(), null, 200);
+    }
+
+    private RagResult failed(RagRequest request, CallContext ctx, JingneiException e) {
+        String model = request == null || request.model == null ? defaultModel : request.model;
+        return RagResult.failure(e, model, ctx.requestId, null, null, List.of());
+    }
+
     private void validate(RagRequest request) {
-        if (request == null || request.query == null || request.query.isBlank()) {
-            throw new LlmException(ErrorKind.INVALID_REQUEST, "field 'query' is required and must not be empty");
+        if (request == null) {
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, "field 'query' is required and must not be empty");
         }
-        if (request.query.length() > limits.maxQueryChars) {
-            throw new LlmException(ErrorKind.PAYLOAD_TOO_LARGE, "field 'query' has " + request.query.length()
-                    + " characters; the limit is " + limits.maxQueryChars);
-        }
+        caps.query("query", request.query);
+        caps.systemPrompt("system_prompt", request.systemPrompt);
         if (request.topK != null && (request.topK < 1 || request.topK > 50)) {
-            throw new LlmException(ErrorKind.INVALID_REQUEST, "field 'top_k' must be between 1 and 50");
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, "field 'top_k' must be between 1 and 50");
         }
-        if (request.threshold != null && (request.threshold < -1 || request.threshold > 1)) {
-            throw new LlmException(ErrorKind.INVALID_REQUEST, "field 'threshold' is a cosine similarity between -1 and 1");
+        if (request.threshold != null && !(request.threshold >= -1 && request.threshold <= 1)) {
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, "field 'threshold' is a cosine similarity between -1 and 1");
+        }
+        if (request.history != null) {
+            long chars = 0;
+            for (int i = 0; i < request.history.size(); i++) {
+                ChatMessage turn = request.history.get(i);
+                if (turn == null || turn.content == null || !("user".equals(turn.role) || "assistant".equals(turn.role))) {
+                    throw new JingneiException(ErrorKind.INVALID_REQUEST,
+                            "history[" + i + "] must be {\"role\": \"user\" or \"assistant\", \"content\": \"...\"}");
+                }
+                chars += turn.content.length();
+            }
+            caps.historyChars(chars);
         }
     }
 
-    /** The reference design's prompt shape: numbered references, then the question. */
-    private ObjectNode prompt(RagRequest request, List<Chunk> context) {
+    /** The reference design's prompt shape: numbered references, then the question; recent turns before it. */
+    private ObjectNode prompt(Retrieval found) {
+        RagRequest request = found.request;
         StringBuilder references = new StringBuilder("参考资料：\n");
-        for (int i = 0; i < context.size(); i++) {
-            references.append('[').append(i + 1).append("] ").append(context.get(i).text).append('\n');
+        for (int i = 0; i < found.context.size(); i++) {
+            references.append('[').append(i + 1).append("] ").append(found.context.get(i).text).append('\n');
         }
         references.append("\n用户问题：").append(request.query);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -151,12 +208,14 @@ public final class RagService implements AutoCloseable {
         ArrayNode messages = body.putArray("messages");
         messages.addObject().put("role", "system")
                 .put("content", request.systemPrompt == null || request.systemPrompt.isBlank() ? DEFAULT_SYSTEM_PROMPT : request.systemPrompt);
+        if (request.history != null) {
+            List<ChatMessage> history = request.history;
+            for (ChatMessage turn : history.subList(Math.max(0, history.size() - HISTORY_MESSAGES), history.size())) {
+                messages.addObject().put("role", turn.role).put("content", turn.content);
+            }
+        }
         messages.addObject().put("role", "user").put("content", references.toString());
         body.put("temperature", 0.3);
         return body;
-    }
-
-    private static RagResult failure(String status, String error, int httpStatus, String model, CallContext call) {
-        return new RagResult(status, null, null, null, null, null, null, model, call.requestId, error, httpStatus);
     }
 }

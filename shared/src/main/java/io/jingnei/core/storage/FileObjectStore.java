@@ -75,6 +75,14 @@ public final class FileObjectStore implements ObjectStore {
         });
     }
 
+    @Override
+    public CompletableFuture<StoredStream> open(URI uri) {
+        return call(uri, () -> {
+            Path path = path(uri);
+            return new StoredStream(Files.newInputStream(path), etagOf(path), Files.size(path));
+        });
+    }
+
     static Path path(URI uri) {
         if (uri.getScheme() == null) {
             return Paths.get(uri.getPath());
@@ -99,12 +107,14 @@ public final class FileObjectStore implements ObjectStore {
         try {
             return CompletableFuture.completedFuture(call.run());
         } catch (NoSuchFileException e) {
-            return CompletableFuture.failedFuture(new ObjectStoreException(ObjectStoreException.Reason.NOT_FOUND, uri, "no such file"));
+            return CompletableFuture.failedFuture(new ObjectStoreException(ObjectStoreException.Reason.NOT_FOUND, uri, "no such file",
+                    false, e));
         } catch (AccessDeniedException e) {
-            return CompletableFuture.failedFuture(new ObjectStoreException(ObjectStoreException.Reason.ACCESS_DENIED, uri, "permission denied"));
+            return CompletableFuture.failedFuture(new ObjectStoreException(ObjectStoreException.Reason.ACCESS_DENIED, uri, "permission denied",
+                    false, e));
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(new ObjectStoreException(ObjectStoreException.Reason.UNAVAILABLE, uri,
-                    "cannot read or write: " + e.getClass().getSimpleName()));
+                    "cannot read or write: " + e.getClass().getSimpleName(), false, e));
         }
     }
 }

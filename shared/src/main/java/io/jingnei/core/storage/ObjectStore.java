@@ -23,4 +23,10 @@ public interface ObjectStore {
 
     /** URIs of the objects under a prefix ("folder"), in key order. */
     CompletableFuture<List<URI>> list(URI prefix);
+
+    /**
+     * The object as a stream, for objects too large to hold twice (indexes): completes when the
+     * object is found; read the stream on a worker thread, never on an I/O thread.
+     */
+    CompletableFuture<StoredStream> open(URI uri);
 }

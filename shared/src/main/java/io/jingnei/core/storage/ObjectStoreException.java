@@ -1,19 +1,49 @@
 package io.jingnei.core.storage;
 
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+
 import java.net.URI;
 
-/** An object could not be read or written. The message names the URI and the cause. */
-public final class ObjectStoreException extends RuntimeException {
-    public enum Reason { NOT_FOUND, ACCESS_DENIED, TIMEOUT, UNAVAILABLE, INVALID }
+/**
+ * An object could not be read or written. The message names the URI and the cause (never a
+ * credential); the cause is kept for the log. Its {@link Reason} decides the error kind, the same
+ * for reads and writes: an output bucket's 403 is {@code access_denied}, not a bad request.
+ */
+public final class ObjectStoreException extends JingneiException {
+    public enum Reason {
+        NOT_FOUND(ErrorKind.NOT_FOUND),
+        ACCESS_DENIED(ErrorKind.ACCESS_DENIED),
+        TIMEOUT(ErrorKind.TIMEOUT),
+        UNAVAILABLE(ErrorKind.STORAGE_ERROR),
+        INVALID(ErrorKind.INVALID_REQUEST);
+
+        final ErrorKind kind;
+
+        Reason(ErrorKind kind) {
+            this.kind = kind;
+        }
+    }
 
     private final Reason reason;
+    private final boolean retryable;
 
     public ObjectStoreException(Reason reason, URI uri, String cause) {
-        super(uri + ": " + cause, null, false, false);
+        this(reason, uri, cause, false, null);
+    }
+
+    public ObjectStoreException(Reason reason, URI uri, String cause, boolean retryable, Throwable error) {
+        super(reason.kind, uri + ": " + cause, error);
         this.reason = reason;
+        this.retryable = retryable;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    /** A 5xx, a reset or a timeout: the same request may succeed a moment later. */
+    public boolean retryable() {
+        return retryable;
     }
 }

@@ -15,12 +15,6 @@ public final class ObjectStores implements ObjectStore {
         this.s3 = s3;
     }
 
-    public static URI parse(String text) {
-        String trimmed = text.trim();
-        return trimmed.contains("://") || trimmed.startsWith("file:") ? URI.create(trimmed.replace(" ", "%20"))
-                : java.nio.file.Paths.get(trimmed).toAbsolutePath().toUri();
-    }
-
     private ObjectStore of(URI uri) {
         try {
             return storeFor(uri);
@@ -69,6 +63,11 @@ public final class ObjectStores implements ObjectStore {
         return of(prefix).list(prefix);
     }
 
+    @Override
+    public CompletableFuture<StoredStream> open(URI uri) {
+        return of(uri).open(uri);
+    }
+
     /** Fails every call the same way, so a bad URI is a failed future like any other failure. */
     private static final class Unsupported implements ObjectStore {
         private final ObjectStoreException error;
@@ -99,6 +98,11 @@ public final class ObjectStores implements ObjectStore {
 
         @Override
         public CompletableFuture<List<URI>> list(URI prefix) {
+            return CompletableFuture.failedFuture(error);
+        }
+
+        @Override
+        public CompletableFuture<StoredStream> open(URI uri) {
             return CompletableFuture.failedFuture(error);
         }
     }

@@ -38,12 +38,14 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3Settings settings;
     private final CredentialsProvider credentials;
     private final Clock clock;
+    private final StorageRetries retries;
 
     public S3ObjectStore(SharedHttpClient http, S3Settings settings, CredentialsProvider credentials, Clock clock) {
         this.http = http;
         this.settings = settings;
         this.credentials = credentials;
         this.clock = clock;
+        this.retries = new StorageRetries(settings.maxRetries);
     }
 
     @Override
@@ -94,8 +96,14 @@ public final class S3ObjectStore implements ObjectStore {
         });
     }
 
+    /** One request, retried with backoff on 5xx, resets and timeouts; every request is idempotent here. */
     private CompletableFuture<SimpleHttpResponse> send(URI uri, String method, List<Map.Entry<String, String>> query,
                                                        Map<String, String> extraHeaders, byte[] body) {
+        return retries.run(uri, () -> sendOnce(uri, method, query, extraHeaders, body));
+    }
+
+    private CompletableFuture<SimpleHttpResponse> sendOnce(URI uri, String method, List<Map.Entry<String, String>> query,
+                                                           Map<String, String> extraHeaders, byte[] body) {
         CompletableFuture<SimpleHttpResponse> result = new CompletableFuture<>();
         try {
             final SimpleHttpRequest request = signed(uri, method, query, extraHeaders, body);
@@ -106,16 +114,13 @@ public final class S3ObjectStore implements ObjectStore {
                             if (response.getCode() / 100 == 2) {
                                 result.complete(response);
                             } else {
-                                result.completeExceptionally(httpError(uri, response));
+                                result.completeExceptionally(httpError(uri, response.getCode(), response.getBodyText()));
                             }
                         }
 
                         @Override
                         public void failed(Exception e) {
-                            result.completeExceptionally(new ObjectStoreException(
-                                    e instanceof InterruptedIOException ? ObjectStoreException.Reason.TIMEOUT : ObjectStoreException.Reason.UNAVAILABLE,
-                                    uri, (e instanceof InterruptedIOException ? "timed out: " : "cannot reach the object store: ")
-                                    + e.getClass().getSimpleName()));
+                            result.completeExceptionally(transportError(uri, e));
                         }
 
                         @Override
@@ -129,6 +134,29 @@ public final class S3ObjectStore implements ObjectStore {
         return result;
     }
 
+    @Override
+    public CompletableFuture<StoredStream> open(URI uri) {
+        return retries.run(uri, () -> {
+            CompletableFuture<StoredStream> opened = new CompletableFuture<>();
+            try {
+                SimpleHttpRequest request = signed(uri, "GET", List.of(), Map.of(), null);
+                StreamingBodyConsumer consumer = new StreamingBodyConsumer(uri, opened);
+                java.util.concurrent.Future<Void> inFlight = http.client().execute(SimpleRequestProducer.create(request), consumer,
+                        null, null, consumer.callback());
+                consumer.onAbort(() -> inFlight.cancel(true));
+            } catch (RuntimeException e) {
+                opened.completeExceptionally(e);
+            }
+            return opened;
+        });
+    }
+
+    static ObjectStoreException transportError(URI uri, Exception e) {
+        boolean timeout = e instanceof InterruptedIOException;
+        return new ObjectStoreException(timeout ? ObjectStoreException.Reason.TIMEOUT : ObjectStoreException.Reason.UNAVAILABLE,
+                uri, (timeout ? "timed out: " : "cannot reach the object store: ") + e.getClass().getSimpleName(), true, e);
+    }
+
     private SimpleHttpRequest signed(URI uri, String method, List<Map.Entry<String, String>> query,
                                      Map<String, String> extraHeaders, byte[] body) {
         String scheme = uri.getScheme();
@@ -137,8 +165,8 @@ public final class S3ObjectStore implements ObjectStore {
         String rawQuery = query.stream()
                 .map(e -> SigV4Signer.encode(e.getKey(), true) + "=" + SigV4Signer.encode(e.getValue(), true))
                 .collect(Collectors.joining("&"));
-        URI url = settings.objectUrl(scheme, bucket, key, rawQuery);
-        String payloadHash = body == null ? SigV4Signer.EMPTY_SHA256 : SigV4Signer.sha256Hex(body);
+        URI url = settings.objectUrl(uri, scheme, bucket, key, rawQuery);
+        String payloadHash = body == null ? SigV4Signer.EMPTY_SHA256 : io.jingnei.core.util.Hashing.sha256Hex(body);
         java.time.Instant now = clock.instant();
 
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -150,7 +178,10 @@ public final class S3ObjectStore implements ObjectStore {
         if (creds.isPresent() && creds.get().sessionToken != null) {
             headers.put("x-amz-security-token", List.of(creds.get().sessionToken));
         }
-        SimpleRequestBuilder builder = SimpleRequestBuilder.create(method).setUri(url);
+        SimpleRequestBuilder builder = SimpleRequestBuilder.create(method).setUri(url)
+                // Storage has its own timeouts: a large index streams for a while, an LLM answer is
+                // a different kind of wait.
+                .setRequestConfig(settings.requestConfig());
         headers.forEach((name, values) -> {
             if (!name.equals("host")) {
                 builder.addHeader(name, values.get(0));
@@ -159,7 +190,7 @@ public final class S3ObjectStore implements ObjectStore {
         if (creds.isPresent()) {
             String path = settings.pathStyle ? "/" + bucket + "/" + key : "/" + key;
             SigV4Signer.Request toSign = new SigV4Signer.Request(method, path, query, headers, payloadHash);
-            builder.addHeader("Authorization", SigV4Signer.authorization(toSign, creds.get(), settings.signingRegion(scheme), "s3", now));
+            builder.addHeader("Authorization", SigV4Signer.authorization(toSign, creds.get(), settings.signingRegion(scheme, uri), "s3", now));
         }
         if (body != null) {
             builder.setBody(body, ContentType.parse(extraHeaders.getOrDefault("Content-Type", "application/octet-stream")));
@@ -167,11 +198,12 @@ public final class S3ObjectStore implements ObjectStore {
         return builder.build();
     }
 
-    private static ObjectStoreException httpError(URI uri, SimpleHttpResponse response) {
-        String text = response.getBodyText() == null ? "" : response.getBodyText();
+    /** The status and S3 error code only: an error body may quote the request, signature included. */
+    static ObjectStoreException httpError(URI uri, int status, String body) {
+        String text = body == null ? "" : body;
         Matcher code = CODE.matcher(text);
-        String detail = "HTTP " + response.getCode() + (code.find() ? " " + code.group(1) : "");
-        switch (response.getCode()) {
+        String detail = "HTTP " + status + (code.find() && code.group(1).matches("[A-Za-z0-9.]{1,64}") ? " " + code.group(1) : "");
+        switch (status) {
             case 404:
                 return new ObjectStoreException(ObjectStoreException.Reason.NOT_FOUND, uri, "not found (" + detail + ")");
             case 401:
@@ -179,7 +211,8 @@ public final class S3ObjectStore implements ObjectStore {
                 return new ObjectStoreException(ObjectStoreException.Reason.ACCESS_DENIED, uri,
                         "access denied (" + detail + "); check the credentials and the bucket policy");
             default:
-                return new ObjectStoreException(ObjectStoreException.Reason.UNAVAILABLE, uri, "object store answered " + detail);
+                return new ObjectStoreException(ObjectStoreException.Reason.UNAVAILABLE, uri, "object store answered " + detail,
+                        status >= 500 || status == 429, null);
         }
     }
 

@@ -1,10 +1,11 @@
 package io.jingnei.core.storage;
 
+import io.jingnei.core.util.Hashing;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -50,7 +51,7 @@ public final class SigV4Signer {
     public static String authorization(Request request, Credentials credentials, String region, String service, Instant time) {
         String date = STAMP.format(time).substring(0, 8);
         String scope = date + "/" + region + "/" + service + "/aws4_request";
-        String signature = hex(hmac(signingKey(credentials.secretAccessKey, date, region, service),
+        String signature = Hashing.hex(hmac(signingKey(credentials.secretAccessKey, date, region, service),
                 stringToSign(request, scope, time)));
         return "AWS4-HMAC-SHA256 Credential=" + credentials.accessKeyId + "/" + scope
                 + ", SignedHeaders=" + signedHeaders(request) + ", Signature=" + signature;
@@ -61,7 +62,7 @@ public final class SigV4Signer {
     }
 
     static String stringToSign(Request request, String scope, Instant time) {
-        return "AWS4-HMAC-SHA256\n" + STAMP.format(time) + "\n" + scope + "\n" + sha256Hex(canonicalRequest(request).getBytes(StandardCharsets.UTF_8));
+        return "AWS4-HMAC-SHA256\n" + STAMP.format(time) + "\n" + scope + "\n" + Hashing.sha256Hex(canonicalRequest(request).getBytes(StandardCharsets.UTF_8));
     }
 
     static String canonicalRequest(Request request) {
@@ -135,19 +136,4 @@ public final class SigV4Signer {
         }
     }
 
-    public static String sha256Hex(byte[] data) {
-        try {
-            return hex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder out = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            out.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return out.toString();
-    }
 }

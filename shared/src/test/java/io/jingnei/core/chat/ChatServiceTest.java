@@ -6,8 +6,8 @@ import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.JingneiConfig;
 import io.jingnei.core.llm.CallContext;
-import io.jingnei.core.llm.ErrorKind;
-import io.jingnei.core.llm.LlmException;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.testing.FakeTime;
 import io.jingnei.core.testing.FakeUpstream;
@@ -71,7 +71,7 @@ class ChatServiceTest {
         assertThat(result.content).isEqualTo("7天无理由退货。");
         assertThat(result.usage.totalTokens).isEqualTo(200);
         assertThat(result.cost.usd).isEqualByComparingTo("0.0000504");
-        assertThat(result.attempts).isEqualTo(1);
+        assertThat(result.attempts).hasSize(1);
         assertThat(result.requestId).isEqualTo("req-1");
         JsonNode sent = upstream.completionRequests().get(0).json();
         assertThat(sent.path("user").asText()).isEqualTo("u-42");
@@ -117,7 +117,7 @@ class ChatServiceTest {
 
         assertThat(result.status).isEqualTo("rate_limited");
         assertThat(result.httpStatus).isEqualTo(429);
-        assertThat(result.attempts).isEqualTo(4);
+        assertThat(result.attempts).hasSize(4);
     }
 
     @Test
@@ -138,7 +138,7 @@ class ChatServiceTest {
 
     private static void assertInvalid(String body, String message) {
         assertThatThrownBy(() -> ChatRequests.parse(body.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST))
+                .isInstanceOfSatisfying(JingneiException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST))
                 .hasMessageContaining(message);
     }
 
@@ -172,7 +172,7 @@ class ChatServiceTest {
 
     @Test
     void history_can_be_turned_off() {
-        ChatService noHistory = new ChatService(instance.completions(), new ChatLimits(4000, 16000, 0), "sys", "deepseek-v3.2");
+        ChatService noHistory = new ChatService(instance.completions(), instance.config.caps, 0, "sys", "deepseek-v3.2");
         List<ChatMessage> history = new ArrayList<>(List.of(new ChatMessage("user", "a"), new ChatMessage("assistant", "b")));
         assertThat(noHistory.toBody(new ChatRequest(null, "q", history, null, null, null, null)).path("messages").size()).isEqualTo(2);
     }

@@ -1,5 +1,7 @@
 package io.jingnei.core.llm;
 
+import io.jingnei.core.error.ErrorKind;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -7,7 +9,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RetryPolicyTest {
-    private final LlmException plain = new LlmException(ErrorKind.UPSTREAM_ERROR, "503", true, null, 503, null);
+    private final UpstreamException plain = new UpstreamException(ErrorKind.UPSTREAM_ERROR, "503", true, null, 503, null);
 
     @Test
     void doubles_the_delay_until_the_cap() {
@@ -28,7 +30,7 @@ class RetryPolicyTest {
     @Test
     void retry_after_replaces_the_backoff() {
         RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(4), () -> 0.5);
-        LlmException limited = new LlmException(ErrorKind.RATE_LIMITED, "429", true, Duration.ofSeconds(7), 429, null);
+        UpstreamException limited = new UpstreamException(ErrorKind.RATE_LIMITED, "429", true, Duration.ofSeconds(7), 429, null);
         assertThat(policy.delayBefore(1, limited)).isEqualTo(Duration.ofSeconds(7));
     }
 }

@@ -22,9 +22,20 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** AWS's official SigV4 test suite from ../shared/data, every case that applies to S3-style signing. */
+/**
+ * AWS's official SigV4 test suite (Apache-2.0, its LICENSE and NOTICE beside it in the test
+ * resources), every case that applies to S3-style signing.
+ */
 class SigV4SignerTest {
-    private static final Path SUITE = Paths.get("../../shared/data/aws-sig-v4-test-suite/aws-sig-v4-test-suite");
+    private static final Path SUITE = suite();
+
+    private static Path suite() {
+        try {
+            return Paths.get(SigV4SignerTest.class.getResource("/aws-sig-v4-test-suite/aws-sig-v4-test-suite").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
     private static final Credentials CREDENTIALS = new Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null);
     private static final Instant TIME = Instant.parse("2015-08-30T12:36:00Z");
     /**
@@ -58,7 +69,7 @@ class SigV4SignerTest {
 
         boolean creqIsWhatIsSigned = expectedCreq.contains("\n" + String.join(";", signed) + "\n");
         boolean vectorConsistent = !creqIsWhatIsSigned
-                || expectedSts.endsWith(SigV4Signer.sha256Hex(expectedCreq.getBytes(StandardCharsets.UTF_8)));
+                || expectedSts.endsWith(io.jingnei.core.util.Hashing.sha256Hex(expectedCreq.getBytes(StandardCharsets.UTF_8)));
         if (creqIsWhatIsSigned) {
             // post-x-www-form-urlencoded's .creq also lists content-length, which its .authz does not sign.
             assertThat(SigV4Signer.canonicalRequest(request)).isEqualTo(expectedCreq);
@@ -102,7 +113,7 @@ class SigV4SignerTest {
         }
         headers.keySet().retainAll(signed);
         byte[] body = headAndBody.length > 1 ? headAndBody[1].getBytes(StandardCharsets.UTF_8) : new byte[0];
-        return new SigV4Signer.Request(method, path, query, headers, SigV4Signer.sha256Hex(body));
+        return new SigV4Signer.Request(method, path, query, headers, io.jingnei.core.util.Hashing.sha256Hex(body));
     }
 
     private static String read(Path dir, String file) throws IOException {

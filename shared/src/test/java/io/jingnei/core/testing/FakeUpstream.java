@@ -70,7 +70,7 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
-    /** From now on only this key is accepted; others get a 401 that echoes them, as real upstreams do. */
+    /** From now on only this key is accepted (null: any); others get a 401 that echoes them, as real upstreams do. */
     public FakeUpstream expectKey(String key) {
         this.expectedKey = key;
         return this;
@@ -156,7 +156,7 @@ public final class FakeUpstream implements AutoCloseable {
 
     /** @return whether the connection stays open for another request */
     private boolean answer(RecordedRequest request, Socket socket, OutputStream out) throws IOException {
-        if (!("Bearer " + expectedKey).equals(request.headers.get("authorization"))) {
+        if (expectedKey != null && !("Bearer " + expectedKey).equals(request.headers.get("authorization"))) {
             String shown = request.headers.getOrDefault("authorization", "").replace("Bearer ", "");
             writeBody(out, Reply.error(401, "invalid_request_error", "invalid_api_key",
                     "Incorrect API key provided: " + shown + ". You can find your API key in the console."));

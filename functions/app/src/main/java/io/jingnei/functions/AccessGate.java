@@ -1,0 +1,103 @@
+package io.jingnei.functions;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.auth.Caller;
+import io.jingnei.core.auth.RequestHeaders;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Runs before every route: gives the request its id, answers CORS, refuses unknown paths and wrong
+ * methods in JSON, and decides access with the core's rules. Public routes need a client key or a
+ * token (or anonymous access where allowed), admin routes an admin key, and FC's control paths
+ * only act for requests FC itself marks with a matching {@code x-fc-control-path}; an HTTP-trigger
+ * request to {@code /initialize} is an unknown route. The decided caller rides on the context.
+ */
+@ApplicationScoped
+public class AccessGate {
+    static final String CALLER = "jingnei.caller";
+    static final String REQUEST_ID = "jingnei.request-id";
+
+    @Inject
+    JingneiInstance jingnei;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    Cors cors;
+
+    void register(@Observes Router router) {
+        router.route().order(-300).handler(this::gate);
+        // Bodies are read once, here, within the configured limit; a larger one is a JSON 413.
+        router.route().order(-290).handler(BodyHandler.create(false).setBodyLimit(jingnei.config.caps.maxBodyBytes));
+        router.route().order(Integer.MAX_VALUE - 10).handler(this::notFound);
+    }
+
+    private void gate(RoutingContext ctx) {
+        String requestId = RequestContexts.requestId(ctx);
+        ctx.put(REQUEST_ID, requestId);
+        ctx.response().putHeader("x-request-id", requestId);
+        String path = ctx.normalizedPath();
+        if (cors.handle(ctx)) {
+            return;
+        }
+        RouteTable.Route route = RouteTable.of(path);
+        if (route == null) {
+            ctx.next(); // the catch-all answers a JSON 404
+            return;
+        }
+        if (route.access == RouteTable.Access.CONTROL && !path.equals(ctx.request().getHeader("x-fc-control-path"))) {
+            notFound(ctx);
+            return;
+        }
+        if (!route.methods.contains(ctx.request().method())) {
+            ctx.response().putHeader("Allow", route.post() ? "POST" : "GET, HEAD");
+            Errors.write(json, ctx, new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use " + (route.post() ? "POST" : "GET") + " for " + path));
+            return;
+        }
+        RequestHeaders headers = name -> ctx.request().getHeader(name);
+        try {
+            if (route.access == RouteTable.Access.PUBLIC) {
+                ctx.put(CALLER, jingnei.auth.authenticate(headers));
+            } else if (route.access == RouteTable.Access.ADMIN) {
+                ctx.put(CALLER, jingnei.auth.requireAdmin(headers));
+            }
+        } catch (JingneiException refused) {
+            jingnei.completions().rejected(new io.jingnei.core.llm.CallContext(requestId, path.substring(1), null), null, refused);
+            if (refused.kind() == ErrorKind.UNAUTHORIZED) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            }
+            Errors.write(json, ctx, refused);
+            return;
+        }
+        ctx.next();
+    }
+
+    private void notFound(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        Errors.write(json, ctx, new JingneiException(ErrorKind.NOT_FOUND, "no route " + shown(path)
+                + (RouteTable.openAi(path) ? "; the OpenAI-compatible surface has /v1/chat/completions, /v1/embeddings and /v1/models"
+                : "; the functions are /chat, /chat-stream, /rag-query, /rag-stream, /index-build, /faq-batch and /v1/*")));
+    }
+
+    static Caller caller(RoutingContext ctx) {
+        Caller caller = ctx.get(CALLER);
+        return caller == null ? Caller.anonymous() : caller;
+    }
+
+    static String requestId(RoutingContext ctx) {
+        String id = ctx.get(REQUEST_ID);
+        return id == null ? RequestContexts.requestId(ctx) : id;
+    }
+
+    private static String shown(String path) {
+        String cut = path.length() > 80 ? path.substring(0, 80) + "…" : path;
+        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+}

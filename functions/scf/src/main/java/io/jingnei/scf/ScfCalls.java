@@ -1,0 +1,34 @@
+package io.jingnei.scf;
+
+import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.functions.FunctionCalls;
+import io.jingnei.core.functions.InstanceBoot;
+import io.jingnei.core.functions.Reply;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The instance's core for every SCF trigger (one boot per instance, from the deployment's
+ * configuration, whichever event comes first), or why it could not boot. Role credentials reach
+ * SCF functions as TENCENTCLOUD_* variables, which the core's credential chain reads on every
+ * request. One request per instance: waiting for the answer is fine here.
+ */
+final class ScfCalls {
+    private ScfCalls() {
+    }
+
+    static Reply call(String requestId, Function<FunctionCalls, CompletableFuture<Reply>> call) {
+        FunctionCalls calls;
+        try {
+            calls = InstanceBoot.calls();
+        } catch (RuntimeException bootFailure) {
+            return InstanceBoot.bootFailure(bootFailure, requestId);
+        }
+        try {
+            return call.apply(calls).join();
+        } catch (RuntimeException e) {
+            return Reply.failure(JingneiException.from(e), requestId);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.jingnei.core.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.jingnei.core.config.ConfigException;
+import io.jingnei.core.config.Env;
+import io.jingnei.core.config.Settings;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * End-user tokens for browsers and apps, minted by the customer's own backend: HS256 with
+ * {@code JINGNEI_JWT_SECRET}, or RS256/ES256 with {@code JINGNEI_JWT_PUBLIC_KEY} (PEM). The
+ * algorithm must be the one the configured key is for (no {@code alg: none}, no HS256 signed with
+ * a public key); {@code exp} is required; {@code iss}/{@code aud} are checked when configured; a
+ * small clock skew is allowed. Signatures are checked by Nimbus JOSE+JWT, not by our own crypto.
+ */
+public final class JwtVerifier {
+    private final JWSAlgorithm algorithm;
+    private final Supplier<JWSVerifier> verifier;
+    private final Optional<String> issuer;
+    private final Optional<String> audience;
+    private final Duration skew;
+    private final Clock clock;
+    private final List<String> secrets;
+
+    JwtVerifier(JWSAlgorithm algorithm, Supplier<JWSVerifier> verifier, Optional<String> issuer, Optional<String> audience,
+                Duration skew, Clock clock, List<String> secrets) {
+        this.algorithm = algorithm;
+        this.verifier = verifier;
+        this.issuer = issuer;
+        this.audience = audience;
+        this.skew = skew;
+        this.clock = clock;
+        this.secrets = secrets;
+    }
+
+    static Optional<JwtVerifier> from(Env env) {
+        return from(env, Clock.systemUTC());
+    }
+
+    static Optional<JwtVerifier> from(Env env, Clock clock) {
+        Optional<String> secret = env.get("JINGNEI_JWT_SECRET");
+        Optional<String> pem = env.get("JINGNEI_JWT_PUBLIC_KEY");
+        if (secret.isEmpty() && pem.isEmpty()) {
+            return Optional.empty();
+        }
+        if (secret.isPresent() && pem.isPresent()) {
+            throw new ConfigException("set either JINGNEI_JWT_SECRET (HS256) or JINGNEI_JWT_PUBLIC_KEY (RS256/ES256), not both");
+        }
+        Optional<String> issuer = env.get("JINGNEI_JWT_ISSUER");
+        Optional<String> audience = env.get("JINGNEI_JWT_AUDIENCE");
+        Duration skew = Duration.ofSeconds(Settings.integer(env, "JINGNEI_JWT_CLOCK_SKEW_SECONDS", 60, 0, 600));
+        if (secret.isPresent()) {
+            byte[] key = secret.get().getBytes(StandardCharsets.UTF_8);
+            if (key.length < 32) {
+                throw new ConfigException("JINGNEI_JWT_SECRET must be at least 32 bytes (HS256 needs a 256-bit key)");
+            }
+            return Optional.of(new JwtVerifier(JWSAlgorithm.HS256, () -> {
+                try {
+                    return new MACVerifier(key);
+                } catch (JOSEException e) {
+                    throw new ConfigException("JINGNEI_JWT_SECRET cannot be used for HS256");
+                }
+            }, issuer, audience, skew, clock, List.of(secret.get())));
+        }
+        PublicKey key = publicKey(pem.get());
+        if (key instanceof RSAPublicKey) {
+            RSASSAVerifier rsa = new RSASSAVerifier((RSAPublicKey) key);
+            return Optional.of(new JwtVerifier(JWSAlgorithm.RS256, () -> rsa, issuer, audience, skew, clock, List.of()));
+        }
+        try {
+            ECDSAVerifier ec = new ECDSAVerifier((ECPublicKey) key);
+            return Optional.of(new JwtVerifier(JWSAlgorithm.ES256, () -> ec, issuer, audience, skew, clock, List.of()));
+        } catch (JOSEException e) {
+            throw new ConfigException("JINGNEI_JWT_PUBLIC_KEY: only P-256 EC keys (ES256) and RSA keys (RS256) are supported");
+        }
+    }
+
+    /** Three base64url parts: worth trying as a token rather than as a key. */
+    static boolean looksLikeJwt(String presented) {
+        int first = presented.indexOf('.');
+        return first > 0 && presented.indexOf('.', first + 1) > first && presented.length() < 8192;
+    }
+
+    /** The token's {@code sub}, or {@code unauthorized} saying what is wrong (never echoing the token). */
+    String verify(String token) {
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException | RuntimeException e) {
+            throw unauthorized("the token is not a signed JWT");
+        }
+        if (!algorithm.equals(jwt.getHeader().getAlgorithm())) {
+            throw unauthorized("the token's algorithm must be " + algorithm.getName());
+        }
+        try {
+            if (!jwt.verify(verifier.get())) {
+                throw unauthorized("the token's signature is invalid");
+            }
+        } catch (JOSEException e) {
+            throw unauthorized("the token's signature cannot be checked");
+        }
+        JWTClaimsSet claims;
+        try {
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw unauthorized("the token's claims are not valid JSON");
+        }
+        Date now = Date.from(clock.instant());
+        Date expires = claims.getExpirationTime();
+        if (expires == null) {
+            throw unauthorized("the token has no 'exp' (expiry)");
+        }
+        if (now.getTime() - skew.toMillis() >= expires.getTime()) {
+            throw unauthorized("the token has expired");
+        }
+        if (claims.getNotBeforeTime() != null && now.getTime() + skew.toMillis() < claims.getNotBeforeTime().getTime()) {
+            throw unauthorized("the token is not valid yet ('nbf')");
+        }
+        if (issuer.isPresent() && !issuer.get().equals(claims.getIssuer())) {
+            throw unauthorized("the token's issuer is not accepted");
+        }
+        if (audience.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(audience.get()))) {
+            throw unauthorized("the token is not for this audience");
+        }
+        String subject = claims.getSubject();
+        if (!UserIds.valid(subject) || subject.contains("/")) {
+            throw unauthorized("the token's 'sub' must be a user id of letters, digits or . _ - @ : +");
+        }
+        return subject;
+    }
+
+    List<String> secrets() {
+        return secrets;
+    }
+
+    private static JingneiException unauthorized(String why) {
+        return new JingneiException(ErrorKind.UNAUTHORIZED, why);
+    }
+
+    /** A PEM (or bare base64 DER) SubjectPublicKeyInfo; "\n" written as two characters is accepted too. */
+    static PublicKey publicKey(String pem) {
+        String base64 = pem.replace("\\n", "\n")
+                .replaceAll("-----(BEGIN|END) [A-Z ]*PUBLIC KEY-----", "")
+                .replaceAll("\\s", "");
+        byte[] der;
+        try {
+            der = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("JINGNEI_JWT_PUBLIC_KEY is not a PEM public key");
+        }
+        for (String type : new String[] {"RSA", "EC"}) {
+            try {
+                return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
+            } catch (Exception notThisType) {
+                // try the next key type
+            }
+        }
+        throw new ConfigException("JINGNEI_JWT_PUBLIC_KEY is neither an RSA nor an EC public key (PEM 'BEGIN PUBLIC KEY')");
+    }
+}

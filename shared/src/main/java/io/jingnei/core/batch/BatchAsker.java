@@ -1,0 +1,76 @@
+package io.jingnei.core.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.rag.RagRequest;
+import io.jingnei.core.rag.RagResult;
+import io.jingnei.core.rag.RagService;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Asks what the plan says still needs asking, at most {@code concurrency} at a time, through the
+ * rag-query path. Each answer worth keeping goes into the answer cache as it arrives; if the batch
+ * stops, what was answered so far is written before the failure is passed on, so a re-run resumes.
+ */
+final class BatchAsker {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Map<String, ObjectNode> fresh = new ConcurrentHashMap<>();
+    final AtomicInteger llmCalls = new AtomicInteger();
+
+    void ask(BatchPlan plan, RagService rag, CallContext ctx, BoundedMapper mapper, int concurrency) {
+        try {
+            mapper.map(plan.toAsk, concurrency, entry -> {
+                Question q = entry.getValue();
+                CallContext call = ctx.forFunction("faq-batch", ctx.requestId + "-" + q.line);
+                return rag.query(new RagRequest(q.text, null, null, null, q.userId, null, null), call).thenApply(result -> {
+                    ObjectNode answer = answerOf(result);
+                    if ("generated".equals(result.mode)) {
+                        llmCalls.incrementAndGet();
+                    }
+                    fresh.put(entry.getKey(), answer);
+                    if (cacheable(result)) {
+                        plan.cache.put(entry.getKey(), answer);
+                    }
+                    return answer;
+                });
+            });
+        } catch (RuntimeException stopped) {
+            try {
+                plan.cache.flush(); // keep what was answered before the failure, for the re-run
+            } catch (RuntimeException alsoFailed) {
+                stopped.addSuppressed(alsoFailed);
+            }
+            throw stopped;
+        }
+        plan.cache.flush();
+    }
+
+    /** Answers worth keeping: a failure (rate limit, timeout) must be asked again on the next run. */
+    private static boolean cacheable(RagResult result) {
+        return "success".equals(result.status) || "no_context".equals(result.status);
+    }
+
+    static ObjectNode answerOf(RagResult result) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("answer", result.answer);
+        answer.put("status", result.status);
+        ArrayNode sources = answer.putArray("sources");
+        if (result.sources != null) {
+            for (RagResult.Source source : result.sources) {
+                sources.addObject().put("id", source.id).put("chunk", source.chunk).put("similarity", source.similarity);
+            }
+        }
+        answer.set("usage", JSON.valueToTree(result.usage));
+        answer.set("cost", result.cost == null ? JSON.createObjectNode().put("usd", 0).put("cny", 0) : JSON.valueToTree(result.cost));
+        if (result.error != null) {
+            answer.put("error", result.error);
+        }
+        return answer;
+    }
+}

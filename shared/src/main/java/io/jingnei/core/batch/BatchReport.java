@@ -1,0 +1,62 @@
+package io.jingnei.core.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.storage.ObjectStore;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Writes what a batch did: one output line per input line, in input order (the customer's own
+ * question and the answer), then the summary beside it. Only answers generated in this run are
+ * billed in the summary; the rest are marked {@code reused}.
+ */
+final class BatchReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BatchReport() {
+    }
+
+    /** Blocks while the output and summary are written; storage failures keep their own kind. */
+    static BatchSummary write(ObjectStore store, BatchPlan plan, BatchAsker asked, long startNanos) {
+        StringBuilder lines = new StringBuilder();
+        BatchSummary.Builder summary = new BatchSummary.Builder(plan.input, plan.output, plan.questions.size(), plan.unique.size());
+        Set<String> billed = new HashSet<>();
+        for (Question q : plan.questions) {
+            ObjectNode line = JSON.createObjectNode();
+            line.put("id", q.id);
+            if (q.problem != null) {
+                line.putNull("question");
+                line.put("status", "invalid_line");
+                line.put("error", q.problem);
+                summary.count("invalid_line");
+            } else {
+                String key = BatchPlan.key(q.text, plan.version);
+                ObjectNode fresh = asked.fresh.get(key);
+                ObjectNode answer = fresh != null ? fresh : plan.cache.get(key);
+                boolean firstTimeThisRun = fresh != null && billed.add(key);
+                line.put("question", q.text);
+                line.setAll(answer.deepCopy());
+                line.put("reused", !firstTimeThisRun);
+                summary.count(answer.path("status").asText());
+                if (firstTimeThisRun) {
+                    summary.bill(answer);
+                }
+            }
+            lines.append(line.toString()).append('\n');
+        }
+        FaqBatch.join(store.put(plan.output, lines.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson"));
+        BatchSummary result = summary.finish(asked.llmCalls.get(), plan.questions.size() - plan.toAsk.size() - plan.problems(),
+                (System.nanoTime() - startNanos) / 1_000_000);
+        FaqBatch.join(store.put(summaryUri(plan.output), result.json().getBytes(StandardCharsets.UTF_8), "application/json"));
+        return result;
+    }
+
+    static URI summaryUri(URI output) {
+        String text = output.toString();
+        return URI.create((text.endsWith(".jsonl") ? text.substring(0, text.length() - 6) : text) + ".summary.json");
+    }
+}

@@ -1,0 +1,66 @@
+package io.jingnei.core.error;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A failure a caller can be told about: its {@link ErrorKind} and a message that is safe to show
+ * (no secret, no personal information). The cause is kept for the log. Anything else that escapes
+ * (a bug) becomes {@link ErrorKind#INTERNAL_ERROR} through {@link #from}, keeping the bug as cause
+ * so the boundary can log its stack once.
+ */
+public class JingneiException extends RuntimeException {
+    private final ErrorKind kind;
+    private volatile boolean stackLogged;
+
+    public JingneiException(ErrorKind kind, String message) {
+        this(kind, message, null);
+    }
+
+    public JingneiException(ErrorKind kind, String message, Throwable cause) {
+        // No stack trace of our own: these are expected outcomes, created often (bad input, 429s).
+        super(message, cause, false, false);
+        this.kind = kind;
+    }
+
+    public ErrorKind kind() {
+        return kind;
+    }
+
+    /** A bug rather than an expected failure: the boundary logs the cause's stack. */
+    public boolean internal() {
+        return kind == ErrorKind.INTERNAL_ERROR;
+    }
+
+    /** Whether a log line already carries this failure's stack: it is logged once, where it is first seen. */
+    public boolean stackLogged() {
+        return stackLogged;
+    }
+
+    public void markStackLogged() {
+        stackLogged = true;
+    }
+
+    /** Unwraps the layers futures add; an unknown throwable becomes an internal error that keeps it. */
+    public static JingneiException from(Throwable t) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof JingneiException) {
+            return (JingneiException) cause;
+        }
+        if (cause instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new JingneiException(ErrorKind.INTERNAL_ERROR, "interrupted while the call was running", cause);
+        }
+        return new JingneiException(ErrorKind.INTERNAL_ERROR,
+                "internal error; the instance log has the details under this request id", cause);
+    }
+
+    /** Strips CompletionException and ExecutionException wrappers. */
+    public static Throwable unwrap(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

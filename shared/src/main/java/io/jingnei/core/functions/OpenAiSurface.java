@@ -1,0 +1,148 @@
+package io.jingnei.core.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.auth.Caller;
+import io.jingnei.core.config.Env;
+import io.jingnei.core.config.Settings;
+import io.jingnei.core.embed.Embedder;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.llm.CompletionOutcome;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * The OpenAI-compatible surface as core calls: chat completions (streamed or not), embeddings and
+ * the model list. The caller is already authenticated; here the body is checked against the caps,
+ * accounted to the caller's user (a body's {@code user} only adds a sub-label), and sent through
+ * the same path as every other LLM call.
+ */
+public final class OpenAiSurface {
+    private final JingneiInstance instance;
+    private final int maxEmbeddingInputs;
+
+    public OpenAiSurface(JingneiInstance instance, Env env) {
+        this.instance = instance;
+        this.maxEmbeddingInputs = Settings.integer(env, "JINGNEI_MAX_EMBEDDING_INPUTS", 64, 1, 2048);
+    }
+
+    /** Checks and prepares a chat-completions body; the context it is accounted under. */
+    public CallContext prepare(Caller caller, ObjectNode body, String requestId) {
+        CallContext ctx = new CallContext(requestId, "chat-completions", caller);
+        try {
+            instance.config.caps.openAiChat(body);
+            return ctx.withBodyUser(body.path("user").isTextual() ? body.path("user").asText() : null);
+        } catch (JingneiException e) {
+            instance.completions().rejected(ctx, body.path("model").asText(null), e);
+            throw e;
+        }
+    }
+
+    public CompletableFuture<CompletionOutcome> complete(ObjectNode body, CallContext ctx) {
+        return instance.completions().complete(body, ctx);
+    }
+
+    public CompletableFuture<Flow.Publisher<ObjectNode>> stream(ObjectNode body, CallContext ctx) {
+        return instance.completions().stream(body, ctx, false);
+    }
+
+    public CompletableFuture<ObjectNode> models() {
+        return instance.completions().catalog().list();
+    }
+
+    /** One model, or {@code model_not_found} (404). */
+    public CompletableFuture<ObjectNode> model(String id) {
+        return instance.completions().catalog().find(id).thenApply(found -> found.orElseThrow(() ->
+                new JingneiException(ErrorKind.MODEL_NOT_FOUND, "model '" + id + "' is not available; GET /v1/models lists them")));
+    }
+
+    /**
+     * {@code POST /v1/embeddings}: answered in-process by the local model (the text never leaves the
+     * instance) unless JINGNEI_EMBEDDER=remote, then proxied upstream.
+     */
+    public CompletableFuture<ObjectNode> embeddings(Caller caller, ObjectNode body, String requestId) {
+        CallContext ctx = new CallContext(requestId, "embeddings", caller);
+        List<String> inputs;
+        try {
+            inputs = inputs(body.get("input"));
+            String format = body.path("encoding_format").asText("float");
+            if (!format.equals("float") && !format.equals("base64")) {
+                throw new JingneiException(ErrorKind.INVALID_REQUEST, "'encoding_format' must be 'float' or 'base64'");
+            }
+        } catch (JingneiException e) {
+            instance.completions().rejected(ctx, body.path("model").asText(null), e);
+            return CompletableFuture.failedFuture(e);
+        }
+        if (instance.ragConfig.remoteEmbeddings) {
+            ObjectNode upstream = body.deepCopy();
+            if (!upstream.path("model").isTextual()) {
+                upstream.put("model", instance.ragConfig.embeddingModel);
+            }
+            return instance.llm().embeddings(upstream);
+        }
+        boolean base64 = body.path("encoding_format").asText("float").equals("base64");
+        return instance.rag().thenApplyAsync(rag -> answer(rag.embedder(), inputs, base64), instance.workers().cpu());
+    }
+
+    private List<String> inputs(JsonNode input) {
+        List<String> texts = new ArrayList<>();
+        if (input != null && input.isTextual()) {
+            texts.add(input.asText());
+        } else if (input != null && input.isArray()) {
+            for (JsonNode item : input) {
+                if (!item.isTextual()) {
+                    throw new JingneiException(ErrorKind.INVALID_REQUEST,
+                            "'input' must be a string or a list of strings (token arrays are not supported by the local model)");
+                }
+                texts.add(item.asText());
+            }
+        }
+        if (texts.isEmpty()) {
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, "'input' is required: a string or a non-empty list of strings");
+        }
+        if (texts.size() > maxEmbeddingInputs) {
+            throw new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "'input' has " + texts.size() + " texts; the limit is "
+                    + maxEmbeddingInputs + " (JINGNEI_MAX_EMBEDDING_INPUTS)");
+        }
+        for (String text : texts) {
+            instance.config.caps.query("input", text);
+        }
+        return texts;
+    }
+
+    private static ObjectNode answer(Embedder embedder, List<String> inputs, boolean base64) {
+        List<float[]> vectors = embedder.embed(inputs);
+        ObjectNode out = JsonNodeFactory.instance.objectNode().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        long tokens = 0;
+        for (int i = 0; i < vectors.size(); i++) {
+            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+            float[] v = vectors.get(i);
+            if (base64) {
+                ByteBuffer bytes = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                bytes.asFloatBuffer().put(v);
+                item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
+            } else {
+                ArrayNode values = item.putArray("embedding");
+                for (float x : v) {
+                    values.add(x);
+                }
+            }
+            tokens += embedder.tokenCount(inputs.get(i));
+        }
+        out.put("model", embedder.modelId());
+        out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        return out;
+    }
+}

@@ -1,0 +1,108 @@
+package io.jingnei.core.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.stream.QueueSubscription;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * {@link LlmClient} over every configured upstream: each call goes through {@link Failover}, which
+ * picks the upstream and key, fails over, backs off and falls back. Bodies name our model; each
+ * attempt sends the upstream's own name for it ({@code model_map}), and answers are given back
+ * under our name, so prices, logs and clients see one name per model.
+ */
+public final class Router implements LlmClient {
+    private final Failover failover;
+    private final UpstreamEndpoint endpoint;
+    private final Duration listTimeout;
+
+    Router(Failover failover, UpstreamEndpoint endpoint, Duration listTimeout) {
+        this.failover = failover;
+        this.endpoint = endpoint;
+        this.listTimeout = listTimeout;
+    }
+
+    public List<Upstream> upstreams() {
+        return failover.upstreams();
+    }
+
+    public Fallbacks fallbacks() {
+        return failover.fallbacks();
+    }
+
+    @Override
+    public CompletableFuture<ObjectNode> complete(ObjectNode body, CallTrace trace) {
+        String model = body.path("model").asText();
+        BodyBytes bytes = new BodyBytes(body);
+        return failover.run(model, trace, (upstream, key, ourModel, upstreamModel, timeout) ->
+                endpoint.post(upstream, key, "/chat/completions", bytes.forModel(upstreamModel), timeout, trace)
+                        .thenApply(answer -> answer.put("model", ourModel)));
+    }
+
+    @Override
+    public Flow.Publisher<ObjectNode> stream(ObjectNode body, CallTrace trace) {
+        return new UpstreamStream(failover, endpoint, new BodyBytes(body), body.path("model").asText(), trace);
+    }
+
+    @Override
+    public CompletableFuture<ObjectNode> embeddings(ObjectNode body) {
+        String model = body.path("model").asText();
+        BodyBytes bytes = new BodyBytes(body);
+        CallTrace trace = new CallTrace();
+        return failover.run(model, trace, (upstream, key, ourModel, upstreamModel, timeout) ->
+                endpoint.post(upstream, key, "/embeddings", bytes.forModel(upstreamModel), timeout, trace)
+                        .thenApply(answer -> answer.put("model", ourModel)));
+    }
+
+    /** The model list of one upstream that serves any model ({@code "*"}): asked of the upstream itself. */
+    @Override
+    public CompletableFuture<ObjectNode> listModels(Upstream upstream) {
+        UpstreamKey key = upstream.hasKeys() ? upstream.nextKey(Long.MAX_VALUE) : null;
+        if (!upstream.hasKeys()) {
+            return CompletableFuture.failedFuture(new UpstreamException(io.jingnei.core.error.ErrorKind.AUTH_ERROR,
+                    "JINGNEI_LLM_API_KEY is not set (HOLYSHEEP_API_KEY is also accepted)", false, null, 0, null));
+        }
+        return endpoint.get(upstream, key, "/models", listTimeout);
+    }
+
+    /** Serialises a body once per distinct upstream model name; most calls need exactly one. */
+    static final class BodyBytes {
+        private final ObjectNode body;
+        private final String model;
+        private volatile byte[] asIs;
+
+        BodyBytes(ObjectNode body) {
+            this.body = body;
+            JsonNode m = body.get("model");
+            this.model = m == null ? null : m.asText();
+        }
+
+        byte[] forModel(String upstreamModel) {
+            if (upstreamModel.equals(model)) {
+                byte[] cached = asIs;
+                if (cached == null) {
+                    cached = UpstreamEndpoint.toBytes(body);
+                    asIs = cached;
+                }
+                return cached;
+            }
+            ObjectNode copy = body.deepCopy();
+            copy.put("model", upstreamModel);
+            return UpstreamEndpoint.toBytes(copy);
+        }
+    }
+
+    /** A publisher that fails at once, for calls that cannot start. */
+    static Flow.Publisher<ObjectNode> failed(Throwable error) {
+        return subscriber -> new QueueSubscription<ObjectNode>(subscriber, () -> { }).fail(error);
+    }
+
+    static ObjectNode emptyObject() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+}

@@ -1,0 +1,44 @@
+package io.jingnei.core.llm;
+
+import io.jingnei.core.config.Env;
+import io.jingnei.core.config.JingneiConfig;
+import io.jingnei.core.http.SharedHttpClient;
+import io.jingnei.core.log.CallLog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/** Builds the instance's {@link Router} from its settings: upstreams, fallbacks, retries, breakers. */
+public final class Routers {
+    private Routers() {
+    }
+
+    public static Router build(Env env, JingneiConfig config, SharedHttpClient http, TimeSource time, CallLog log,
+                               Function<String, byte[]> objectReader) {
+        List<Upstream> upstreams = UpstreamsConfig.read(env, new UpstreamsConfig.Defaults(config.responseTimeout, config.maxRetries,
+                        config.breakerFailures, config.breakerOpen), time, objectReader,
+                config.llmBaseUrl, config.llmApiKey().orElse(null));
+        Fallbacks fallbacks = env.get("JINGNEI_FALLBACK").map(Fallbacks::parse).orElseGet(Fallbacks::none);
+        RetryPolicy retries = new RetryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay,
+                () -> ThreadLocalRandom.current().nextDouble());
+        Failover failover = new Failover(upstreams, fallbacks, retries, time, config.callDeadline, config.keyCooldown,
+                () -> ThreadLocalRandom.current().nextDouble(), log);
+        return new Router(failover, new UpstreamEndpoint(http, log, time, config.streamIdleTimeout), config.responseTimeout);
+    }
+
+    /** Every upstream key, for the redactor. */
+    public static List<String> secrets(Router router) {
+        List<String> keys = new ArrayList<>();
+        for (Upstream u : router.upstreams()) {
+            for (String key : u.keyValues()) {
+                if (key != null) {
+                    keys.add(key);
+                }
+            }
+            keys.addAll(u.headers.values());
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,72 @@
+package io.jingnei.core.llm;
+
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A failed upstream exchange: what the retry and failover logic needs (retryable, how long the
+ * upstream asked us to wait, its HTTP status) and what {@code /v1} callers are shown of the
+ * upstream's own error ({@code type}, {@code code}, {@code param}, all redacted already).
+ */
+public final class UpstreamException extends JingneiException {
+    private final boolean retryable;
+    private final Duration retryAfter;
+    private final int upstreamStatus;
+    private final String upstreamType;
+    private final String upstreamCode;
+    private final String upstreamParam;
+
+    public UpstreamException(ErrorKind kind, String message, boolean retryable, Duration retryAfter, int upstreamStatus, Throwable cause) {
+        this(kind, message, retryable, retryAfter, upstreamStatus, null, null, null, cause);
+    }
+
+    public UpstreamException(ErrorKind kind, String message, boolean retryable, Duration retryAfter, int upstreamStatus,
+                             String upstreamType, String upstreamCode, String upstreamParam, Throwable cause) {
+        super(kind, message, cause);
+        this.retryable = retryable;
+        this.retryAfter = retryAfter;
+        this.upstreamStatus = upstreamStatus;
+        this.upstreamType = upstreamType;
+        this.upstreamCode = upstreamCode;
+        this.upstreamParam = upstreamParam;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    /** 0 when no HTTP response was received. */
+    public int upstreamStatus() {
+        return upstreamStatus;
+    }
+
+    public Optional<String> upstreamType() {
+        return Optional.ofNullable(upstreamType);
+    }
+
+    public Optional<String> upstreamCode() {
+        return Optional.ofNullable(upstreamCode);
+    }
+
+    public Optional<String> upstreamParam() {
+        return Optional.ofNullable(upstreamParam);
+    }
+
+    /** Whether another attempt may succeed: only upstream exchanges that say so. */
+    public static boolean isRetryable(Throwable failure) {
+        Throwable t = JingneiException.unwrap(failure);
+        return t instanceof UpstreamException && ((UpstreamException) t).retryable;
+    }
+
+    public static int statusOf(Throwable failure) {
+        Throwable t = JingneiException.unwrap(failure);
+        return t instanceof UpstreamException ? ((UpstreamException) t).upstreamStatus : 0;
+    }
+}

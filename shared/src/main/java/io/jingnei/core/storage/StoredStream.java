@@ -1,0 +1,27 @@
+package io.jingnei.core.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * An object being read as it arrives. Read it on a worker thread: reads block until bytes are in.
+ * Closing before the end aborts the transfer.
+ */
+public final class StoredStream implements Closeable {
+    public final InputStream in;
+    public final String etag;
+    /** Bytes announced by the store, or -1 when unknown. */
+    public final long length;
+
+    public StoredStream(InputStream in, String etag, long length) {
+        this.in = in;
+        this.etag = etag;
+        this.length = length;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
