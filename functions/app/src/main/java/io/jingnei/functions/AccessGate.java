@@ -34,7 +34,8 @@ public class AccessGate {
 
     void register(@Observes Router router) {
         router.route().order(-300).handler(this::gate);
-        // Bodies are read once, here, within the configured limit; a larger one is a JSON 413.
+        // Bodies are read within the configured limit (Quarkus' own body handler has the same limit,
+        // quarkus.http.limits.max-body-size); a larger one is a JSON 413 from the failure handler.
         router.route().order(-290).handler(BodyHandler.create(false).setBodyLimit(jingnei.config.caps.maxBodyBytes));
         router.route().order(Integer.MAX_VALUE - 10).handler(this::notFound);
     }
@@ -45,6 +46,12 @@ public class AccessGate {
         ctx.response().putHeader("x-request-id", requestId);
         String path = ctx.normalizedPath();
         if (cors.handle(ctx)) {
+            return;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
+                && Long.parseLong(length) > jingnei.config.caps.maxBodyBytes) {
+            Errors.write(json, ctx, tooLarge());
             return;
         }
         RouteTable.Route route = RouteTable.of(path);
@@ -84,6 +91,11 @@ public class AccessGate {
         Errors.write(json, ctx, new JingneiException(ErrorKind.NOT_FOUND, "no route " + shown(path)
                 + (RouteTable.openAi(path) ? "; the OpenAI-compatible surface has /v1/chat/completions, /v1/embeddings and /v1/models"
                 : "; the functions are /chat, /chat-stream, /rag-query, /rag-stream, /index-build, /faq-batch and /v1/*")));
+    }
+
+    JingneiException tooLarge() {
+        return new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "request body is larger than " + jingnei.config.caps.maxBodyBytes
+                + " bytes (JINGNEI_MAX_BODY_BYTES)");
     }
 
     static Caller caller(RoutingContext ctx) {

@@ -5,6 +5,11 @@ import io.jingnei.core.testing.S3ProxyServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +22,16 @@ import java.util.Map;
  */
 public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager {
     public static final String CLIENT_KEY = "ck-shop-a-secret";
+    public static final String ADMIN_KEY = "ak-ops-admin-secret-0001";
+    public static final String JWT_SECRET = "jwt-secret-for-tests-0123456789abcdef";
+    public static final String JWT_ISSUER = "https://shop.example.cn";
+    public static final String JWT_AUDIENCE = "jingnei";
     static FakeUpstream upstream;
     static S3ProxyServer s3;
+    /** A folder index-build may read and write (JINGNEI_STORAGE_ALLOW); anything else on disk is off limits. */
+    static Path allowedDir;
+    /** The origin a test may call from in a browser (JINGNEI_CORS_ORIGINS). */
+    static int corsPort;
     private static final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private static PrintStream original;
 
@@ -28,12 +41,26 @@ public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager
         s3 = S3ProxyServer.start("jingnei-faq");
         original = System.out;
         System.setOut(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
+        try {
+            allowedDir = Files.createTempDirectory("jingnei-allowed-").toRealPath();
+            try (ServerSocket socket = new ServerSocket(0)) {
+                corsPort = socket.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Map<String, String> config = new HashMap<>(s3.env());
         config.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
         config.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
         config.put("JINGNEI_STREAM_IDLE_TIMEOUT", "1s");
         config.put("JINGNEI_CLIENT_KEYS", CLIENT_KEY + ":shop-a");
+        config.put("JINGNEI_ADMIN_KEYS", ADMIN_KEY);
+        config.put("JINGNEI_JWT_SECRET", JWT_SECRET);
+        config.put("JINGNEI_JWT_ISSUER", JWT_ISSUER);
+        config.put("JINGNEI_JWT_AUDIENCE", JWT_AUDIENCE);
         config.put("JINGNEI_FAQ_BASE_URI", "oss://jingnei-faq/");
+        config.put("JINGNEI_STORAGE_ALLOW", allowedDir.toUri().toString());
+        config.put("JINGNEI_CORS_ORIGINS", "http://127.0.0.1:" + corsPort);
         return config;
     }
 

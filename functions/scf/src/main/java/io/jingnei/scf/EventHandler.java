@@ -33,7 +33,7 @@ public final class EventHandler {
         }
         if (event != null && event.containsKey("httpMethod")) {
             // The core routes by path (/chat, /rag-query) and answers unknown paths and methods itself.
-            return ApiGatewayRequests.handle("chat", JSON.convertValue(event, APIGatewayProxyRequestEvent.class), context.getRequestId());
+            return ApiGatewayRequests.handle(null, JSON.convertValue(event, APIGatewayProxyRequestEvent.class), context.getRequestId());
         }
         return Reply.failure(new JingneiException(ErrorKind.INVALID_REQUEST, "unsupported event: expected API Gateway, COS or timer"),
                 context.getRequestId()).json();

@@ -14,13 +14,15 @@ import io.jingnei.core.testing.Reply;
 import io.jingnei.core.testing.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.jingnei.core.testing.Events;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,10 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The packaged SCF code zip in its own class loader, called as the Java11 runtime calls a handler:
  * the event bound to the handler's parameter type (here by the package's own Jackson, matching
- * names case-insensitively as the runtime does), plus a Context.
+ * names case-insensitively as the runtime does), plus a Context. One warm instance (loader) takes
+ * every trigger, its first call a chat: what it loads comes from its configuration, not from
+ * whichever trigger arrived first.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScfHandlersIT {
-    private static final Path EVENTS = Paths.get("../../../shared/events");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static CodePackage code;
     private static HandlerBackends backends;
@@ -61,6 +65,11 @@ class ScfHandlersIT {
     }
 
     private static JsonNode invoke(ClassLoader loader, String handler, String eventType, String eventFile) throws Exception {
+        byte[] event = eventFile.contains("apigw") ? HandlerBackends.withAuthorization(eventFile, HandlerBackends.CLIENT_KEY) : Events.bytes(eventFile);
+        return invoke(loader, handler, eventType, event, eventFile);
+    }
+
+    private static JsonNode invoke(ClassLoader loader, String handler, String eventType, byte[] eventBytes, String name) throws Exception {
         Class<?> mapperType = loader.loadClass("com.fasterxml.jackson.databind.ObjectMapper");
         Object mapper = mapperType.getDeclaredConstructor().newInstance();
         Class<?> feature = loader.loadClass("com.fasterxml.jackson.databind.MapperFeature");
@@ -68,11 +77,11 @@ class ScfHandlersIT {
         mapperType.getMethod("configure", feature, boolean.class).invoke(mapper, enumValue(feature, "ACCEPT_CASE_INSENSITIVE_PROPERTIES"), true);
         mapperType.getMethod("configure", deserialization, boolean.class).invoke(mapper, enumValue(deserialization, "FAIL_ON_UNKNOWN_PROPERTIES"), false);
         Class<?> event = loader.loadClass(eventType);
-        Object input = mapperType.getMethod("readValue", byte[].class, Class.class).invoke(mapper, Files.readAllBytes(EVENTS.resolve(eventFile)), event);
+        Object input = mapperType.getMethod("readValue", byte[].class, Class.class).invoke(mapper, eventBytes, event);
         Class<?> contextType = loader.loadClass("com.qcloud.scf.runtime.Context");
         Object context = Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, method, args) -> {
             switch (method.getName()) {
-                case "getRequestId": return "scf-" + eventFile;
+                case "getRequestId": return "scf-" + name;
                 case "getTimeLimitInMs": return 900_000;
                 case "getMemoryLimitInMb": return 2048;
                 default: return null;
@@ -87,6 +96,38 @@ class ScfHandlersIT {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Object enumValue(Class<?> type, String name) {
         return Enum.valueOf((Class<? extends Enum>) type, name);
+    }
+
+    @Test
+    @Order(1)
+    void one_warm_instance_answers_chat_then_rag_query_then_a_cos_event() throws Exception {
+        byte[] chatEvent = new String(HandlerBackends.withAuthorization("scf-apigw.json", HandlerBackends.CLIENT_KEY), StandardCharsets.UTF_8)
+                .replace("/rag-query", "/chat").getBytes(StandardCharsets.UTF_8);
+        JsonNode chat = invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map", chatEvent, "warm-chat");
+        assertThat(chat.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(JSON.readTree(chat.path("body").asText()).path("content").asText()).isEqualTo("您好，有什么可以帮您？");
+
+        upstream.enqueue(Reply.completion("退款确认后24小时内发起。", 200, 20));
+        JsonNode rag = invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map", "scf-apigw.json");
+        assertThat(rag.path("statusCode").asInt()).isEqualTo(200);
+        assertThat(JSON.readTree(rag.path("body").asText()).path("status").asText()).isEqualTo("success");
+
+        put("faq-batch/in/2026-11-11.jsonl", "{\"id\":\"1\",\"question\":\"运费谁出\"}\n");
+        JsonNode cos = invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map", "scf-cos-object-created.json");
+        assertThat(cos.path("status").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void api_gateway_calls_need_credentials_and_deep_nesting_is_a_400() throws Exception {
+        JsonNode anonymous = invoke(ragInstance, "io.jingnei.scf.RagQueryApiHandler",
+                "com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent", Events.bytes("scf-apigw.json"), "anonymous");
+        assertThat(anonymous.path("statusCode").asInt()).isEqualTo(401);
+
+        String deep = "{\"query\":\"hi\",\"x\":" + "[".repeat(2000) + "]".repeat(2000) + "}";
+        JsonNode nested = invoke(ragInstance, "io.jingnei.scf.RagQueryApiHandler",
+                "com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent", HandlerBackends.withBody("scf-apigw.json", deep), "deep");
+        assertThat(nested.path("statusCode").asInt()).isEqualTo(400);
+        assertThat(JSON.readTree(nested.path("body").asText()).path("error").asText()).contains("nested too deeply");
     }
 
     @Test
@@ -106,7 +147,7 @@ class ScfHandlersIT {
 
     @Test
     void chat_answers_the_api_gateway_event() throws Exception {
-        JsonNode response = invoke(code.newLoader(), "io.jingnei.scf.ChatApiHandler",
+        JsonNode response = invoke(ragInstance, "io.jingnei.scf.ChatApiHandler",
                 "com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent", "scf-apigw.json");
 
         assertThat(response.path("statusCode").asInt()).isEqualTo(200);
@@ -147,6 +188,19 @@ class ScfHandlersIT {
         put("faq-batch/in/nightly.jsonl", "{\"id\":\"n1\",\"question\":\"积分多久过期\"}\n");
         assertThat(invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map", "scf-timer.json")
                 .path("questions").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void the_single_event_handler_answers_unknown_paths_and_wrong_methods_in_json() throws Exception {
+        String event = new String(HandlerBackends.withAuthorization("scf-apigw.json", HandlerBackends.CLIENT_KEY), StandardCharsets.UTF_8);
+        JsonNode unknown = invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map",
+                event.replace("/rag-query", "/admin").getBytes(StandardCharsets.UTF_8), "unknown");
+        JsonNode get = invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map",
+                event.replace("\"POST\"", "\"GET\"").getBytes(StandardCharsets.UTF_8), "get");
+
+        assertThat(unknown.path("statusCode").asInt()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.path("body").asText()).path("status").asText()).isEqualTo("not_found");
+        assertThat(get.path("statusCode").asInt()).isEqualTo(405);
     }
 
     @Test

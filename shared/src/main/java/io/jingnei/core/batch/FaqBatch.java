@@ -7,7 +7,8 @@ import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.rag.RagService;
-import io.jingnei.core.storage.ObjectStore;
+import io.jingnei.core.storage.GuardedStore;
+import io.jingnei.core.storage.StorageAllowList;
 import io.jingnei.core.storage.StorageUris;
 import io.jingnei.core.util.Hashing;
 
@@ -26,12 +27,12 @@ import java.util.concurrent.TimeoutException;
  * is the allow-listed one: every URI the batch touches was allowed for it.
  */
 public final class FaqBatch {
-    private final ObjectStore store;
+    private final GuardedStore store;
     private final BatchLimits limits;
     private final CallLog log;
     private final String defaultModel;
 
-    public FaqBatch(ObjectStore store, BatchLimits limits, CallLog log, String defaultModel) {
+    public FaqBatch(GuardedStore store, BatchLimits limits, CallLog log, String defaultModel) {
         this.store = store;
         this.limits = limits;
         this.log = log;
@@ -66,7 +67,10 @@ public final class FaqBatch {
         long start = System.nanoTime();
         try {
             URI input = resolve(request.input);
+            // Outside the allow-list is refused before anything else is said about the object.
+            store.allowList().check(input, StorageAllowList.Access.READ);
             URI output = OutputLocation.outputFor(input, request.output);
+            store.allowList().check(output, StorageAllowList.Access.WRITE);
             BatchPlan plan = BatchPlan.make(store, limits, input, output, cacheVersion(rag));
             BatchAsker asker = new BatchAsker();
             asker.ask(plan, rag, ctx, mapper, limits.concurrency);

@@ -1,8 +1,14 @@
 package io.jingnei.core.config;
 
-/** A setting is missing or malformed. The message names the variable, never a secret value. */
-public final class ConfigException extends RuntimeException {
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+
+/**
+ * A setting is missing or malformed: the instance cannot start. The message names the variable,
+ * never a secret value, and is what every call after a failed boot answers.
+ */
+public final class ConfigException extends JingneiException {
     public ConfigException(String message) {
-        super(message);
+        super(ErrorKind.BOOT_FAILED, message);
     }
 }

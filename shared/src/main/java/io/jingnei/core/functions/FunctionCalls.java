@@ -56,13 +56,14 @@ public final class FunctionCalls {
     }
 
     /**
-     * An HTTP request as the built-in runtimes' triggers deliver it: {@code POST /chat} and
-     * {@code POST /rag-query} (a function whose trigger URL has no path answers by its own name).
+     * An HTTP request as the built-in runtimes' triggers deliver it. A handler bound to one function
+     * ({@code function} "chat" or "rag-query") answers it whatever the path; a handler for several
+     * ({@code function} null, SCF's single event handler) routes by the path's last segment.
      */
     public CompletableFuture<Reply> http(String function, String method, String path, RequestHeaders headers, byte[] body, String requestId) {
         String id = CallContext.acceptRequestId(requestId);
-        String route = path == null || path.isEmpty() || path.equals("/") ? "/" + function : path;
-        String name = route.endsWith("/chat") ? "chat" : route.endsWith("/rag-query") ? "rag-query" : null;
+        String route = path == null ? "/" : path;
+        String name = function != null ? function : route.endsWith("/chat") ? "chat" : route.endsWith("/rag-query") ? "rag-query" : null;
         if (name == null) {
             return done(Reply.failure(new JingneiException(ErrorKind.NOT_FOUND, "no function at " + shown(route)
                     + "; use POST /chat or POST /rag-query"), id));

@@ -127,6 +127,11 @@ final class Failover {
         private final Set<Upstream> excluded = new HashSet<>();
         private int round;
         private Throwable lastFailure;
+        /** Nothing usable is left: open circuits and rejected keys get one more try rather than none. */
+        private boolean lastResort;
+        private boolean skippedOpen;
+        /** The earliest moment a resting (429) key may be used again. */
+        private long waitable = Long.MAX_VALUE;
         private volatile CompletableFuture<T> current;
 
         Call(String model, CallTrace trace, Attempt<T> attempt, CompletableFuture<T> result) {
@@ -161,7 +166,15 @@ final class Failover {
                     continue;
                 }
                 UpstreamKey key = u.nextKey(now);
-                if (key == null || !u.breaker.tryAcquire()) {
+                if (key == null && lastResort) {
+                    key = u.rejectedKey();
+                }
+                if (key == null) {
+                    waitable = Math.min(waitable, u.earliestRestEnd(now));
+                    continue;
+                }
+                if (!lastResort && !u.breaker.tryAcquire()) {
+                    skippedOpen = true;
                     continue;
                 }
                 start(u, key, model);
@@ -197,7 +210,33 @@ final class Failover {
                 next();
                 return;
             }
+            long now = time.nanoTime();
+            if (lastFailure == null && waitable != Long.MAX_VALUE && waitable < deadlineNanos) {
+                // Every key rests after a 429: wait for the first to be usable again, within the deadline.
+                long wait = Math.max(1, waitable - now);
+                waitable = Long.MAX_VALUE;
+                time.delay(Duration.ofNanos(wait)).thenRun(this::next);
+                return;
+            }
+            if (!lastResort && lastFailure == null && (skippedOpen || anyRejectedKey())) {
+                // Circuits and rejected keys only steer calls to what can take them. When nothing
+                // else is left, one more try beats failing untried: the upstream may have recovered,
+                // the key may have been renewed, and if not the caller learns exactly why.
+                lastResort = true;
+                triedThisRound.clear();
+                next();
+                return;
+            }
             result.completeExceptionally(lastFailure != null ? lastFailure : nothingToTry(chain.get(chainIndex)));
+        }
+
+        private boolean anyRejectedKey() {
+            for (Upstream u : candidates) {
+                if (u.hasKeys() && u.rejectedKey() != null) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private void start(Upstream u, UpstreamKey key, String model) {

@@ -84,6 +84,27 @@ public final class Upstream {
         return null;
     }
 
+    /** A key set aside after a 401/403, for a last try when nothing else is left; null when there is none. */
+    UpstreamKey rejectedKey() {
+        for (UpstreamKey key : keys) {
+            if (key.rejected()) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    /** When the first resting (429) key may be used again; Long.MAX_VALUE when none rests. */
+    long earliestRestEnd(long nowNanos) {
+        long earliest = Long.MAX_VALUE;
+        for (UpstreamKey key : keys) {
+            if (!key.rejected() && !key.usable(nowNanos)) {
+                earliest = Math.min(earliest, key.restUntilNanos());
+            }
+        }
+        return earliest;
+    }
+
     /** Whether another key than {@code tried} may be used now. */
     boolean hasOtherUsableKey(UpstreamKey tried, long nowNanos) {
         for (UpstreamKey key : keys) {

@@ -20,6 +20,15 @@ final class UpstreamKey {
         return nowNanos >= restUntilNanos;
     }
 
+    /** Set aside after a 401/403 (rather than resting after a 429). */
+    boolean rejected() {
+        return rejected;
+    }
+
+    long restUntilNanos() {
+        return restUntilNanos;
+    }
+
     /** @return true the first time the key is set aside in a row, so the rejection is logged once */
     boolean reject(long nowNanos, long cooldownNanos) {
         restUntilNanos = nowNanos + cooldownNanos;
@@ -32,7 +41,11 @@ final class UpstreamKey {
         restUntilNanos = Math.max(restUntilNanos, nowNanos + nanos);
     }
 
+    /** The upstream took this key: whatever set it aside is over. */
     void accepted() {
-        rejected = false;
+        if (rejected) {
+            rejected = false;
+            restUntilNanos = 0;
+        }
     }
 }

@@ -21,7 +21,7 @@ public final class Redactor {
     private static final Pattern CREDENTIAL_LIKE = Pattern.compile(
             "(?i)\\b(?:bearer|basic)\\s+[A-Za-z0-9._~+/=\\-]{4,}"
                     + "|\\b(?:sk|ak|pk|rk|ck)-[A-Za-z0-9_\\-*.]{4,}"
-                    + "|(?<=(?:api[_-]?key|secret|token|password|authorization)[\"']?\\s?[:=]\\s?[\"']?)[^\\s\"',}]{4,}");
+                    + "|(?<=(?:api[_-]?key|secret|token|password|authorization)[\"']?\\s?[:=]\\s?[\"']?)(?!(?i:bearer|basic)\\b)[^\\s\"',}]{4,}");
     private static final Redactor PATTERNS_ONLY = new Redactor(List.of());
 
     private final List<String> secrets;

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
-class StreamingTest {
+class StreamingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEN = "{\"model\":\"deepseek-v3.2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String TEN_WITH_USAGE = "{\"model\":\"deepseek-v3.2\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
@@ -47,7 +47,7 @@ class StreamingTest {
     void chat_stream_answers_event_stream_in_openai_chunks_ending_with_done() throws Exception {
         upstream.enqueue(Reply.stream(10, "您好", "！"));
 
-        SseCall call = SseCall.post("/chat-stream", "{\"query\":\"在吗\",\"user_id\":\"u-1\"}", null);
+        SseCall call = SseCall.post("/chat-stream", "{\"query\":\"在吗\",\"user_id\":\"u-1\"}", CLIENT_KEY);
 
         assertThat(call.response.statusCode()).isEqualTo(200);
         assertThat(call.header("Content-Type")).startsWith("text/event-stream");
@@ -62,7 +62,7 @@ class StreamingTest {
         assertThat(usage.path("choices").isArray()).isTrue();
         assertThat(usage.path("usage").path("total_tokens").asInt()).isEqualTo(22);
         assertThat(call.body).doesNotContain("event:");
-        assertThat(upstream.completionRequests().get(0).json().path("user").asText()).isEqualTo("u-1");
+        assertThat(upstream.completionRequests().get(0).json().path("user").asText()).isEqualTo("shop-a/u-1");
     }
 
     @Test

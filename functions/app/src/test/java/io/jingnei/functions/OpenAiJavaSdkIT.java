@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The official openai-java SDK, unchanged but for its base URL, against the running app. */
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
-class OpenAiJavaSdkTest {
+class OpenAiJavaSdkIT {
 
     @BeforeEach
     void reset() {

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
-class ChatFunctionTest {
+class ChatFunctionIT {
 
     @BeforeEach
     void reset() {
@@ -23,7 +23,7 @@ class ChatFunctionTest {
     }
 
     private static Response post(String path, String body) {
-        return given().contentType("application/json").body(body).post(path);
+        return Api.post(path, body);
     }
 
     @Test
@@ -40,14 +40,15 @@ class ChatFunctionTest {
         JsonNode body = response.as(JsonNode.class);
         assertThat(body.path("status").asText()).isEqualTo("success");
         assertThat(body.path("content").asText()).isEqualTo("支持7天无理由退货。");
-        assertThat(body.path("attempts").asInt()).isEqualTo(3);
+        assertThat(body.path("attempts")).hasSize(3);
+        assertThat(body.path("attempts").path(0).path("status").asText()).isEqualTo("429");
         assertThat(body.path("usage").path("total_tokens").asInt()).isEqualTo(200);
         assertThat(body.path("cost").path("usd").decimalValue()).isEqualByComparingTo("0.0000504");
         assertThat(body.path("cost").path("cny").decimalValue()).isEqualByComparingTo("0.0000504");
         assertThat(body.path("request_id").asText()).isNotBlank();
         assertThat(elapsedMillis).as("two Retry-After: 1 waits").isBetween(1900L, 6000L);
         JsonNode sent = upstream.completionRequests().get(2).json();
-        assertThat(sent.path("user").asText()).isEqualTo("u-7");
+        assertThat(sent.path("user").asText()).as("a body's user_id only labels the key's user").isEqualTo("shop-a/u-7");
         assertThat(sent.path("messages").get(1).path("content").asText()).isEqualTo("你好");
         assertThat(sent.path("messages").get(2).path("content").asText()).isEqualTo("您好！");
     }
@@ -112,7 +113,8 @@ class ChatFunctionTest {
         assertThat(json.path("total_tokens").asInt()).isEqualTo(20);
         assertThat(json.has("cost_usd")).isTrue();
         assertThat(json.has("latency_ms")).isTrue();
-        assertThat(json.path("attempts").asInt()).isEqualTo(1);
+        assertThat(json.path("attempts")).hasSize(1);
+        assertThat(json.path("user_id").asText()).isEqualTo("shop-a");
         assertThat(line).doesNotContain("查订单");
     }
 

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The official {@code openai} npm client against the running app, as a Node user would call it. */
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
-class OpenAiNodeSdkTest {
+class OpenAiNodeSdkIT {
     private static final File DIR = new File("src/test/node");
 
     @BeforeAll

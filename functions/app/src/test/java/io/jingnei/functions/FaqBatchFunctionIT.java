@@ -3,6 +3,7 @@ package io.jingnei.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.testing.Events;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -12,8 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
@@ -22,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** faq-batch through POST /faq-batch and through the FC custom runtime's /invoke, against S3Proxy. */
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
-class FaqBatchFunctionTest {
+class FaqBatchFunctionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String QUESTIONS = io.jingnei.core.testing.SampleQuestions.TWELVE_WITH_THREE_REPEATS;
 
@@ -43,12 +42,17 @@ class FaqBatchFunctionTest {
         return new String(jingnei.store().get(URI.create(uri)).get(10, TimeUnit.SECONDS).bytes, StandardCharsets.UTF_8);
     }
 
+    /** A request as FC sends it on a control path: marked with the path itself. */
+    static io.restassured.specification.RequestSpecification control(String path) {
+        return given().header("x-fc-control-path", path);
+    }
+
     @Test
     void twelve_questions_with_three_duplicates_take_at_most_nine_calls_and_a_rerun_none() throws Exception {
         put("faq-batch/in/done-when.jsonl", QUESTIONS);
         String body = "{\"input\":\"oss://jingnei-faq/faq-batch/in/done-when.jsonl\"}";
 
-        Response first = given().contentType("application/json").body(body).post("/faq-batch");
+        Response first = Api.admin("/faq-batch", body);
 
         assertThat(first.statusCode()).isEqualTo(200);
         JsonNode summary = JSON.readTree(first.asString());
@@ -59,7 +63,7 @@ class FaqBatchFunctionTest {
         assertThat(JSON.readTree(get("oss://jingnei-faq/faq-batch/out/done-when.summary.json")).path("questions").asInt()).isEqualTo(12);
 
         FakeUpstreamResource.upstream.reset();
-        Response second = given().contentType("application/json").body(body).post("/faq-batch");
+        Response second = Api.admin("/faq-batch", body);
 
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(FakeUpstreamResource.upstream.completionRequests()).isEmpty();
@@ -71,26 +75,24 @@ class FaqBatchFunctionTest {
         put("faq-batch/in/2026-11-11.jsonl", "{\"id\":\"1\",\"question\":\"发票怎么开\"}\n");
         put("faq-batch/in/nightly.jsonl", "{\"id\":\"2\",\"question\":\"运费谁出\"}\n");
 
-        Response oss = given().header("x-fc-request-id", "fc-req-1").contentType("application/json")
-                .body(Files.readAllBytes(Paths.get("../../../shared/events/fc-oss-object-created.json"))).post("/invoke");
-        Response timer = given().contentType("application/json")
-                .body(Files.readAllBytes(Paths.get("../../../shared/events/fc-timer.json"))).post("/invoke");
+        Response oss = control("/invoke").header("x-fc-request-id", "fc-req-1").contentType("application/json")
+                .body(Events.bytes("fc-oss-object-created.json")).post("/invoke");
+        Response timer = control("/invoke").contentType("application/json").body(Events.bytes("fc-timer.json")).post("/invoke");
 
         assertThat(oss.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(oss.asString()).path("output").asText()).isEqualTo("oss://jingnei-faq/faq-batch/out/2026-11-11.jsonl");
         assertThat(timer.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(timer.asString()).path("output").asText()).isEqualTo("oss://jingnei-faq/faq-batch/out/nightly.jsonl");
-        assertThat(given().post("/initialize").statusCode()).isEqualTo(200);
-        assertThat(given().get("/pre-stop").statusCode()).isEqualTo(200);
-        assertThat(given().body("{\"hello\":1}").post("/invoke").statusCode()).isEqualTo(400);
+        assertThat(control("/initialize").post("/initialize").statusCode()).isEqualTo(200);
+        assertThat(control("/pre-stop").get("/pre-stop").statusCode()).isEqualTo(200);
+        assertThat(control("/invoke").body("{\"hello\":1}").post("/invoke").statusCode()).isEqualTo(400);
     }
 
     @Test
     void an_answer_file_landing_in_out_does_not_start_a_batch() throws Exception {
-        String event = new String(Files.readAllBytes(Paths.get("../../../shared/events/fc-oss-object-created.json")), StandardCharsets.UTF_8)
-                .replace("faq-batch/in/2026-11-11.jsonl", "faq-batch/out/2026-11-11.jsonl");
+        String event = Events.text("fc-oss-object-created.json").replace("faq-batch/in/2026-11-11.jsonl", "faq-batch/out/2026-11-11.jsonl");
 
-        Response response = given().contentType("application/json").body(event).post("/invoke");
+        Response response = control("/invoke").contentType("application/json").body(event).post("/invoke");
 
         assertThat(JSON.readTree(response.asString()).path("status").asText()).isEqualTo("skipped");
         assertThat(FakeUpstreamResource.upstream.completionRequests()).isEmpty();
@@ -98,7 +100,7 @@ class FaqBatchFunctionTest {
 
     @Test
     void a_missing_input_is_named() {
-        Response response = given().contentType("application/json").body("{\"input\":\"oss://jingnei-faq/faq-batch/in/none.jsonl\"}").post("/faq-batch");
+        Response response = Api.admin("/faq-batch", "{\"input\":\"oss://jingnei-faq/faq-batch/in/none.jsonl\"}");
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.asString()).contains("none.jsonl");

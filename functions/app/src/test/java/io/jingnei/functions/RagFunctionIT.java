@@ -7,7 +7,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** rag-query on the embedded default (the bundled sample knowledge base), and index-build. */
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
-class RagFunctionTest {
+class RagFunctionIT {
 
     @BeforeEach
     void reset() {
@@ -26,7 +25,7 @@ class RagFunctionTest {
     }
 
     private static Response post(String path, String body) {
-        return given().contentType("application/json").body(body).post(path);
+        return Api.post(path, body);
     }
 
     @Test
@@ -65,18 +64,20 @@ class RagFunctionTest {
     }
 
     @Test
-    void index_build_writes_an_index_and_explains_failures(@TempDir Path dir) throws Exception {
+    void index_build_writes_an_index_and_explains_failures() throws Exception {
+        Path dir = Files.createDirectories(FakeUpstreamResource.allowedDir.resolve("kb-" + System.nanoTime()));
         Path kb = Files.writeString(dir.resolve("kb.jsonl"), "{\"id\":\"a\",\"content\":\"会员年卡88元。\"}\n{\"id\":\"b\",\"content\":\"积分一年有效。\"}\n");
         Path index = dir.resolve("out/index.jnix");
 
-        Response built = post("/index-build", "{\"input\":\"" + kb.toUri() + "\",\"output\":\"" + index.toUri() + "\"}");
+        Response built = Api.admin("/index-build", "{\"input\":\"" + kb.toUri() + "\",\"output\":\"" + index.toUri() + "\"}");
 
         assertThat(built.statusCode()).isEqualTo(200);
         assertThat(built.as(JsonNode.class).path("result").path("chunks").asInt()).isEqualTo(2);
         assertThat(Files.size(index)).isPositive();
-        Response missing = post("/index-build", "{\"input\":\"" + dir.resolve("nope.jsonl").toUri() + "\",\"output\":\"" + index.toUri() + "\"}");
+        Response missing = Api.admin("/index-build", "{\"input\":\"" + dir.resolve("nope.jsonl").toUri() + "\",\"output\":\"" + index.toUri() + "\"}");
         assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.as(JsonNode.class).path("status").asText()).isEqualTo("not_found");
         assertThat(missing.as(JsonNode.class).path("error").asText()).contains("nope.jsonl");
-        assertThat(post("/index-build", "{\"input\":\"x\"}").statusCode()).isEqualTo(400);
+        assertThat(Api.admin("/index-build", "{\"input\":\"x\"}").statusCode()).isEqualTo(400);
     }
 }

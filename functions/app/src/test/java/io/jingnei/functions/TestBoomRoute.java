@@ -1,0 +1,17 @@
+package io.jingnei.functions;
+
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/** A route that fails the way a bug would (test sources only), to see the app answer a JSON 500. */
+@ApplicationScoped
+public class TestBoomRoute {
+    static final String PATH = "/test-only/boom";
+
+    void register(@Observes Router router) {
+        router.get(PATH).order(-250).handler(ctx -> {
+            throw new IllegalStateException("a bug in a handler");
+        });
+    }
+}

@@ -1,0 +1,130 @@
+package io.jingnei.core.auth;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.jingnei.core.config.ConfigException;
+import io.jingnei.core.config.Env;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** End-user tokens: each forged, expired or misdirected token is refused; a good one names its user. */
+class JwtVerifierTest {
+    private static final String SECRET = "a-very-long-shared-secret-of-32-bytes!!";
+    private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    private static JwtVerifier hs256() {
+        return JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_SECRET", SECRET, "JINGNEI_JWT_AUDIENCE", "jingnei",
+                "JINGNEI_JWT_ISSUER", "https://shop.example.cn")), CLOCK).orElseThrow();
+    }
+
+    static JWTClaimsSet.Builder claims() {
+        return new JWTClaimsSet.Builder().subject("visitor-42").issuer("https://shop.example.cn").audience("jingnei")
+                .expirationTime(Date.from(NOW.plusSeconds(300)));
+    }
+
+    static String signed(JWTClaimsSet claims, String secret) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+        jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    private static void refused(JwtVerifier verifier, String token, String why) {
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(JingneiException.class).hasMessageContaining(why)
+                .satisfies(e -> assertThat(((JingneiException) e).kind()).isEqualTo(ErrorKind.UNAUTHORIZED));
+    }
+
+    @Test
+    void a_good_token_names_its_user() throws Exception {
+        assertThat(hs256().verify(signed(claims().build(), SECRET))).isEqualTo("visitor-42");
+    }
+
+    @Test
+    void a_forged_expired_early_or_misdirected_token_is_refused() throws Exception {
+        JwtVerifier verifier = hs256();
+        refused(verifier, signed(claims().build(), "another-secret-that-is-32-bytes-long!!"), "signature");
+        refused(verifier, signed(claims().expirationTime(Date.from(NOW.minusSeconds(120))).build(), SECRET), "expired");
+        refused(verifier, signed(claims().expirationTime(null).build(), SECRET), "'exp'");
+        refused(verifier, signed(claims().notBeforeTime(Date.from(NOW.plusSeconds(600))).build(), SECRET), "not valid yet");
+        refused(verifier, signed(claims().audience("another-app").build(), SECRET), "audience");
+        refused(verifier, signed(claims().issuer("https://evil.example").build(), SECRET), "issuer");
+        refused(verifier, signed(claims().subject("a b").build(), SECRET), "'sub'");
+        refused(verifier, "not.a.jwt", "not a signed JWT");
+    }
+
+    @Test
+    void a_token_within_the_clock_skew_is_accepted() throws Exception {
+        assertThat(hs256().verify(signed(claims().expirationTime(Date.from(NOW.minusSeconds(30))).build(), SECRET))).isEqualTo("visitor-42");
+    }
+
+    @Test
+    void alg_none_is_refused() throws Exception {
+        String header = base64url("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        String payload = base64url(claims().build().toString());
+        refused(hs256(), header + "." + payload + ".", "not a signed JWT");
+    }
+
+    @Test
+    void an_hs256_token_signed_with_the_public_key_is_refused_by_an_rs256_verifier() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----";
+        JwtVerifier rs256 = JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", pem)), CLOCK).orElseThrow();
+
+        SignedJWT good = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims().build());
+        good.sign(new RSASSASigner(pair.getPrivate()));
+        assertThat(rs256.verify(good.serialize())).isEqualTo("visitor-42");
+
+        // The classic confusion attack: HMAC-sign with the (public) key bytes, hoping for an HS256 verify.
+        refused(rs256, signed(claims().build(), new String(pair.getPublic().getEncoded(), StandardCharsets.ISO_8859_1)), "algorithm");
+    }
+
+    @Test
+    void es256_keys_verify_es256_tokens() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair pair = generator.generateKeyPair();
+        String pem = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+        JwtVerifier es256 = JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", pem)), CLOCK).orElseThrow();
+
+        SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.ES256), claims().build());
+        token.sign(new ECDSASigner((ECPrivateKey) pair.getPrivate()));
+
+        assertThat(es256.verify(token.serialize())).isEqualTo("visitor-42");
+    }
+
+    @Test
+    void a_short_secret_or_a_bad_key_is_a_start_up_error() {
+        assertThatThrownBy(() -> JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_SECRET", "short")), CLOCK))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("32 bytes").hasMessageNotContaining("short");
+        assertThatThrownBy(() -> JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")), CLOCK))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    private static String base64url(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
