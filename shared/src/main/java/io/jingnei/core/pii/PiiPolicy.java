@@ -1,0 +1,70 @@
+package io.jingnei.core.pii;
+
+import io.jingnei.core.config.Env;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Which personal information is kept from the LLM and how ({@code JINGNEI_PII},
+ * {@code JINGNEI_PII_KINDS}, {@code JINGNEI_PII_PATTERNS}). Read once per instance; immutable and
+ * thread-safe, patterns compiled here once. Per request, {@link #newSession()} is cheap.
+ */
+public final class PiiPolicy {
+    private final PiiMode mode;
+    private final List<Detector> detectors;
+    private final PlaceholderSyntax placeholders;
+
+    /** {@code detectors} in priority order; with mode OFF none are used. */
+    PiiPolicy(PiiMode mode, List<Detector> detectors) {
+        this.mode = mode;
+        this.detectors = mode == PiiMode.OFF ? List.of() : List.copyOf(detectors);
+        List<String> labels = new ArrayList<>();
+        for (Detector detector : this.detectors) {
+            labels.add(detector.label());
+        }
+        this.placeholders = new PlaceholderSyntax(labels);
+    }
+
+    /**
+     * Built-in kinds first, in their priority order, then custom patterns in configured order.
+     * Settings are checked even when the mode is OFF, so a typo fails at start-up either way.
+     */
+    public static PiiPolicy from(Env env) {
+        PiiMode mode = PiiSettings.mode(env);
+        List<Detector> detectors = new ArrayList<>();
+        for (PiiKind kind : PiiSettings.kinds(env)) {
+            detectors.add(kind.detector());
+        }
+        detectors.addAll(PiiSettings.customPatterns(env));
+        return new PiiPolicy(mode, detectors);
+    }
+
+    public PiiMode mode() {
+        return mode;
+    }
+
+    /** One per request or conversation; never shared between them. */
+    public PiiSession newSession() {
+        return new PiiSession(this);
+    }
+
+    /** The personal information in {@code text}, in text order, without overlaps. Empty when OFF. */
+    public List<PiiMatch> find(String text) {
+        if (text == null || text.isEmpty() || detectors.isEmpty()) {
+            return List.of();
+        }
+        List<PiiMatch> found = new ArrayList<>(4);
+        for (Detector detector : detectors) {
+            detector.addMatches(text, found);
+        }
+        found.sort(Comparator.comparingInt(PiiMatch::start));
+        return Collections.unmodifiableList(found);
+    }
+
+    PlaceholderSyntax placeholders() {
+        return placeholders;
+    }
+}
