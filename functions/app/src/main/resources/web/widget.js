@@ -95,7 +95,7 @@ button { cursor: pointer; }
       <button type="button" class="ghost" data-jingnei="new-conversation" part="new-conversation">新对话</button>
       ${page ? '' : '<button type="button" class="ghost close" aria-label="关闭对话窗口">×</button>'}
     </header>
-    <p class="notice" data-jingnei="notice" hidden>正在使用 URL 中的令牌（#token=…），仅供测试。</p>
+    <p class="notice" data-jingnei="notice" hidden>正在使用 URL 中的令牌（仅供测试）。</p>
     <form class="keyform" data-jingnei="key-form" hidden>
       <label for="key">需要访问密钥（客户端密钥 JINGNEI_CLIENT_KEYS 或令牌）</label>
       <p class="reason"></p>
