@@ -16,6 +16,7 @@ import io.jingnei.core.llm.Routers;
 import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.Redactor;
+import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.rag.RagBoot;
 import io.jingnei.core.rag.RagConfig;
 import io.jingnei.core.rag.RagService;
@@ -100,7 +101,7 @@ public final class JingneiInstance implements AutoCloseable {
         log.redactWith(Redactor.of(secrets(env, b)));
         ModelCatalog catalog = new ModelCatalog(b.llm, b.llm.upstreams(), b.config.modelsCacheTtl, time);
         warmCatalog(b, catalog);
-        b.completions = new Completions(b.llm, catalog, b.config.prices, log, b.config.defaultModel, b.config.logPrompts);
+        b.completions = new Completions(b.llm, catalog, b.config.prices, log, b.config.defaultModel, b.config.logPrompts, PiiPolicy.from(env));
         b.chat = new ChatService(b.completions, b.config.caps, b.config.historyTurns, b.config.systemPrompt, b.config.defaultModel);
         boolean llmConfigured = b.llm.upstreams().stream().anyMatch(u -> !u.keysMissing());
         b.rag = b.ragConfig.enabled

@@ -10,17 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** The upstream's {@code /v1/embeddings}, for teams whose index was built with a hosted model. */
 public final class RemoteEmbedder implements Embedder {
     private static final int BATCH = 64;
     private final LlmClient llm;
     private final String model;
+    private final UnaryOperator<String> mask;
     private volatile int dimension = -1;
 
-    public RemoteEmbedder(LlmClient llm, String model) {
+    /** @param mask applied to every text before it leaves the instance (personal information, JINGNEI_PII) */
+    public RemoteEmbedder(LlmClient llm, String model, UnaryOperator<String> mask) {
         this.llm = llm;
         this.model = model;
+        this.mask = mask;
     }
 
     @Override
@@ -47,7 +51,7 @@ public final class RemoteEmbedder implements Embedder {
 
     private List<float[]> batch(List<String> texts) {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("model", model);
-        texts.forEach(body.putArray("input")::add);
+        texts.forEach(text -> body.withArray("input").add(mask.apply(text)));
         JsonNode response;
         try {
             response = llm.embeddings(body).get(120, TimeUnit.SECONDS);

@@ -89,6 +89,8 @@ public final class OpenAiSurface {
             if (!upstream.path("model").isTextual()) {
                 upstream.put("model", instance.ragConfig.embeddingModel);
             }
+            ArrayNode masked = upstream.putArray("input");
+            inputs.forEach(text -> masked.add(instance.completions().pii().maskAlone(text)));
             return instance.llm().embeddings(upstream);
         }
         boolean base64 = body.path("encoding_format").asText("float").equals("base64");

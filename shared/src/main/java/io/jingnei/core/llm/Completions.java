@@ -8,9 +8,13 @@ import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.limits.Metering;
+import io.jingnei.core.pii.BodyMasking;
+import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.stream.ObservedPublisher;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -25,40 +29,71 @@ public final class Completions {
     private final CallLog log;
     private final String defaultModel;
     private final boolean logPrompts;
+    private final PiiPolicy pii;
+    private volatile Metering metering = Metering.NONE;
 
-    public Completions(LlmClient llm, ModelCatalog catalog, PriceTable prices, CallLog log, String defaultModel, boolean logPrompts) {
+    public Completions(LlmClient llm, ModelCatalog catalog, PriceTable prices, CallLog log, String defaultModel, boolean logPrompts,
+                       PiiPolicy pii) {
         this.llm = llm;
         this.catalog = catalog;
         this.prices = prices;
         this.log = log;
         this.defaultModel = defaultModel;
         this.logPrompts = logPrompts;
+        this.pii = pii;
+    }
+
+    /** Set once at boot: what each call used is charged to its caller's limits and budgets. */
+    public void meterWith(Metering metering) {
+        this.metering = metering;
+    }
+
+    public PriceTable prices() {
+        return prices;
+    }
+
+    public PiiPolicy pii() {
+        return pii;
     }
 
     public ModelCatalog catalog() {
         return catalog;
     }
 
-    /** Fails with {@link JingneiException}; the failure is logged here already. */
+    /**
+     * Fails with {@link JingneiException}; the failure is logged here already. Personal information
+     * is masked before the body goes upstream and restored in the answer.
+     */
     public CompletableFuture<CompletionOutcome> complete(ObjectNode body, CallContext ctx) {
         String model = prepare(body, ctx);
+        BodyMasking masking;
+        try {
+            masking = BodyMasking.apply(pii, body);
+        } catch (JingneiException refused) {
+            rejected(ctx, model, refused);
+            return CompletableFuture.failedFuture(refused);
+        }
         String prompt = promptForLog(body);
+        Map<String, Integer> masked = masking.counts();
         body.put("stream", false);
         body.remove("stream_options");
         return catalog.requireKnown(model)
                 .thenCompose(ok -> llm.complete(body, ctx.trace))
                 .handle((response, error) -> {
                     if (error != null) {
-                        return this.<CompletionOutcome>failed(model, ctx, error, prompt);
+                        return this.<CompletionOutcome>failed(model, ctx, error, prompt, masked);
                     }
+                    masking.unmaskAnswer(response);
                     // The model that answered: a fallback model when the asked one failed everywhere.
                     String answered = response.path("model").asText(model);
                     Usage usage = Usage.fromJson(response.get("usage"));
                     Cost cost = prices.cost(answered, usage);
                     CompletionOutcome outcome = new CompletionOutcome(response, answered, usage, cost, ctx.trace.list(), ctx.elapsedMillis(),
                             ctx.trace.upstreamRequestId());
+                    metering.charge(ctx, usage, cost);
                     log.write(record(ctx, answered, "success").usage(usage, cost)
                             .put("attempts", outcome.attempts).put("latency_ms", outcome.latencyMs).put("prompt", prompt)
+                            .put("pii", masked.isEmpty() ? null : masked)
                             .put("unpriced", prices.priceOf(answered).isPresent() ? null : true));
                     return CompletableFuture.completedFuture(outcome);
                 })
@@ -73,6 +108,13 @@ public final class Completions {
      */
     public CompletableFuture<Flow.Publisher<ObjectNode>> stream(ObjectNode body, CallContext ctx, boolean alwaysUsage) {
         String model = prepare(body, ctx);
+        BodyMasking masking;
+        try {
+            masking = BodyMasking.apply(pii, body);
+        } catch (JingneiException refused) {
+            rejected(ctx, model, refused);
+            return CompletableFuture.failedFuture(refused);
+        }
         String prompt = promptForLog(body);
         boolean callerWantsUsage = alwaysUsage || body.path("stream_options").path("include_usage").asBoolean(false);
         body.put("stream", true);
@@ -83,9 +125,9 @@ public final class Completions {
         return catalog.requireKnown(model)
                 .handle((ok, error) -> {
                     if (error != null) {
-                        return this.<Flow.Publisher<ObjectNode>>failed(model, ctx, error, prompt);
+                        return this.<Flow.Publisher<ObjectNode>>failed(model, ctx, error, prompt, masking.counts());
                     }
-                    StreamAccounting accounting = new StreamAccounting(model, ctx, callerWantsUsage, prompt);
+                    StreamAccounting accounting = new StreamAccounting(model, ctx, callerWantsUsage, prompt, masking);
                     Flow.Publisher<ObjectNode> observed = new ObservedPublisher<>(llm.stream(body, ctx.trace), accounting);
                     return CompletableFuture.completedFuture(observed);
                 })
@@ -126,7 +168,7 @@ public final class Completions {
         return last == null || last.length() <= 500 ? last : last.substring(0, 500) + "…";
     }
 
-    private <T> CompletableFuture<T> failed(String model, CallContext ctx, Throwable error, String prompt) {
+    private <T> CompletableFuture<T> failed(String model, CallContext ctx, Throwable error, String prompt, Map<String, Integer> masked) {
         JingneiException failure = JingneiException.from(error);
         CompletableFuture<JingneiException> explained = failure.kind() == ErrorKind.MODEL_NOT_FOUND && UpstreamException.statusOf(failure) != 0
                 ? catalog.explain(model, failure)
@@ -136,7 +178,7 @@ public final class Completions {
             log.write(record(ctx, model, e.kind().status)
                     .put("attempts", ctx.trace.list()).put("latency_ms", ctx.elapsedMillis())
                     .put("upstream_status", upstreamStatus == 0 ? null : upstreamStatus)
-                    .put("error", e.getMessage()).put("prompt", prompt).stack(e));
+                    .put("error", e.getMessage()).put("prompt", prompt).put("pii", masked.isEmpty() ? null : masked).stack(e));
             return CompletableFuture.failedFuture(e);
         });
     }
@@ -151,15 +193,19 @@ public final class Completions {
         private final CallContext ctx;
         private final boolean passUsage;
         private final String prompt;
+        private final BodyMasking masking;
+        private final BodyMasking.ChunkRestorer restorer;
         private volatile Usage usage;
         private volatile long firstChunkMs = -1;
         private final long created = System.currentTimeMillis() / 1000;
 
-        StreamAccounting(String model, CallContext ctx, boolean passUsage, String prompt) {
+        StreamAccounting(String model, CallContext ctx, boolean passUsage, String prompt, BodyMasking masking) {
             this.model = model;
             this.ctx = ctx;
             this.passUsage = passUsage;
             this.prompt = prompt;
+            this.masking = masking;
+            this.restorer = masking.chunkRestorer();
         }
 
         @Override
@@ -184,6 +230,7 @@ public final class Completions {
             if (!chunk.path("choices").isArray()) {
                 chunk.putArray("choices");
             }
+            restorer.restore(chunk);
             if (!passUsage && reported != null) {
                 chunk.remove("usage");
                 if (chunk.path("choices").size() == 0) {
@@ -196,6 +243,9 @@ public final class Completions {
         @Override
         public void onEnd(Throwable error, boolean cancelled) {
             Cost cost = prices.cost(model, usage);
+            if (usage != null) {
+                metering.charge(ctx, usage, cost);
+            }
             String status = cancelled ? "cancelled" : error == null ? "success" : JingneiException.from(error).kind().status;
             log.write(record(ctx, model, status).usage(usage, usage == null ? null : cost)
                     .put("stream", true)
@@ -203,7 +253,8 @@ public final class Completions {
                     .put("first_chunk_ms", firstChunkMs < 0 ? null : firstChunkMs)
                     .put("latency_ms", ctx.elapsedMillis())
                     .put("error", error == null ? null : JingneiException.from(error).getMessage())
-                    .put("prompt", prompt));
+                    .put("prompt", prompt)
+                    .put("pii", masking.counts().isEmpty() ? null : masking.counts()));
         }
     }
 }

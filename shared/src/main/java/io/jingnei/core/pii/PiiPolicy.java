@@ -64,6 +64,14 @@ public final class PiiPolicy {
         return Collections.unmodifiableList(found);
     }
 
+    /**
+     * Masks one text on its own (a fresh session), for texts sent upstream outside a conversation:
+     * remote embeddings. Block mode masks too here: an embedding request has no caller to refuse.
+     */
+    public String maskAlone(String text) {
+        return mode == PiiMode.OFF || text == null ? text : newSession().mask(text);
+    }
+
     PlaceholderSyntax placeholders() {
         return placeholders;
     }

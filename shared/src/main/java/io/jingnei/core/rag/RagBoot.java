@@ -68,7 +68,7 @@ public final class RagBoot {
     public static CompletableFuture<RagService> start(Parts p) {
         RagConfig config = p.config;
         CompletableFuture<Embedder> embedder = CompletableFuture.supplyAsync(() -> config.remoteEmbeddings
-                ? new RemoteEmbedder(p.llm, config.embeddingModel)
+                ? new RemoteEmbedder(p.llm, config.embeddingModel, p.completions.pii()::maskAlone)
                 : OnnxEmbedder.load(Runtime.getRuntime().availableProcessors()), p.workers.blocking());
         String model = config.remoteEmbeddings ? config.embeddingModel : OnnxEmbedder.MODEL_ID;
         CompletableFuture<IndexHolder> index;

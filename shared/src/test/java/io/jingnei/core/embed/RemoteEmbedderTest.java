@@ -37,7 +37,7 @@ class RemoteEmbedderTest {
 
     @Test
     void embeds_in_batches_keeps_the_order_and_normalises() {
-        RemoteEmbedder embedder = new RemoteEmbedder(instance.llm(), "text-embedding-3-small");
+        RemoteEmbedder embedder = new RemoteEmbedder(instance.llm(), "text-embedding-3-small", text -> text);
         List<String> texts = new ArrayList<>();
         for (int i = 0; i < 70; i++) {
             texts.add("问题" + i);
@@ -61,7 +61,7 @@ class RemoteEmbedderTest {
     void a_failing_endpoint_is_a_clear_embedding_error() {
         upstream.expectKey("sk-other");
         try {
-            assertThatThrownBy(() -> new RemoteEmbedder(instance.llm(), "m").embed(List.of("x")))
+            assertThatThrownBy(() -> new RemoteEmbedder(instance.llm(), "m", text -> text).embed(List.of("x")))
                     .isInstanceOf(EmbeddingException.class).hasMessageContaining("JINGNEI_LLM_API_KEY").hasMessageNotContaining(FakeUpstream.KEY);
         } finally {
             upstream.expectKey(FakeUpstream.KEY);

@@ -187,6 +187,9 @@ public final class FakeUpstream implements AutoCloseable {
         if (!model.isEmpty() && !models.contains(model)) {
             reply = Reply.error(404, "invalid_request_error", "model_not_found", "The model `" + model + "` does not exist");
         }
+        if (reply.kind == Reply.Kind.ECHO) {
+            reply = echoOf(request, (int) reply.delayMillis);
+        }
         switch (reply.kind) {
             case RESET:
                 resetConnection(socket);
@@ -200,6 +203,30 @@ public final class FakeUpstream implements AutoCloseable {
                 writeBody(out, reply);
                 return true;
         }
+    }
+
+    private static Reply echoOf(RecordedRequest request, int pieceChars) {
+        String last = "";
+        for (com.fasterxml.jackson.databind.JsonNode message : request.json().path("messages")) {
+            if ("user".equals(message.path("role").asText())) {
+                com.fasterxml.jackson.databind.JsonNode content = message.path("content");
+                if (content.isTextual()) {
+                    last = content.asText();
+                } else {
+                    StringBuilder parts = new StringBuilder();
+                    content.forEach(part -> parts.append(part.path("text").asText("")));
+                    last = parts.toString();
+                }
+            }
+        }
+        if (!request.json().path("stream").asBoolean(false)) {
+            return Reply.completion(last, 10, 10);
+        }
+        List<String> pieces = new ArrayList<>();
+        for (int i = 0; i < last.length(); i += Math.max(1, pieceChars)) {
+            pieces.add(last.substring(i, Math.min(last.length(), i + Math.max(1, pieceChars))));
+        }
+        return Reply.stream(0, pieces.toArray(new String[0]));
     }
 
     /** Deterministic 8-dimensional vectors from each text's characters: equal texts, equal vectors. */

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** One scripted answer of {@link FakeUpstream}, in the OpenAI wire format unless it is meant to be broken. */
 public final class Reply {
-    enum Kind { BODY, SSE, RESET, HANG }
+    enum Kind { BODY, SSE, RESET, HANG, ECHO }
 
     final Kind kind;
     final int status;
@@ -78,6 +78,14 @@ public final class Reply {
         this.stallAt = event;
         this.stallMillis = millis;
         return this;
+    }
+
+    /**
+     * Answers with the text of the last user message it received (what the upstream saw), whole or,
+     * with {@code pieceChars > 0}, streamed in pieces of that many characters.
+     */
+    public static Reply echo(int pieceChars) {
+        return new Reply(Kind.ECHO, 200, null, List.of(), pieceChars, -1);
     }
 
     public static Reply reset() {

@@ -1,0 +1,174 @@
+package io.jingnei.core.pii;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Masking applied to an OpenAI chat body on its way upstream and undone on the answer coming back:
+ * every message's text (plain content, multi-part text parts, tool-call arguments) is masked with
+ * one session, so the same value gets the same placeholder across the whole conversation; the
+ * system prompt gains one line asking the model to keep placeholders as they are. In block mode a
+ * body with personal information is refused, naming the kinds found, never the values.
+ */
+public final class BodyMasking {
+    /** Told to the model whenever something was masked. */
+    public static final String KEEP_PLACEHOLDERS = "对话中形如[手机号1]、[身份证1]、[银行卡1]的方括号占位符代表已隐去的用户个人信息，"
+            + "回答中需要提到时请原样保留这些占位符，不要改写、拆分或猜测其内容。";
+
+    private final PiiPolicy policy;
+    private final PiiSession session;
+
+    private BodyMasking(PiiPolicy policy, PiiSession session) {
+        this.policy = policy;
+        this.session = session;
+    }
+
+    /** Masks {@code body} in place (mask mode), refuses it (block mode), or leaves it (off). */
+    public static BodyMasking apply(PiiPolicy policy, ObjectNode body) {
+        if (policy.mode() == PiiMode.OFF) {
+            return new BodyMasking(policy, null);
+        }
+        if (policy.mode() == PiiMode.BLOCK) {
+            Set<String> kinds = new LinkedHashSet<>();
+            forEachText(body, text -> {
+                for (PiiMatch match : policy.find(text)) {
+                    kinds.add(match.kind());
+                }
+                return text;
+            });
+            if (!kinds.isEmpty()) {
+                throw new JingneiException(ErrorKind.PII_DETECTED, "the request contains personal information ("
+                        + String.join(", ", kinds) + ") and JINGNEI_PII=block refuses to send it upstream");
+            }
+            return new BodyMasking(policy, null);
+        }
+        PiiSession session = policy.newSession();
+        forEachText(body, session::mask);
+        if (session.masked()) {
+            addNote(body);
+        }
+        return new BodyMasking(policy, session);
+    }
+
+    /** Kind name to number of distinct values masked, for the log line; empty when nothing was. */
+    public Map<String, Integer> counts() {
+        return session == null ? Map.of() : session.counts();
+    }
+
+    public boolean masked() {
+        return session != null && session.masked();
+    }
+
+    /** Restores the values in a whole answer, in place. */
+    public void unmaskAnswer(ObjectNode response) {
+        if (!masked()) {
+            return;
+        }
+        for (JsonNode choice : response.path("choices")) {
+            JsonNode message = choice.path("message");
+            if (message.isObject()) {
+                restore((ObjectNode) message, "content", session::unmask);
+                for (JsonNode call : message.path("tool_calls")) {
+                    if (call.path("function").isObject()) {
+                        restore((ObjectNode) call.path("function"), "arguments", session::unmask);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Restores one text, e.g. an extract built from a masked answer. */
+    public String unmask(String text) {
+        return masked() && text != null ? session.unmask(text) : text;
+    }
+
+    /**
+     * For a streamed answer: restores each chunk's content as it passes, holding back only a
+     * possibly unfinished placeholder, and releases what is held back with the choice's last chunk.
+     */
+    public ChunkRestorer chunkRestorer() {
+        return new ChunkRestorer(session);
+    }
+
+    /** Per stream; one thread at a time (the stream's own). */
+    public static final class ChunkRestorer {
+        private final PiiSession session;
+        private final Map<Integer, StreamUnmasker> perChoice = new HashMap<>();
+
+        ChunkRestorer(PiiSession session) {
+            this.session = session;
+        }
+
+        public void restore(ObjectNode chunk) {
+            if (session == null || !session.masked()) {
+                return;
+            }
+            for (JsonNode choice : chunk.path("choices")) {
+                int index = choice.path("index").asInt(0);
+                JsonNode delta = choice.path("delta");
+                boolean last = choice.hasNonNull("finish_reason");
+                if (!delta.isObject()) {
+                    continue;
+                }
+                StreamUnmasker unmasker = perChoice.computeIfAbsent(index, i -> session.streamUnmasker());
+                String text = delta.path("content").isTextual() ? delta.path("content").asText() : "";
+                String out = unmasker.push(text) + (last ? unmasker.finish() : "");
+                if (delta.has("content") || !out.isEmpty()) {
+                    ((ObjectNode) delta).put("content", out);
+                }
+            }
+        }
+    }
+
+    private interface TextEdit {
+        String apply(String text);
+    }
+
+    private static void forEachText(ObjectNode body, TextEdit edit) {
+        for (JsonNode message : body.path("messages")) {
+            if (!message.isObject()) {
+                continue;
+            }
+            ObjectNode m = (ObjectNode) message;
+            JsonNode content = m.get("content");
+            if (content != null && content.isTextual()) {
+                m.put("content", edit.apply(content.asText()));
+            } else if (content != null && content.isArray()) {
+                for (JsonNode part : content) {
+                    if (part.isObject() && part.path("text").isTextual()) {
+                        ((ObjectNode) part).put("text", edit.apply(part.path("text").asText()));
+                    }
+                }
+            }
+            for (JsonNode call : m.path("tool_calls")) {
+                if (call.path("function").isObject()) {
+                    restore((ObjectNode) call.path("function"), "arguments", edit);
+                }
+            }
+        }
+    }
+
+    private static void restore(ObjectNode node, String field, TextEdit edit) {
+        if (node.path(field).isTextual()) {
+            node.put(field, edit.apply(node.path(field).asText()));
+        }
+    }
+
+    private static void addNote(ObjectNode body) {
+        ArrayNode messages = (ArrayNode) body.path("messages");
+        JsonNode first = messages.path(0);
+        if (first.isObject() && "system".equals(first.path("role").asText()) && first.path("content").isTextual()) {
+            ((ObjectNode) first).put("content", first.path("content").asText() + "\n" + KEEP_PLACEHOLDERS);
+        } else {
+            messages.insertObject(0).put("role", "system").put("content", KEEP_PLACEHOLDERS);
+        }
+    }
+}
