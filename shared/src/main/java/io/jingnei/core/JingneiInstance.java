@@ -2,6 +2,11 @@ package io.jingnei.core;
 
 import io.jingnei.core.auth.Authenticator;
 import io.jingnei.core.batch.BatchLimits;
+import io.jingnei.core.cache.AnswerCache;
+import io.jingnei.core.cache.CacheSettings;
+import io.jingnei.core.embed.Embedder;
+import io.jingnei.core.limits.Quotas;
+import io.jingnei.core.redis.Redis;
 import io.jingnei.core.batch.FaqBatch;
 import io.jingnei.core.chat.ChatService;
 import io.jingnei.core.config.ConfigException;
@@ -62,6 +67,9 @@ public final class JingneiInstance implements AutoCloseable {
     private final ChatService chat;
     private final CompletableFuture<RagService> rag;
     private final FaqBatch batch;
+    private final Optional<Redis> redis;
+    public final Quotas quotas;
+    public final AnswerCache cache;
 
     private JingneiInstance(Builder b) {
         this.config = b.config;
@@ -78,6 +86,9 @@ public final class JingneiInstance implements AutoCloseable {
         this.chat = b.chat;
         this.rag = b.rag;
         this.batch = new FaqBatch(guardedStore, b.batchLimits, b.log, b.config.defaultModel);
+        this.redis = b.redis;
+        this.quotas = b.quotas;
+        this.cache = b.cache;
     }
 
     public static JingneiInstance boot(Env env) {
@@ -101,13 +112,25 @@ public final class JingneiInstance implements AutoCloseable {
         log.redactWith(Redactor.of(secrets(env, b)));
         ModelCatalog catalog = new ModelCatalog(b.llm, b.llm.upstreams(), b.config.modelsCacheTtl, time);
         warmCatalog(b, catalog);
-        b.completions = new Completions(b.llm, catalog, b.config.prices, log, b.config.defaultModel, b.config.logPrompts, PiiPolicy.from(env));
-        b.chat = new ChatService(b.completions, b.config.caps, b.config.historyTurns, b.config.systemPrompt, b.config.defaultModel);
+        PiiPolicy pii = PiiPolicy.from(env);
+        b.completions = new Completions(b.llm, catalog, b.config.prices, log, b.config.defaultModel, b.config.logPrompts, pii);
+        b.redis = Redis.from(env, log);
+        b.quotas = Quotas.from(env, b.redis, Clock.systemUTC(), log);
+        b.completions.meterWith(b.quotas);
+        b.cache = AnswerCache.from(CacheSettings.from(env), b.redis, pii, Clock.systemUTC(), log);
+        CompletableFuture<RagService> ragLater = new CompletableFuture<>();
+        b.chat = new ChatService(b.completions, b.config.caps, b.config.historyTurns, b.config.systemPrompt, b.config.defaultModel,
+                b.cache, () -> localEmbedder(ragLater), b.workers.cpu(), log);
         boolean llmConfigured = b.llm.upstreams().stream().anyMatch(u -> !u.keysMissing());
         b.rag = b.ragConfig.enabled
                 ? RagBoot.start(new RagBoot.Parts(b.ragConfig, b.store, b.llm, b.completions, log, b.config.caps, llmConfigured,
-                        b.config.defaultModel, time::nanoTime, b.workers))
+                        b.config.defaultModel, time::nanoTime, b.workers, b.cache))
                 : CompletableFuture.failedFuture(new io.jingnei.core.rag.RagDisabledException());
+        b.rag.whenComplete((rag, error) -> {
+            if (error == null) {
+                ragLater.complete(rag);
+            }
+        });
         b.auth.startupWarning().ifPresent(warning -> log.event(warning, Map.of("level_hint", "WARN")));
         return new JingneiInstance(b);
     }
@@ -136,6 +159,13 @@ public final class JingneiInstance implements AutoCloseable {
         catalog.ids().thenAccept(ids -> ids.filter(known -> !known.contains(model)).ifPresent(known ->
                 b.log.event("JINGNEI_LLM_MODEL is not an upstream model", Map.of(
                         "level_hint", "WARN", "model", model, "valid_models", String.join(", ", known)))));
+    }
+
+    /** The in-process embedder once RAG has loaded it (never a remote one: the question would leave the instance). */
+    private static Optional<Embedder> localEmbedder(CompletableFuture<RagService> rag) {
+        RagService loaded = rag.getNow(null);
+        return loaded == null || !(loaded.embedder() instanceof io.jingnei.core.embed.OnnxEmbedder)
+                ? Optional.empty() : Optional.of(loaded.embedder());
     }
 
     private static byte[] readAtBoot(ObjectStore store, String uri) {
@@ -194,6 +224,7 @@ public final class JingneiInstance implements AutoCloseable {
         rag.thenAccept(RagService::close);
         http.close();
         workers.close();
+        redis.ifPresent(Redis::close);
     }
 
     private static final class Builder {
@@ -210,5 +241,8 @@ public final class JingneiInstance implements AutoCloseable {
         Completions completions;
         ChatService chat;
         CompletableFuture<RagService> rag;
+        Optional<Redis> redis;
+        Quotas quotas;
+        AnswerCache cache;
     }
 }

@@ -5,6 +5,7 @@ import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.functions.FunctionCalls;
 import io.jingnei.core.llm.CallContext;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,6 +18,8 @@ import jakarta.inject.Inject;
 public class ChatStreamRoute {
     @Inject
     JingneiInstance jingnei;
+    @Inject
+    FunctionCalls calls;
     @Inject
     ObjectMapper json;
 
@@ -34,6 +37,6 @@ public class ChatStreamRoute {
             Errors.write(json, ctx, e);
             return;
         }
-        new SseResponder(json).respond(ctx, jingnei.chat().chatStream(request, call), (c, e) -> Errors.write(json, c, e));
+        new SseResponder(json).respond(ctx, calls.chatStream(call.caller, request, call.requestId), (c, e) -> Errors.write(json, c, e));
     }
 }

@@ -30,6 +30,12 @@ public class OpenAiRoutes {
         router.get("/v1/models/:id").handler(this::model);
         router.post("/v1/chat/completions").handler(this::completions);
         router.post("/v1/embeddings").handler(this::embeddings);
+        router.get("/v1/usage").handler(this::usage);
+    }
+
+    private void usage(RoutingContext ctx) {
+        String user = ctx.queryParams().get("user");
+        reply(ctx, Uni.createFrom().completionStage(() -> surface.usage(AccessGate.caller(ctx), user)));
     }
 
     private void models(RoutingContext ctx) {
@@ -58,9 +64,9 @@ public class OpenAiRoutes {
             return;
         }
         Uni.createFrom().completionStage(() -> surface.complete(body, c)).subscribe().with(
-                outcome -> {
+                response -> {
                     upstreamId(ctx, c);
-                    ctx.response().putHeader("Content-Type", "application/json").end(outcome.response.toString());
+                    ctx.response().putHeader("Content-Type", "application/json").end(response.toString());
                 },
                 error -> Errors.writeOpenAi(json, ctx, JingneiException.from(error)));
     }

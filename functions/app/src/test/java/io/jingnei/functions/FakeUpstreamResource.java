@@ -52,6 +52,8 @@ public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager
         Map<String, String> config = new HashMap<>(s3.env());
         config.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
         config.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+        // Cached answers would hide the upstream calls these tests count; RedisCacheIT tests the cache.
+        config.put("JINGNEI_CACHE", "off");
         config.put("JINGNEI_STREAM_IDLE_TIMEOUT", "1s");
         config.put("JINGNEI_CLIENT_KEYS", CLIENT_KEY + ":shop-a");
         config.put("JINGNEI_ADMIN_KEYS", ADMIN_KEY);

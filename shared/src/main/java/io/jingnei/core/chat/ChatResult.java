@@ -25,12 +25,14 @@ public final class ChatResult {
     @JsonProperty("request_id")
     public final String requestId;
     public final List<CallTrace.Attempt> attempts;
+    /** True when the answer came from the answer cache (no LLM call, no cost). */
+    public final Boolean cached;
     public final String error;
     @JsonIgnore
     public final int httpStatus;
 
     private ChatResult(String status, String content, Usage usage, Cost cost, long latencyMs, String model,
-                       String requestId, List<CallTrace.Attempt> attempts, String error, int httpStatus) {
+                       String requestId, List<CallTrace.Attempt> attempts, Boolean cached, String error, int httpStatus) {
         this.status = status;
         this.content = content;
         this.usage = usage;
@@ -39,18 +41,23 @@ public final class ChatResult {
         this.model = model;
         this.requestId = requestId;
         this.attempts = attempts;
+        this.cached = cached;
         this.error = error;
         this.httpStatus = httpStatus;
     }
 
     public static ChatResult success(CompletionOutcome outcome, String requestId) {
         return new ChatResult("success", outcome.content(), outcome.usage == null ? Usage.NONE : outcome.usage, outcome.cost,
-                outcome.latencyMs, outcome.model, requestId, outcome.attempts, null, 200);
+                outcome.latencyMs, outcome.model, requestId, outcome.attempts, null, null, 200);
     }
 
     public static ChatResult failure(JingneiException error, String model, String requestId, List<CallTrace.Attempt> attempts, long latencyMs) {
-        return new ChatResult(error.kind().status, null, null, null, latencyMs, model, requestId, attempts,
+        return new ChatResult(error.kind().status, null, null, null, latencyMs, model, requestId, attempts, null,
                 error.getMessage(), error.kind().httpStatus);
+    }
+
+    public static ChatResult cached(String content, String model, String requestId, long latencyMs) {
+        return new ChatResult("success", content, Usage.NONE, Cost.ZERO, latencyMs, model, requestId, List.of(), Boolean.TRUE, null, 200);
     }
 
     @JsonIgnore

@@ -13,7 +13,10 @@ import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.llm.CallContext;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.Flow;
 import io.jingnei.core.rag.IndexBuildRequest;
 import io.jingnei.core.rag.IndexBuildService;
 import io.jingnei.core.rag.IndexBuilder;
@@ -91,12 +94,30 @@ public final class FunctionCalls {
 
     public CompletableFuture<Reply> chat(Caller caller, ChatRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "chat", caller);
-        return guard(ctx, instance.chat().chat(request, ctx).thenApply(result -> new Reply(result.httpStatus, result)));
+        return guard(ctx, admit(ctx, request == null ? 0 : TokenEstimate.of(request.query, request.history, request.maxTokens))
+                .thenCompose(ok -> instance.chat().chat(request, ctx)).thenApply(result -> new Reply(result.httpStatus, result)));
+    }
+
+    /** {@code /chat-stream}: fails before the stream (bad input, a limit, a missing model); never cut once it runs. */
+    public CompletableFuture<Flow.Publisher<ObjectNode>> chatStream(Caller caller, ChatRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "chat-stream", caller);
+        return admit(ctx, request == null ? 0 : TokenEstimate.of(request.query, request.history, request.maxTokens))
+                .thenCompose(ok -> instance.chat().chatStream(request, ctx));
     }
 
     public CompletableFuture<Reply> ragQuery(Caller caller, RagRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "rag-query", caller);
-        return guard(ctx, rag(ctx).thenCompose(rag -> rag.query(request, ctx)).thenApply(result -> new Reply(result.httpStatus, result)));
+        return guard(ctx, admit(ctx, request == null ? 0 : TokenEstimate.of(request.query, request.history, null) + 600)
+                .thenCompose(ok -> rag(ctx)).thenCompose(rag -> rag.query(request, ctx)).thenApply(result -> new Reply(result.httpStatus, result)));
+    }
+
+    /** The caller's limits, before any work; a refusal is logged here. */
+    private CompletableFuture<Void> admit(CallContext ctx, long estimatedTokens) {
+        return instance.quotas.admit(ctx, estimatedTokens).whenComplete((ok, error) -> {
+            if (error != null) {
+                instance.completions().rejected(ctx, null, JingneiException.from(error));
+            }
+        });
     }
 
     /** An admin function: the caller must already be an admin (see {@link io.jingnei.core.auth.Authenticator#requireAdmin}). */

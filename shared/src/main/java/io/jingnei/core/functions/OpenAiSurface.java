@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.cache.AnswerCache;
+import io.jingnei.core.stream.ReplayPublisher;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.CompletionOutcome;
 
@@ -19,6 +22,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -49,12 +53,75 @@ public final class OpenAiSurface {
         }
     }
 
-    public CompletableFuture<CompletionOutcome> complete(ObjectNode body, CallContext ctx) {
-        return instance.completions().complete(body, ctx);
+    /** A whole answer, as the upstream's response object (from the cache when JINGNEI_CACHE_V1 allows). */
+    public CompletableFuture<ObjectNode> complete(ObjectNode body, CallContext ctx) {
+        Optional<AnswerCache.Key> key = cacheKey(body);
+        return admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> {
+            if (hit.isPresent()) {
+                return CompletableFuture.completedFuture(cachedResponse(hit.get(), ctx));
+            }
+            return instance.completions().complete(body, ctx).thenApply(outcome -> {
+                key.ifPresent(k -> instance.cache.store(k, JsonNodeFactory.instance.objectNode().put("content", outcome.content())
+                        .put("model", outcome.model), null, "content"));
+                return outcome.response;
+            });
+        });
     }
 
     public CompletableFuture<Flow.Publisher<ObjectNode>> stream(ObjectNode body, CallContext ctx) {
-        return instance.completions().stream(body, ctx, false);
+        Optional<AnswerCache.Key> key = cacheKey(body);
+        return admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> hit.isPresent()
+                ? CompletableFuture.completedFuture(ReplayPublisher.of(hit.get().text("content"),
+                        hit.get().answer().path("model").asText(), ctx.requestId))
+                : instance.completions().stream(body, ctx, false));
+    }
+
+    /**
+     * {@code /v1} answers are cached only with JINGNEI_CACHE_V1=true (temperature > 0 answers may be
+     * meant to differ), and never for tool calls or several choices.
+     */
+    private Optional<AnswerCache.Key> cacheKey(ObjectNode body) {
+        if (!instance.cache.coversV1() || body.has("tools") || body.has("functions") || body.path("n").asInt(1) > 1) {
+            return Optional.empty();
+        }
+        ObjectNode params = body.deepCopy();
+        params.remove(java.util.List.of("messages", "user", "stream", "stream_options"));
+        return Optional.of(instance.cache.key(body.path("messages").toString(), "v1|" + params));
+    }
+
+    private CompletableFuture<Optional<AnswerCache.Hit>> lookup(Optional<AnswerCache.Key> key) {
+        return key.isPresent() ? instance.cache.exact(key.get()) : CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    private ObjectNode cachedResponse(AnswerCache.Hit hit, CallContext ctx) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode().put("id", "chatcmpl-" + ctx.requestId).put("object", "chat.completion")
+                .put("created", System.currentTimeMillis() / 1000).put("model", hit.answer().path("model").asText());
+        out.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop")
+                .putObject("message").put("role", "assistant").put("content", hit.text("content"));
+        out.putObject("usage").put("prompt_tokens", 0).put("completion_tokens", 0).put("total_tokens", 0);
+        instance.log.write(new io.jingnei.core.log.CallRecord(ctx.requestId, ctx.function, hit.answer().path("model").asText(),
+                ctx.userId, "success").put("cache", hit.how).put("cost_usd", 0).put("cost_cny", 0).put("latency_ms", ctx.elapsedMillis()));
+        return out;
+    }
+
+    /** {@code GET /v1/usage}: the caller's own spend and what is left; an admin may ask for another user. */
+    public CompletableFuture<ObjectNode> usage(Caller caller, String forUser) {
+        if (forUser != null && !forUser.isBlank()) {
+            if (!caller.admin()) {
+                return CompletableFuture.failedFuture(new JingneiException(ErrorKind.FORBIDDEN,
+                        "only an admin key (JINGNEI_ADMIN_KEYS) may ask for another user's usage"));
+            }
+            return instance.quotas.usage(io.jingnei.core.auth.UserIds.require(forUser.trim()));
+        }
+        return instance.quotas.usage(caller.limitKey());
+    }
+
+    private CompletableFuture<Void> admit(CallContext ctx, ObjectNode body) {
+        return instance.quotas.admit(ctx, TokenEstimate.ofBody(body)).whenComplete((ok, error) -> {
+            if (error != null) {
+                instance.completions().rejected(ctx, body.path("model").asText(null), JingneiException.from(error));
+            }
+        });
     }
 
     public CompletableFuture<ObjectNode> models() {

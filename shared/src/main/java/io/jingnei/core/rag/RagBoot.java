@@ -1,5 +1,6 @@
 package io.jingnei.core.rag;
 
+import io.jingnei.core.cache.AnswerCache;
 import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.embed.OnnxEmbedder;
@@ -49,9 +50,10 @@ public final class RagBoot {
         final String defaultModel;
         final LongSupplier nanoTime;
         final Workers workers;
+        final AnswerCache cache;
 
         public Parts(RagConfig config, ObjectStore store, LlmClient llm, Completions completions, CallLog log, RequestCaps caps,
-                     boolean llmConfigured, String defaultModel, LongSupplier nanoTime, Workers workers) {
+                     boolean llmConfigured, String defaultModel, LongSupplier nanoTime, Workers workers, AnswerCache cache) {
             this.config = config;
             this.store = store;
             this.llm = llm;
@@ -62,6 +64,7 @@ public final class RagBoot {
             this.defaultModel = defaultModel;
             this.nanoTime = nanoTime;
             this.workers = workers;
+            this.cache = cache;
         }
     }
 
@@ -97,7 +100,7 @@ public final class RagBoot {
                 fields.put("error", unavailable.getMessage());
             }
             p.log.event("rag ready", fields);
-            return new RagService(e, holder, p.completions, p.log, p.caps, config, p.llmConfigured, p.defaultModel, p.workers.cpu());
+            return new RagService(e, holder, p.completions, p.log, p.caps, config, p.llmConfigured, p.defaultModel, p.workers.cpu(), p.cache);
         });
     }
 

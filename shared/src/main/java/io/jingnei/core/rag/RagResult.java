@@ -33,12 +33,19 @@ public final class RagResult {
     public final String requestId;
     /** Every upstream attempt: {@code {upstream, model, status, ms}}; empty when no LLM was asked. */
     public final List<CallTrace.Attempt> attempts;
+    /** True when the answer came from the answer cache (no LLM call, no cost). */
+    public final Boolean cached;
     public final String error;
     @JsonIgnore
     public final int httpStatus;
 
     RagResult(String status, String answer, List<Source> sources, Usage usage, Cost cost, Latency latencyMs, String mode,
               String model, String requestId, List<CallTrace.Attempt> attempts, String error, int httpStatus) {
+        this(status, answer, sources, usage, cost, latencyMs, mode, model, requestId, attempts, null, error, httpStatus);
+    }
+
+    RagResult(String status, String answer, List<Source> sources, Usage usage, Cost cost, Latency latencyMs, String mode,
+              String model, String requestId, List<CallTrace.Attempt> attempts, Boolean cached, String error, int httpStatus) {
         this.status = status;
         this.answer = answer;
         this.sources = sources;
@@ -49,6 +56,7 @@ public final class RagResult {
         this.model = model;
         this.requestId = requestId;
         this.attempts = attempts;
+        this.cached = cached;
         this.error = error;
         this.httpStatus = httpStatus;
     }
@@ -73,6 +81,12 @@ public final class RagResult {
         @JsonRawValue
         public final String metadata;
         public final String text;
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        Source(@JsonProperty("id") String id, @JsonProperty("chunk") int chunk, @JsonProperty("similarity") double similarity,
+               @JsonProperty("metadata") com.fasterxml.jackson.databind.JsonNode metadata, @JsonProperty("text") String text) {
+            this(id, chunk, similarity, metadata == null ? "{}" : metadata.toString(), text);
+        }
 
         Source(String id, int chunk, double similarity, String metadata, String text) {
             this.id = id;

@@ -3,6 +3,8 @@ package io.jingnei.core.rag;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.cache.AnswerCache;
 import io.jingnei.core.chat.ChatMessage;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.error.ErrorKind;
@@ -16,9 +18,11 @@ import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.request.RequestCaps;
+import io.jingnei.core.util.Hashing;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -44,9 +48,13 @@ public final class RagService implements AutoCloseable {
     private final boolean llmConfigured;
     private final String defaultModel;
     private final Executor cpu;
+    private final AnswerCache cache;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Changes whenever the prompt shape changes: part of every cache key. */
+    static final String PROMPT_VERSION = Hashing.sha256Hex(DEFAULT_SYSTEM_PROMPT + "|refs-v2").substring(0, 12);
 
     public RagService(Embedder embedder, IndexHolder index, Completions completions, CallLog log, RequestCaps caps,
-                      RagConfig config, boolean llmConfigured, String defaultModel, Executor cpu) {
+                      RagConfig config, boolean llmConfigured, String defaultModel, Executor cpu, AnswerCache cache) {
         this.embedder = embedder;
         this.index = index;
         this.completions = completions;
@@ -56,6 +64,7 @@ public final class RagService implements AutoCloseable {
         this.llmConfigured = llmConfigured;
         this.defaultModel = defaultModel;
         this.cpu = cpu;
+        this.cache = cache;
     }
 
     public IndexHolder index() {
@@ -75,10 +84,64 @@ public final class RagService implements AutoCloseable {
         embedder.close();
     }
 
-    /** Never fails: every failure is a result with its status. */
+    /**
+     * Never fails: every failure is a result with its status. The answer cache is asked first (by
+     * the exact question), then, once the question is embedded, for a similar one (semantic mode).
+     */
     public CompletableFuture<RagResult> query(RagRequest request, CallContext ctx) {
-        return retrieve(request, ctx).thenCompose(this::answer)
-                .exceptionally(error -> failed(request, ctx, JingneiException.from(error)));
+        Optional<AnswerCache.Key> key = cacheKey(request);
+        CompletableFuture<Optional<AnswerCache.Hit>> exact = key.isPresent() ? cache.exact(key.get())
+                : CompletableFuture.completedFuture(Optional.empty());
+        return exact.thenCompose(hit -> {
+            if (hit.isPresent()) {
+                return CompletableFuture.completedFuture(fromCache(hit.get(), request, ctx));
+            }
+            return retrieve(request, ctx).thenCompose(found -> similar(key, found).thenCompose(similar -> similar.isPresent()
+                    ? CompletableFuture.completedFuture(fromCache(similar.get(), request, found.call))
+                    : answer(found).thenApply(result -> {
+                        keep(key, found, result);
+                        return result;
+                    })));
+        }).exceptionally(error -> failed(request, ctx, JingneiException.from(error)));
+    }
+
+    /** Only fresh questions without a conversation before them are cached: history changes the answer. */
+    private Optional<AnswerCache.Key> cacheKey(RagRequest request) {
+        if (!cache.enabled() || !llmConfigured || request == null || request.query == null || request.query.isBlank()
+                || (request.history != null && !request.history.isEmpty())) {
+            return Optional.empty();
+        }
+        String model = request.model == null ? defaultModel : request.model;
+        String prompt = request.systemPrompt == null || request.systemPrompt.isBlank() ? DEFAULT_SYSTEM_PROMPT : request.systemPrompt;
+        return Optional.of(cache.key(request.query, "rag|" + model + "|" + Hashing.sha256Hex(prompt) + "|" + index.version() + "|"
+                + PROMPT_VERSION + "|" + request.topK + "|" + request.threshold));
+    }
+
+    private CompletableFuture<Optional<AnswerCache.Hit>> similar(Optional<AnswerCache.Key> key, Retrieval found) {
+        return key.isPresent() && !found.empty() ? cache.similar(key.get(), found.queryVector)
+                : CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    private void keep(Optional<AnswerCache.Key> key, Retrieval found, RagResult result) {
+        if (key.isPresent() && "success".equals(result.status) && "generated".equals(result.mode)) {
+            ObjectNode stored = JSON.createObjectNode().put("answer", result.answer).put("model", result.model);
+            stored.set("sources", JSON.valueToTree(result.sources));
+            cache.store(key.get(), stored, found.queryVector, "answer");
+        }
+    }
+
+    private RagResult fromCache(AnswerCache.Hit hit, RagRequest request, CallContext ctx) {
+        CallContext call = ctx.withBodyUser(request.userId);
+        List<RagResult.Source> sources = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode source : hit.answer().path("sources")) {
+            sources.add(JSON.convertValue(source, RagResult.Source.class));
+        }
+        String model = hit.answer().path("model").asText(defaultModel);
+        long ms = call.elapsedMillis();
+        log.write(new CallRecord(call.requestId, call.function, model, call.userId, "success").put("cache", hit.how)
+                .put("cost_usd", 0).put("cost_cny", 0).put("latency_ms", ms));
+        return new RagResult("success", hit.text("answer"), sources, Usage.NONE, io.jingnei.core.pricing.Cost.ZERO,
+                new RagResult.Latency(ms, 0, ms), "generated", model, call.requestId, List.of(), Boolean.TRUE, null, 200);
     }
 
     /**
@@ -122,7 +185,7 @@ public final class RagService implements AutoCloseable {
             }
         }
         return new Retrieval(request, call, model, sources, context, hits.isEmpty() ? null : (double) hits.get(0).score,
-                call.elapsedMillis(), version);
+                call.elapsedMillis(), version, query);
     }
 
     /** The answer for what was retrieved: the fixed no-context answer, an extract, or the LLM's. Never fails. */

@@ -20,9 +20,11 @@ public final class Retrieval {
     public final long retrieveMs;
     /** Which index version answered: part of every cache key, so a new index never serves an old answer. */
     public final String indexVersion;
+    /** The question's embedding, for the semantic cache. */
+    public final float[] queryVector;
 
     Retrieval(RagRequest request, CallContext call, String model, List<RagResult.Source> sources, List<Chunk> context,
-              Double bestScore, long retrieveMs, String indexVersion) {
+              Double bestScore, long retrieveMs, String indexVersion, float[] queryVector) {
         this.request = request;
         this.call = call;
         this.model = model;
@@ -31,6 +33,7 @@ public final class Retrieval {
         this.bestScore = bestScore;
         this.retrieveMs = retrieveMs;
         this.indexVersion = indexVersion;
+        this.queryVector = queryVector;
     }
 
     public boolean empty() {

@@ -49,6 +49,7 @@ class FaqBatchIT {
         Map<String, String> env = new HashMap<>(s3.env());
         env.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
         env.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+        env.put("JINGNEI_CACHE", "off");
         env.put("JINGNEI_FAQ_BASE_URI", "s3://jingnei-faq/");
         instance = JingneiInstance.boot(Env.of(env), TimeSource.system(), new CallLog(line -> { }), Optional::empty);
         rag = instance.rag().get(60, TimeUnit.SECONDS);

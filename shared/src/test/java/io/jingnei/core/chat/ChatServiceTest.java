@@ -36,7 +36,7 @@ class ChatServiceTest {
     static void boot() {
         upstream = FakeUpstream.start();
         instance = JingneiInstance.boot(Env.of(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(), "JINGNEI_LLM_API_KEY", FakeUpstream.KEY,
-                "JINGNEI_RAG_ENABLED", "false")), new FakeTime(), new CallLog(logLines::add), java.util.Optional::empty);
+                "JINGNEI_RAG_ENABLED", "false", "JINGNEI_CACHE", "off")), new FakeTime(), new CallLog(logLines::add), java.util.Optional::empty);
     }
 
     @AfterAll
@@ -146,7 +146,7 @@ class ChatServiceTest {
     void prompts_are_logged_only_when_enabled() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         Env env = Env.of(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(), "JINGNEI_LLM_API_KEY", FakeUpstream.KEY,
-                "JINGNEI_LOG_PROMPTS", "true", "JINGNEI_RAG_ENABLED", "false"));
+                "JINGNEI_LOG_PROMPTS", "true", "JINGNEI_RAG_ENABLED", "false", "JINGNEI_CACHE", "off"));
         try (JingneiInstance verbose = JingneiInstance.boot(env, new FakeTime(), new CallLog(lines::add), java.util.Optional::empty)) {
             verbose.chat().chat(ChatRequest.ofQuery("我的订单到哪了"), new CallContext(null, "chat", null)).get(10, TimeUnit.SECONDS);
         }
@@ -157,7 +157,7 @@ class ChatServiceTest {
     void a_default_model_the_upstream_does_not_offer_is_reported_once_at_start_up() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         Env env = Env.of(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(), "JINGNEI_LLM_API_KEY", FakeUpstream.KEY,
-                "JINGNEI_LLM_MODEL", "deepseek-v9", "JINGNEI_RAG_ENABLED", "false"));
+                "JINGNEI_LLM_MODEL", "deepseek-v9", "JINGNEI_RAG_ENABLED", "false", "JINGNEI_CACHE", "off"));
         try (JingneiInstance misconfigured = JingneiInstance.boot(env, new FakeTime(), new CallLog(lines::add), java.util.Optional::empty)) {
             long end = System.nanoTime() + 5_000_000_000L;
             while (lines.isEmpty() && System.nanoTime() < end) {
@@ -172,7 +172,8 @@ class ChatServiceTest {
 
     @Test
     void history_can_be_turned_off() {
-        ChatService noHistory = new ChatService(instance.completions(), instance.config.caps, 0, "sys", "deepseek-v3.2");
+        ChatService noHistory = new ChatService(instance.completions(), instance.config.caps, 0, "sys", "deepseek-v3.2",
+                instance.cache, java.util.Optional::empty, Runnable::run, new CallLog(line -> { }));
         List<ChatMessage> history = new ArrayList<>(List.of(new ChatMessage("user", "a"), new ChatMessage("assistant", "b")));
         assertThat(noHistory.toBody(new ChatRequest(null, "q", history, null, null, null, null)).path("messages").size()).isEqualTo(2);
     }

@@ -26,7 +26,7 @@ class RemoteEmbedderTest {
     static void start() {
         upstream = FakeUpstream.start();
         instance = JingneiInstance.boot(Env.of(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(), "JINGNEI_LLM_API_KEY", FakeUpstream.KEY,
-                "JINGNEI_RAG_ENABLED", "false")), TimeSource.system(), new CallLog(line -> { }), Optional::empty);
+                "JINGNEI_RAG_ENABLED", "false", "JINGNEI_CACHE", "off")), TimeSource.system(), new CallLog(line -> { }), Optional::empty);
     }
 
     @AfterAll

@@ -40,7 +40,7 @@ class PiiCompletionsTest {
 
     private static JingneiInstance boot(List<String> log, String... settings) {
         java.util.Map<String, String> env = new java.util.HashMap<>(Map.of("JINGNEI_LLM_BASE_URL", upstream.baseUrl(),
-                "JINGNEI_LLM_API_KEY", FakeUpstream.KEY, "JINGNEI_RAG_ENABLED", "false"));
+                "JINGNEI_LLM_API_KEY", FakeUpstream.KEY, "JINGNEI_RAG_ENABLED", "false", "JINGNEI_CACHE", "off"));
         for (int i = 0; i < settings.length; i += 2) {
             env.put(settings[i], settings[i + 1]);
         }

@@ -59,6 +59,7 @@ class RagEndToEndIT {
         Map<String, String> env = new HashMap<>(s3.env());
         env.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
         env.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+        env.put("JINGNEI_CACHE", "off");
         env.putAll(extra);
         return JingneiInstance.boot(Env.of(env), TimeSource.system(), new CallLog(log::add), Optional::empty);
     }

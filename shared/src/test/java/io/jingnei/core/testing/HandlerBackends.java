@@ -19,6 +19,7 @@ public final class HandlerBackends implements AutoCloseable {
         s3 = S3ProxyServer.start(bucket);
         properties.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
         properties.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+        properties.put("JINGNEI_CACHE", "off");
         properties.put("JINGNEI_FAQ_BASE_URI", faqBaseUri);
         properties.put("JINGNEI_CLIENT_KEYS", CLIENT_KEY + ":handler-user");
         properties.putAll(s3.env());

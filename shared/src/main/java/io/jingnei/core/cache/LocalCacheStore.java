@@ -1,0 +1,72 @@
+package io.jingnei.core.cache;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The cache in this instance's memory (no JINGNEI_REDIS_URL): least recently used out first, entries expire. */
+final class LocalCacheStore implements CacheStore {
+    private final int max;
+    private final Clock clock;
+    private final Map<String, Object[]> entries;
+    private final Map<String, SemanticEntries> scopes = new ConcurrentHashMap<>();
+
+    LocalCacheStore(int max, Clock clock) {
+        this.max = max;
+        this.clock = clock;
+        this.entries = new LinkedHashMap<String, Object[]>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Object[]> eldest) {
+                return size() > LocalCacheStore.this.max;
+            }
+        };
+    }
+
+    @Override
+    public synchronized CompletableFuture<Optional<String>> get(String key) {
+        Object[] entry = entries.get(key);
+        if (entry == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if ((long) entry[1] <= clock.millis()) {
+            entries.remove(key);
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return CompletableFuture.completedFuture(Optional.of((String) entry[0]));
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> put(String key, String value, Duration ttl) {
+        entries.put(key, new Object[] {value, clock.millis() + ttl.toMillis()});
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> nearest(String scope, float[] vector, double minSimilarity) {
+        SemanticEntries in = scopes.get(scope);
+        if (in == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        synchronized (in) {
+            return CompletableFuture.completedFuture(in.nearest(vector, minSimilarity, clock.millis()));
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> remember(String scope, float[] vector, String key, Duration ttl) {
+        SemanticEntries in = scopes.computeIfAbsent(scope, s -> new SemanticEntries(max));
+        synchronized (in) {
+            in.add(vector, key, clock.millis() + ttl.toMillis());
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public String describe() {
+        return "per instance (no JINGNEI_REDIS_URL)";
+    }
+}

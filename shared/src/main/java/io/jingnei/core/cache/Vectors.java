@@ -1,0 +1,36 @@
+package io.jingnei.core.cache;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+
+/** Question vectors as cache entries carry them: float32, little-endian, base64. */
+final class Vectors {
+    private Vectors() {
+    }
+
+    static String encode(float[] v) {
+        ByteBuffer bytes = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(v);
+        return Base64.getEncoder().encodeToString(bytes.array());
+    }
+
+    static float[] decode(String text) {
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(text)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] v = new float[bytes.remaining() / 4];
+        bytes.asFloatBuffer().get(v);
+        return v;
+    }
+
+    /** Cosine of two normalised vectors: their dot product. */
+    static double similarity(float[] a, float[] b) {
+        if (a.length != b.length) {
+            return -1;
+        }
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+        }
+        return dot;
+    }
+}

@@ -1,0 +1,17 @@
+package io.jingnei.core.limits;
+
+/** What the limit store decided for one call: allowed, or which limit stops it and for how long. */
+public final class Admission {
+    public enum Outcome { ALLOWED, RPM, TPM, BUDGET_DAY, BUDGET_MONTH }
+
+    public final Outcome outcome;
+    /** For rate limits: milliseconds until a slot frees. */
+    public final long retryAfterMillis;
+
+    Admission(Outcome outcome, long retryAfterMillis) {
+        this.outcome = outcome;
+        this.retryAfterMillis = retryAfterMillis;
+    }
+
+    static final Admission ALLOWED = new Admission(Outcome.ALLOWED, 0);
+}

@@ -1,0 +1,172 @@
+package io.jingnei.core.redis;
+
+import io.jingnei.core.config.ConfigException;
+import io.jingnei.core.config.Env;
+import io.jingnei.core.config.Settings;
+import io.jingnei.core.log.CallLog;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The instance's connection to the shared Redis (Alibaba Cloud Tair / ApsaraDB for Redis, TencentDB
+ * for Redis): {@code JINGNEI_REDIS_URL=redis://[:password@]host:port[/db]} or {@code rediss://} for
+ * TLS. Jedis is a blocking client, so commands run on a few threads of our own, each with its own
+ * connection (a Jedis connection is not thread-safe), and callers get futures: no HTTP I/O thread
+ * ever waits on Redis. A broken connection is dropped and made again on the next command; while
+ * Redis is unreachable the failure is logged at most once a minute.
+ */
+public final class Redis implements AutoCloseable {
+    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final HostAndPort address;
+    private final JedisClientConfig clientConfig;
+    private final ExecutorService threads;
+    private final ThreadLocal<Jedis> connection = new ThreadLocal<>();
+    private final CallLog log;
+    private final AtomicLong lastLoggedNanos = new AtomicLong(Long.MIN_VALUE / 2);
+    private final String display;
+
+    private Redis(URI uri, Duration timeout, int threadCount, CallLog log) {
+        this.address = new HostAndPort(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort());
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) timeout.toMillis())
+                .socketTimeoutMillis((int) timeout.toMillis())
+                .ssl(uri.getScheme().equals("rediss"))
+                .clientName("jingnei");
+        String userInfo = uri.getUserInfo();
+        if (userInfo != null && !userInfo.isEmpty()) {
+            int colon = userInfo.indexOf(':');
+            String user = colon < 0 ? null : userInfo.substring(0, colon);
+            String password = colon < 0 ? userInfo : userInfo.substring(colon + 1);
+            if (user != null && !user.isEmpty()) {
+                config.user(user);
+            }
+            config.password(password);
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        if (!path.isEmpty()) {
+            config.database(Integer.parseInt(path));
+        }
+        this.clientConfig = config.build();
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threadCount, threadCount, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread thread = new Thread(() -> {
+                try {
+                    r.run();
+                } finally {
+                    drop();
+                }
+            }, "jingnei-redis-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        this.threads = pool;
+        this.log = log;
+        this.display = uri.getScheme() + "://" + address;
+    }
+
+    /** Empty without JINGNEI_REDIS_URL: limits and cache are then kept per instance. */
+    public static Optional<Redis> from(Env env, CallLog log) {
+        Optional<String> url = env.get("JINGNEI_REDIS_URL");
+        if (url.isEmpty()) {
+            return Optional.empty();
+        }
+        URI uri;
+        try {
+            uri = URI.create(url.get());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("JINGNEI_REDIS_URL must look like redis://[:password@]host:port[/db]");
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("redis") || uri.getScheme().equals("rediss")) || uri.getHost() == null) {
+            throw new ConfigException("JINGNEI_REDIS_URL must look like redis://[:password@]host:port[/db] (or rediss:// for TLS)");
+        }
+        String db = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        if (!db.isEmpty() && !db.matches("\\d{1,2}")) {
+            throw new ConfigException("JINGNEI_REDIS_URL: the database after the port must be a number");
+        }
+        Duration timeout = Settings.duration(env, "JINGNEI_REDIS_TIMEOUT", "2s");
+        int threads = Settings.integer(env, "JINGNEI_REDIS_THREADS", 4, 1, 64);
+        return Optional.of(new Redis(uri, timeout, threads, log));
+    }
+
+    /** Where it connects (scheme, host, port; never the password). */
+    public String display() {
+        return display;
+    }
+
+    /**
+     * Runs a command on one of the Redis threads. Fails with {@link RedisUnavailable} when Redis
+     * cannot be reached or answers an error; the connection is then made anew for the next command.
+     */
+    public <T> CompletableFuture<T> call(Function<Jedis, T> command) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return command.apply(jedis());
+            } catch (RuntimeException e) {
+                drop();
+                throw new RedisUnavailable(display, e);
+            }
+        }, threads);
+    }
+
+    /** Logs a Redis failure at most once a minute, with what the caller did about it. */
+    public void logFailure(Throwable error, String consequence) {
+        long now = System.nanoTime();
+        long last = lastLoggedNanos.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLoggedNanos.compareAndSet(last, now)) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("level_hint", "WARN");
+            fields.put("redis", display);
+            Throwable cause = error instanceof RedisUnavailable && error.getCause() != null ? error.getCause() : error;
+            fields.put("error", cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            fields.put("consequence", consequence);
+            log.event("redis unavailable", fields);
+        }
+    }
+
+    private Jedis jedis() {
+        Jedis jedis = connection.get();
+        if (jedis == null || !jedis.isConnected()) {
+            if (jedis != null) {
+                jedis.close();
+            }
+            jedis = new Jedis(address, clientConfig);
+            connection.set(jedis);
+        }
+        return jedis;
+    }
+
+    private void drop() {
+        Jedis jedis = connection.get();
+        connection.remove();
+        if (jedis != null) {
+            try {
+                jedis.close();
+            } catch (RuntimeException ignored) {
+                // closing a broken connection
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}
