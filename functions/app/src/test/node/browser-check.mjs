@@ -39,7 +39,7 @@ function parseArgs(argv) {
     if (arg === '--help' || arg === '-h') usage('checks the Jingnei web UI in Chromium', 0);
     const [name, inline] = arg.split(/=(.*)/s, 2);
     const value = inline ?? argv[++i];
-    if (!['--app', '--out', '--token', '--question'].includes(name) || value === undefined) {
+    if (!['--app', '--out', '--token', '--question', '--host-port'].includes(name) || value === undefined) {
       usage(`unknown or incomplete argument: ${arg}`);
     }
     opts[name.slice(2)] = value;
@@ -56,7 +56,7 @@ function parseArgs(argv) {
 function usage(problem, exitCode = 2) {
   console.error(`browser-check: ${problem}\n` +
     'usage: node browser-check.mjs --app <base URL of the running app> --out <dir for screenshots> ' +
-    '[--token <client key or token>] [--question <text>]');
+    '[--token <client key or token>] [--question <text>] [--host-port <port of the embedding site, default any free port>]');
   process.exit(exitCode);
 }
 
@@ -272,7 +272,7 @@ function startHostSite(opts) {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(Number(opts.hostPort ?? opts['host-port'] ?? 0), '127.0.0.1', () => {
       site.url = `http://127.0.0.1:${server.address().port}/`;
       site.close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
       resolve(site);

@@ -25,7 +25,7 @@ class OpenAiNodeSdkIT {
 
     @BeforeAll
     static void install() throws Exception {
-        if (!new File(DIR, "node_modules/openai").isDirectory()) {
+        if (!new File(DIR, "node_modules/openai").isDirectory() || !new File(DIR, "node_modules/puppeteer-core").isDirectory()) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
         }
     }
@@ -52,7 +52,7 @@ class OpenAiNodeSdkIT {
         assertThat(result.path("content").asText()).isEqualTo("您好！");
     }
 
-    private static String run(List<String> command, int timeoutSeconds) throws Exception {
+    static String run(List<String> command, int timeoutSeconds) throws Exception {
         Process process = new ProcessBuilder(command).directory(DIR).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         byte[] out = process.getInputStream().readAllBytes();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

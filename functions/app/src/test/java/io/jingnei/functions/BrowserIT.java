@@ -1,0 +1,61 @@
+package io.jingnei.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.testing.Reply;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chat page and the widget in Debian's Chromium, driven by puppeteer-core
+ * (src/test/node/browser-check.mjs): a question typed and sent, the answer growing in several steps
+ * while it streams, its sources shown, no console errors; the widget on a page of another origin,
+ * behind that page's own CSS, with a token from the site's token route. Screenshots at phone and
+ * desktop size go to target/browser/ and are checked to be non-blank.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
+class BrowserIT {
+    private static final File DIR = new File("src/test/node");
+    private static final Path OUT = Paths.get("target/browser").toAbsolutePath();
+
+    @BeforeAll
+    static void install() throws Exception {
+        if (!new File(DIR, "node_modules/openai").isDirectory() || !new File(DIR, "node_modules/puppeteer-core").isDirectory()) {
+            OpenAiNodeSdkIT.run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
+        }
+        assertThat(new File("/usr/bin/chromium")).as("Debian's chromium (.ci/run installs it)").exists();
+    }
+
+    @Test
+    void the_page_and_the_widget_stream_an_answer_with_sources_in_a_real_browser() throws Exception {
+        FakeUpstreamResource.upstream.reset();
+        FakeUpstreamResource.upstream.fallback(Reply.stream(120, "退款", "会在", "商家确认", "收货后", "24小时内", "发起，", "请留意", "到账通知。"));
+        Files.createDirectories(OUT);
+
+        String out = OpenAiNodeSdkIT.run(List.of("node", "browser-check.mjs", "--app", "http://127.0.0.1:" + RestAssured.port,
+                "--out", OUT.toString(), "--token", FakeUpstreamResource.CLIENT_KEY,
+                "--host-port", String.valueOf(FakeUpstreamResource.corsPort)), 240);
+
+        JsonNode summary = new ObjectMapper().readTree(out.substring(out.indexOf('{')));
+        assertThat(summary.toString()).doesNotContain("\"error\":\"");
+        for (String shot : List.of("page-desktop.png", "page-phone.png", "widget-desktop.png", "widget-phone.png")) {
+            assertThat(OUT.resolve(shot)).exists();
+            assertThat(Files.size(OUT.resolve(shot))).as(shot).isGreaterThan(5_000);
+        }
+        assertThat(new String(Files.readAllBytes(OUT.resolve("page-desktop.png")), StandardCharsets.ISO_8859_1)).startsWith("\u0089PNG");
+    }
+}
