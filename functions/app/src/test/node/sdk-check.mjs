@@ -6,6 +6,15 @@ const [baseURL, apiKey] = process.argv.slice(2);
 const client = new OpenAI({ baseURL, apiKey, maxRetries: 0 });
 
 const models = (await client.models.list()).data.map((m) => m.id);
+const model = await client.models.retrieve('deepseek-v3.2');
+let unknownModel = null;
+try {
+  await client.models.retrieve('gpt-9');
+} catch (e) {
+  unknownModel = { status: e.status, type: e.type, message: e.message };
+}
+// The npm client asks for base64 by default and decodes it itself: the widest check of our base64.
+const embeddings = await client.embeddings.create({ model: 'bge-small-zh', input: ['退货运费谁承担？', '发票怎么开'] });
 
 const stream = await client.chat.completions.create({
   model: 'deepseek-v3.2',
@@ -33,6 +42,9 @@ const completion = await client.chat.completions.create({
 
 console.log(JSON.stringify({
   models,
+  model: model.id,
+  unknownModel,
+  embeddings: embeddings.data.map((d) => Array.from(d.embedding)),
   chunks: arrivals.length,
   text,
   gaps,

@@ -9,15 +9,24 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.testing.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @QuarkusTest
 @QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
 class OpenAiJavaSdkIT {
+    @Inject
+    JingneiInstance jingnei;
 
     @BeforeEach
     void reset() {
@@ -84,5 +95,58 @@ class OpenAiJavaSdkIT {
                 .isInstanceOf(UnauthorizedException.class);
         assertThatThrownBy(() -> client(FakeUpstreamResource.CLIENT_KEY).chat().completions().create(params().model("gpt-9").build()))
                 .isInstanceOf(NotFoundException.class).hasMessageContaining("gpt-9");
+    }
+
+    @Test
+    void a_model_is_retrieved_by_id_and_an_unknown_one_is_the_sdks_not_found() {
+        Model model = client(FakeUpstreamResource.CLIENT_KEY).models().retrieve("gpt-4.1");
+
+        assertThat(model.id()).isEqualTo("gpt-4.1");
+        assertThatThrownBy(() -> client(FakeUpstreamResource.CLIENT_KEY).models().retrieve("gpt-9"))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining("gpt-9");
+    }
+
+    @Test
+    void embeddings_are_the_in_process_models_vectors_as_floats_and_as_base64() throws Exception {
+        List<String> texts = List.of("退货运费谁承担？", "发票怎么开", "会员积分多久过期");
+        List<float[]> expected = jingnei.rag().get(60, TimeUnit.SECONDS).embedder().embed(texts);
+
+        for (EmbeddingCreateParams.EncodingFormat format
+                : List.of(EmbeddingCreateParams.EncodingFormat.FLOAT, EmbeddingCreateParams.EncodingFormat.BASE64)) {
+            CreateEmbeddingResponse response = client(FakeUpstreamResource.CLIENT_KEY).embeddings().create(
+                    EmbeddingCreateParams.builder().model("bge-small-zh").inputOfArrayOfStrings(texts).encodingFormat(format).build());
+
+            assertThat(response.data()).as(format.toString()).hasSize(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                List<Float> got = response.data().get(i).embedding();
+                assertThat(response.data().get(i).index()).isEqualTo(i);
+                assertThat(got).as(format + " vector " + i).hasSize(expected.get(i).length);
+                for (int d = 0; d < got.size(); d++) {
+                    assertThat(got.get(d)).as(format + " vector " + i + " dim " + d).isEqualTo(expected.get(i)[d]);
+                }
+            }
+            assertThat(response.usage().promptTokens()).isPositive();
+        }
+        assertThat(FakeUpstreamResource.upstream.requests()).as("the text never left the instance").isEmpty();
+    }
+
+    @Test
+    void a_three_megabyte_image_reaches_the_upstream_whole() {
+        byte[] image = new byte[3 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(image);
+        String dataUrl = "data:image/png;base64," + Base64.getEncoder().encodeToString(image);
+        FakeUpstreamResource.upstream.enqueue(Reply.completion("这是一张测试图片。", 900, 8));
+
+        ChatCompletion completion = client(FakeUpstreamResource.CLIENT_KEY).chat().completions().create(
+                ChatCompletionCreateParams.builder().model("deepseek-v3.2").addUserMessageOfArrayOfContentParts(List.of(
+                        ChatCompletionContentPart.ofText(ChatCompletionContentPartText.builder().text("图里是什么？").build()),
+                        ChatCompletionContentPart.ofImageUrl(ChatCompletionContentPartImage.builder()
+                                .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder().url(dataUrl).build()).build())))
+                        .build());
+
+        assertThat(completion.choices().get(0).message().content().orElseThrow()).contains("测试图片");
+        String forwarded = FakeUpstreamResource.upstream.completionRequests().get(0).json()
+                .path("messages").path(0).path("content").path(1).path("image_url").path("url").asText();
+        assertThat(forwarded).as("the image arrives upstream byte for byte").isEqualTo(dataUrl);
     }
 }

@@ -2,10 +2,12 @@ package io.jingnei.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.testing.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
 class OpenAiNodeSdkIT {
     private static final File DIR = new File("src/test/node");
+    @Inject
+    JingneiInstance jingnei;
 
     @BeforeAll
     static void install() throws Exception {
@@ -31,7 +35,7 @@ class OpenAiNodeSdkIT {
     }
 
     @Test
-    void the_npm_client_streams_ten_chunks_spread_as_sent_gets_usage_lists_models_and_completes() throws Exception {
+    void the_npm_client_streams_ten_chunks_spread_as_sent_gets_usage_models_and_embeddings_and_completes() throws Exception {
         FakeUpstreamResource.upstream.reset();
         FakeUpstreamResource.upstream.enqueue(
                 Reply.stream(100, "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"),
@@ -42,6 +46,18 @@ class OpenAiNodeSdkIT {
 
         JsonNode result = new ObjectMapper().readTree(out);
         assertThat(result.path("models").toString()).contains("deepseek-v3.2");
+        assertThat(result.path("model").asText()).isEqualTo("deepseek-v3.2");
+        assertThat(result.path("unknownModel").path("status").asInt()).isEqualTo(404);
+        assertThat(result.path("unknownModel").path("message").asText()).contains("gpt-9");
+        List<float[]> expected = jingnei.rag().get(60, TimeUnit.SECONDS).embedder().embed(List.of("退货运费谁承担？", "发票怎么开"));
+        assertThat(result.path("embeddings")).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            JsonNode got = result.path("embeddings").get(i);
+            assertThat(got).hasSize(expected.get(i).length);
+            for (int d = 0; d < got.size(); d++) {
+                assertThat((float) got.get(d).asDouble()).as("vector " + i + " dim " + d).isEqualTo(expected.get(i)[d]);
+            }
+        }
         assertThat(result.path("chunks").asInt()).isEqualTo(10);
         assertThat(result.path("text").asText()).isEqualTo("12345678910");
         List<Integer> gaps = new ArrayList<>();

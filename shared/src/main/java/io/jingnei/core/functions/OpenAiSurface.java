@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.cache.AnswerCache;
-import io.jingnei.core.stream.ReplayPublisher;
 import io.jingnei.core.auth.Caller;
+import io.jingnei.core.auth.UserIds;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.embed.Embedder;
@@ -16,6 +16,7 @@ import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.CompletionOutcome;
+import io.jingnei.core.stream.ReplayPublisher;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -111,15 +112,19 @@ public final class OpenAiSurface {
                 return CompletableFuture.failedFuture(new JingneiException(ErrorKind.FORBIDDEN,
                         "only an admin key (JINGNEI_ADMIN_KEYS) may ask for another user's usage"));
             }
-            return instance.quotas.usage(io.jingnei.core.auth.UserIds.require(forUser.trim()));
+            return instance.quotas.usage(UserIds.require(forUser.trim()));
         }
         return instance.quotas.usage(caller.limitKey());
     }
 
     private CompletableFuture<Void> admit(CallContext ctx, ObjectNode body) {
-        return instance.quotas.admit(ctx, TokenEstimate.ofBody(body)).whenComplete((ok, error) -> {
+        return admit(ctx, body.path("model").asText(null), TokenEstimate.ofBody(body));
+    }
+
+    private CompletableFuture<Void> admit(CallContext ctx, String model, long estimatedTokens) {
+        return instance.quotas.admit(ctx, estimatedTokens).whenComplete((ok, error) -> {
             if (error != null) {
-                instance.completions().rejected(ctx, body.path("model").asText(null), JingneiException.from(error));
+                instance.completions().rejected(ctx, model, JingneiException.from(error));
             }
         });
     }
@@ -151,6 +156,11 @@ public final class OpenAiSurface {
             instance.completions().rejected(ctx, body.path("model").asText(null), e);
             return CompletableFuture.failedFuture(e);
         }
+        // Counted like any call: local embeddings cost the instance's CPU, remote ones the operator's budget.
+        return admit(ctx, body.path("model").asText(null), TokenEstimate.ofInputs(inputs)).thenCompose(ok -> embed(body, inputs));
+    }
+
+    private CompletableFuture<ObjectNode> embed(ObjectNode body, List<String> inputs) {
         if (instance.ragConfig.remoteEmbeddings) {
             ObjectNode upstream = body.deepCopy();
             if (!upstream.path("model").isTextual()) {

@@ -32,6 +32,15 @@ public final class TokenEstimate {
         return chars + answer;
     }
 
+    /** Embedding inputs: no answer allowance, the texts are the whole cost. */
+    public static long ofInputs(List<String> inputs) {
+        long chars = 0;
+        for (String text : inputs) {
+            chars += text.length();
+        }
+        return chars;
+    }
+
     public static long of(String query, List<ChatMessage> history, Integer maxTokens) {
         long chars = query == null ? 0 : query.length();
         if (history != null) {
