@@ -1,0 +1,234 @@
+package io.jingnei.core.limits;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.auth.Caller;
+import io.jingnei.core.config.ConfigException;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.log.CallLog;
+import io.jingnei.core.pricing.Cost;
+import io.jingnei.core.pricing.Usage;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** JINGNEI_LIMITS as written by operators, counted by the per-instance store on a clock the test moves. */
+class QuotasTest {
+    /** 23:59:00 on 30 November in Shanghai: one minute before both the day and the month turn. */
+    private static final Instant BEFORE_MIDNIGHT_SHANGHAI = Instant.parse("2026-11-30T15:59:00Z");
+
+    private final MovableClock clock = new MovableClock(BEFORE_MIDNIGHT_SHANGHAI.minus(Duration.ofHours(1)));
+    private final List<String> log = new ArrayList<>();
+
+    private Quotas quotas(String spec) {
+        return new Quotas(LimitRules.parse(spec), new LocalLimitStore(), true, clock, Optional.empty(), new CallLog(log::add));
+    }
+
+    private static CallContext call(String user) {
+        return new CallContext("r", "chat", user == null ? Caller.anonymous() : Caller.user(Caller.Via.CLIENT_KEY, user));
+    }
+
+    private static LimitExceeded refusal(Runnable call) {
+        Throwable thrown = catchThrowable(call::run);
+        Throwable cause = thrown instanceof CompletionException ? thrown.getCause() : thrown;
+        assertThat(cause).isInstanceOf(LimitExceeded.class);
+        return (LimitExceeded) cause;
+    }
+
+    @Test
+    void a_users_own_entry_overrides_the_star_entry_limit_by_limit_and_inherits_the_rest() {
+        LimitRules rules = LimitRules.parse("*:rpm=60,tpm=200000,cny_day=20; alice:rpm=5 ;vip:cny_month=5000");
+
+        assertThat(rules.of("alice").rpm).isEqualTo(5);
+        assertThat(rules.of("alice").tpm).isEqualTo(200000);
+        assertThat(rules.of("alice").cnyDay).isEqualByComparingTo("20");
+        assertThat(rules.of("vip").cnyMonth).isEqualByComparingTo("5000");
+        assertThat(rules.of("vip").rpm).isEqualTo(60);
+        assertThat(rules.of("bob").rpm).isEqualTo(60);
+        assertThat(LimitRules.parse("").any()).isFalse();
+        assertThat(LimitRules.parse("alice:rpm=5").of("bob").none()).isTrue();
+    }
+
+    @Test
+    void a_mistyped_spec_stops_the_boot_with_the_entry_it_could_not_read() {
+        assertThatThrownBy(() -> LimitRules.parse("rpm=60")).isInstanceOf(ConfigException.class).hasMessageContaining("'rpm=60'");
+        assertThatThrownBy(() -> LimitRules.parse("*:rpm=sixty")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rpm for * must be a number, got 'sixty'");
+        assertThatThrownBy(() -> LimitRules.parse("*:rps=5")).isInstanceOf(ConfigException.class).hasMessageContaining("unknown limit 'rps'");
+        assertThatThrownBy(() -> LimitRules.parse("*:rpm=0")).isInstanceOf(ConfigException.class).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> LimitRules.parse("*:cny_day=-1")).isInstanceOf(ConfigException.class).hasMessageContaining("positive");
+        assertThatThrownBy(() -> LimitRules.parse("*:rpm")).isInstanceOf(ConfigException.class).hasMessageContaining("name=value");
+    }
+
+    @Test
+    void requests_per_minute_refuse_the_extra_call_until_the_oldest_is_a_minute_old() {
+        Quotas quotas = quotas("*:rpm=3");
+        for (int i = 0; i < 3; i++) {
+            quotas.admit(call("alice"), 10).join();
+            clock.advance(Duration.ofSeconds(10));
+        }
+
+        LimitExceeded refused = refusal(() -> quotas.admit(call("alice"), 10).join());
+        assertThat(refused.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
+        assertThat(refused.seconds()).as("the first call was 30 s ago").isEqualTo(30);
+        assertThat(refused.getMessage()).contains("alice", "requests per minute (3)");
+
+        quotas.admit(call("bob"), 10).join();
+        clock.advance(Duration.ofSeconds(30));
+        quotas.admit(call("alice"), 10).join();
+    }
+
+    @Test
+    void a_refused_call_is_not_counted_against_the_minute() {
+        Quotas quotas = quotas("*:rpm=1");
+        quotas.admit(call("alice"), 1).join();
+        for (int i = 0; i < 5; i++) {
+            refusal(() -> quotas.admit(call("alice"), 1).join());
+        }
+        clock.advance(Duration.ofSeconds(60));
+
+        quotas.admit(call("alice"), 1).join();
+    }
+
+    @Test
+    void tokens_per_minute_count_what_calls_used_and_check_the_next_calls_estimate() {
+        Quotas quotas = quotas("*:tpm=1000");
+        quotas.admit(call("alice"), 5000).join();
+        quotas.charge(call("alice"), new Usage(700, 200, 0), Cost.ZERO);
+
+        quotas.admit(call("alice"), 50).join();
+        LimitExceeded refused = refusal(() -> quotas.admit(call("alice"), 200).join());
+        assertThat(refused.getMessage()).contains("tokens per minute (1000)");
+
+        clock.advance(Duration.ofSeconds(61));
+        quotas.admit(call("alice"), 200).join();
+    }
+
+    @Test
+    void a_spent_daily_budget_refuses_until_midnight_in_shanghai_and_the_monthly_one_until_the_first() {
+        Quotas quotas = quotas("*:cny_day=1,cny_month=1.5");
+        quotas.admit(call("alice"), 10).join();
+        quotas.charge(call("alice"), new Usage(10, 10, 0), new Cost(BigDecimal.ZERO, new BigDecimal("1.2")));
+
+        LimitExceeded day = refusal(() -> quotas.admit(call("alice"), 10).join());
+        assertThat(day.kind()).isEqualTo(ErrorKind.INSUFFICIENT_QUOTA);
+        assertThat(day.getMessage()).contains("daily budget of ¥1", "2026-12-01T00:00+08:00");
+        assertThat(day.seconds()).as("22:59 in Shanghai, 61 minutes to midnight").isEqualTo(3660);
+
+        clock.set(BEFORE_MIDNIGHT_SHANGHAI.plus(Duration.ofMinutes(1)).minusMillis(1));
+        refusal(() -> quotas.admit(call("alice"), 10).join());
+        clock.set(BEFORE_MIDNIGHT_SHANGHAI.plus(Duration.ofMinutes(1)));
+        quotas.admit(call("alice"), 10).join();
+        assertThat(quotas.usage("alice").join().path("today").path("spent_cny").decimalValue()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void the_monthly_budget_outlasts_the_day() {
+        clock.set(Instant.parse("2026-11-10T04:00:00Z"));
+        Quotas quotas = quotas("*:cny_month=2");
+        quotas.charge(call("alice"), new Usage(10, 10, 0), new Cost(BigDecimal.ZERO, new BigDecimal("2.0000001")));
+        clock.advance(Duration.ofDays(3));
+
+        LimitExceeded month = refusal(() -> quotas.admit(call("alice"), 10).join());
+        assertThat(month.getMessage()).contains("monthly budget of ¥2", "2026-12-01T00:00+08:00");
+        quotas.admit(call("bob"), 10).join();
+    }
+
+    @Test
+    void callers_without_a_user_share_the_star_counters_and_users_count_apart() {
+        Quotas quotas = quotas("*:rpm=2");
+        quotas.admit(call(null), 1).join();
+        quotas.admit(call(null), 1).join();
+        refusal(() -> quotas.admit(call(null), 1).join());
+
+        quotas.admit(call("alice"), 1).join();
+        quotas.admit(call("alice"), 1).join();
+    }
+
+    @Test
+    void usage_reports_spend_and_what_is_left_of_each_limit() {
+        Quotas quotas = quotas("*:rpm=10,tpm=1000,cny_day=5");
+        quotas.admit(call("alice"), 10).join();
+        quotas.charge(call("alice"), new Usage(100, 20, 0), new Cost(BigDecimal.ZERO, new BigDecimal("0.25")));
+
+        ObjectNode usage = quotas.usage("alice").join();
+
+        assertThat(usage.path("user").asText()).isEqualTo("alice");
+        assertThat(usage.path("today").path("spent_cny").decimalValue()).isEqualByComparingTo("0.25");
+        assertThat(usage.path("today").path("remaining_cny").decimalValue()).isEqualByComparingTo("4.75");
+        assertThat(usage.path("today").path("resets_at").asText()).isEqualTo("2026-12-01T00:00+08:00[Asia/Shanghai]");
+        assertThat(usage.path("requests_per_minute").path("used").asInt()).isEqualTo(1);
+        assertThat(usage.path("requests_per_minute").path("remaining").asInt()).isEqualTo(9);
+        assertThat(usage.path("tokens_per_minute").path("used").asInt()).isEqualTo(120);
+        assertThat(usage.path("month").has("budget_cny")).isFalse();
+    }
+
+    @Test
+    void without_limits_nothing_is_counted_or_logged() {
+        Quotas quotas = Quotas.from(io.jingnei.core.config.Env.of(java.util.Map.of()), Optional.empty(), clock, new CallLog(log::add));
+        for (int i = 0; i < 1000; i++) {
+            quotas.admit(call("alice"), 100_000).join();
+        }
+        assertThat(log).isEmpty();
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        void set(Instant at) {
+            now = at;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return new Clock() {
+                @Override
+                public ZoneId getZone() {
+                    return zone;
+                }
+
+                @Override
+                public Clock withZone(ZoneId other) {
+                    return MovableClock.this.withZone(other);
+                }
+
+                @Override
+                public Instant instant() {
+                    return now;
+                }
+            };
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
