@@ -21,16 +21,4 @@ final class Vectors {
         bytes.asFloatBuffer().get(v);
         return v;
     }
-
-    /** Cosine of two normalised vectors: their dot product. */
-    static double similarity(float[] a, float[] b) {
-        if (a.length != b.length) {
-            return -1;
-        }
-        double dot = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-        }
-        return dot;
-    }
 }
