@@ -168,16 +168,17 @@ class DeploymentDescriptorsIT {
                 CodePackage unpacked = CodePackage.unzip(code);
                 assertHandler(unpacked, (String) props.get("Handler"));
                 assertHandler(unpacked, (String) props.get("Initializer"));
+                assertHandler(unpacked, (String) map(map(props.get("InstanceLifecycleConfig")).get("PreStop")).get("Handler"));
             } else {
                 assertThat(props.get("Runtime")).isEqualTo("custom");
                 assertThat(CodePackage.unzip(code).root.resolve("bootstrap")).exists();
             }
-            for (Object event : map(map(entry.getValue()).get("Events")).values()) {
+            for (Object event : Descriptors.map(map(entry.getValue()).get("Events")).values()) {
                 eventTypes.add((String) map(event).get("Type"));
             }
         }
         assertThat(functions).containsExactlyInAnyOrder("chat", "rag-query", "faq-batch", "web");
-        assertThat(eventTypes).contains("HTTP", "OSS", "Timer");
+        assertThat(eventTypes).containsExactlyInAnyOrder("HTTP", "OSS", "Timer");
     }
 
     @Test
