@@ -71,9 +71,10 @@ class DeploymentDescriptorsIT {
                 java11++;
                 CodePackage unpacked = CodePackage.unzip(code);
                 assertThat(unpacked.classesNewerThan(55)).isEmpty();
+                Map<String, Object> hooks = map(props.get("instanceLifecycleConfig"));
                 assertHandler(unpacked, (String) props.get("handler"));
-                assertHandler(unpacked, (String) props.get("initializer"));
-                assertHandler(unpacked, (String) map(map(props.get("instanceLifecycleConfig")).get("preStop")).get("handler"));
+                assertHandler(unpacked, (String) map(hooks.get("initializer")).get("handler"));
+                assertHandler(unpacked, (String) map(hooks.get("preStop")).get("handler"));
             }
         }
         assertThat(java11).isEqualTo(3);
@@ -131,6 +132,14 @@ class DeploymentDescriptorsIT {
                         .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"退货要多久能到账？\"}")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(rag.statusCode()).as(rag.body()).isEqualTo(200);
                 assertThat(rag.body()).contains("refund-time");
+                // The hooks s.yaml turns on: FC calls them with its control-path header.
+                HttpResponse<String> initialize = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/initialize"))
+                        .header("x-fc-control-path", "/initialize").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(initialize.statusCode()).as(initialize.body()).isEqualTo(200);
+                HttpResponse<String> preStop = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/pre-stop"))
+                        .header("x-fc-control-path", "/pre-stop").GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(preStop.statusCode()).as(preStop.body()).isEqualTo(200);
             } finally {
                 process.destroy();
                 process.waitFor(10, TimeUnit.SECONDS);
@@ -159,16 +168,17 @@ class DeploymentDescriptorsIT {
                 CodePackage unpacked = CodePackage.unzip(code);
                 assertHandler(unpacked, (String) props.get("Handler"));
                 assertHandler(unpacked, (String) props.get("Initializer"));
+                assertHandler(unpacked, (String) map(map(props.get("InstanceLifecycleConfig")).get("PreStop")).get("Handler"));
             } else {
                 assertThat(props.get("Runtime")).isEqualTo("custom");
                 assertThat(CodePackage.unzip(code).root.resolve("bootstrap")).exists();
             }
-            for (Object event : map(map(entry.getValue()).get("Events")).values()) {
+            for (Object event : Descriptors.map(map(entry.getValue()).get("Events")).values()) {
                 eventTypes.add((String) map(event).get("Type"));
             }
         }
         assertThat(functions).containsExactlyInAnyOrder("chat", "rag-query", "faq-batch", "web");
-        assertThat(eventTypes).contains("HTTP", "OSS", "Timer");
+        assertThat(eventTypes).containsExactlyInAnyOrder("HTTP", "OSS", "Timer");
     }
 
     @Test
