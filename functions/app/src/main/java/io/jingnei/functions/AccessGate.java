@@ -40,6 +40,16 @@ public class AccessGate {
         router.route().order(Integer.MAX_VALUE - 10).handler(this::notFound);
     }
 
+    /**
+     * A control path acts only for FC itself. FC marks HTTP-trigger requests {@code /http-invoke} and
+     * the initializer and invocations with their own path; what it sends on {@code GET /pre-stop} is
+     * not documented, so that one (which only answers and logs) is refused only when it is marked as
+     * coming through a trigger.
+     */
+    static boolean sentByFc(String path, String controlPath) {
+        return path.equals(controlPath) || (path.equals("/pre-stop") && controlPath == null);
+    }
+
     private void gate(RoutingContext ctx) {
         String requestId = RequestContexts.requestId(ctx);
         ctx.put(REQUEST_ID, requestId);
@@ -59,7 +69,7 @@ public class AccessGate {
             ctx.next(); // the catch-all answers a JSON 404
             return;
         }
-        if (route.access == RouteTable.Access.CONTROL && !path.equals(ctx.request().getHeader("x-fc-control-path"))) {
+        if (route.access == RouteTable.Access.CONTROL && !sentByFc(path, ctx.request().getHeader("x-fc-control-path"))) {
             notFound(ctx);
             return;
         }

@@ -36,8 +36,14 @@ public class FcCustomRuntimeRoutes {
     void register(@Observes Router router) {
         router.post("/initialize").handler(this::initialize);
         router.post("/invoke").handler(this::invoke);
-        router.get("/pre-stop").handler(ctx -> ctx.response().end("ok"));
+        router.get("/pre-stop").handler(this::preStop);
         router.get("/health").handler(this::health);
+    }
+
+    /** FC is about to stop this instance: say so in the log (Quarkus closes the core on shutdown). */
+    private void preStop(RoutingContext ctx) {
+        calls.instance().log.event("pre-stop: the instance is stopping", Map.of("request_id", AccessGate.requestId(ctx)));
+        ctx.response().end("ok");
     }
 
     /** For the platforms' health checks: up as soon as HTTP is served; says how RAG is doing. */
