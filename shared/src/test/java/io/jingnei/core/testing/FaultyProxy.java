@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP/1.1 proxy on loopback in front of a real server (S3Proxy) that breaks chosen answers:
- * it answers 503 or 403 itself, or forwards the request untouched (so the client's SigV4 signature
+ * it answers 503 or 403 itself, or never answers, or forwards the request untouched (so the client's SigV4 signature
  * is checked by the real server) and then cuts, stalls, corrupts or shortens the real answer's body.
  * Faults apply, in the order planned, to the requests a {@link #plan} names (method and path);
  * every other request passes through. One request per connection: every answer says
@@ -29,7 +29,7 @@ public final class FaultyProxy implements AutoCloseable {
 
     /** What to do to one answer. */
     public static final class Fault {
-        enum Kind { STATUS, RESET_AFTER, STALL_AFTER, FLIP_BYTE, TRUNCATE_TO }
+        enum Kind { STATUS, HANG, RESET_AFTER, STALL_AFTER, FLIP_BYTE, TRUNCATE_TO }
 
         final Kind kind;
         final int status;
@@ -48,6 +48,11 @@ public final class FaultyProxy implements AutoCloseable {
         /** The proxy answers this status with an S3 error body; the real server never sees the request. */
         public static Fault status(int status, String code) {
             return new Fault(Kind.STATUS, status, code, 0, 0);
+        }
+
+        /** The request is read and never forwarded nor answered; the connection closes after {@code millis}: a stuck store. */
+        public static Fault hang(long millis) {
+            return new Fault(Kind.HANG, 0, null, 0, millis);
         }
 
         /** The real head and the first {@code bytes} of the body, then a TCP reset. */
@@ -74,6 +79,7 @@ public final class FaultyProxy implements AutoCloseable {
         public String toString() {
             switch (kind) {
                 case STATUS: return "HTTP " + status + " " + code;
+                case HANG: return "no answer for " + millis + " ms";
                 case RESET_AFTER: return "reset after " + at + " body bytes";
                 case STALL_AFTER: return "stall " + millis + " ms after " + at + " body bytes";
                 case FLIP_BYTE: return "byte " + at + " flipped";
@@ -181,6 +187,11 @@ public final class FaultyProxy implements AutoCloseable {
                         + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(body);
                 out.flush();
+                return;
+            }
+            if (fault != null && fault.kind == Fault.Kind.HANG) {
+                injected.add(fault.toString());
+                sleep(fault.millis);
                 return;
             }
             Message response = forward(request, line[0].equals("HEAD"));
