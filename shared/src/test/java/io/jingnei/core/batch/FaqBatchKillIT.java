@@ -75,8 +75,8 @@ class FaqBatchKillIT {
         http.close();
         upstream.close();
         s3.close();
-        StringBuilder table = new StringBuilder("| scenario | questions | checkpoint interval | concurrency | calls before the kill "
-                + "| answers checkpointed at the kill | calls after the restart | upstream calls in all | bound | output lines |\n"
+        StringBuilder table = new StringBuilder("| scenario | questions | checkpoint interval | concurrency | upstream calls before the kill "
+                + "| checkpointed answers reused by the restart | upstream calls by the restart | upstream calls in all | bound | output lines |\n"
                 + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         synchronized (figures) {
             figures.forEach(row -> table.append(row).append('\n'));
@@ -138,7 +138,8 @@ class FaqBatchKillIT {
             lines.add(JSON.readTree(line));
         }
         figures.add("| " + scenario + " | " + QUESTIONS + " | " + AnswerCache.CHECKPOINT_EVERY + " | " + CONCURRENCY + " | " + callsBeforeKill
-                + " | " + checkpointed + " | " + (calls.size() - callsBeforeKill) + " | " + calls.size() + " | " + BOUND + " | " + lines.size() + " |");
+                + " | " + summary.path("reused").asInt() + " | " + summary.path("llm_calls").asInt() + " | " + calls.size() + " | " + BOUND
+                + " | " + lines.size() + " |");
 
         assertThat(lines).extracting(l -> l.path("id").asText()).as("one line per question, in input order").containsExactlyElementsOf(ids());
         for (int i = 0; i < lines.size(); i++) {
@@ -147,8 +148,9 @@ class FaqBatchKillIT {
             assertThat(lines.get(i).path("answer").asText()).isEqualTo("请参考资料中的说明。");
         }
         assertThat(summary.path("questions").asInt()).isEqualTo(QUESTIONS);
-        assertThat(summary.path("reused").asInt()).as("answers taken from the checkpoint").isEqualTo(checkpointed);
-        assertThat(summary.path("llm_calls").asInt()).isEqualTo(QUESTIONS - checkpointed);
+        // A checkpoint PUT sent whole just before the kill may still land after this test looked: at least what it saw is reused.
+        assertThat(summary.path("reused").asInt()).as("answers taken from the checkpoint").isGreaterThanOrEqualTo(checkpointed);
+        assertThat(summary.path("reused").asInt() + summary.path("llm_calls").asInt()).isEqualTo(QUESTIONS);
         Map<String, Integer> asked = timesAsked(calls, questions);
         assertThat(asked.values()).as("every question reached the upstream, at most once per run").allMatch(n -> n >= 1 && n <= 2);
         assertThat(calls.size()).as("upstream calls over both runs").isLessThanOrEqualTo(BOUND);
