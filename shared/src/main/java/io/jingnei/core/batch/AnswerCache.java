@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class AnswerCache {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CHECKPOINT_EVERY = 10;
+    static final int CHECKPOINT_EVERY = 10; // visible for tests
 
     private final ObjectStore store;
     private final URI uri;
@@ -74,6 +74,15 @@ final class AnswerCache {
         if (sinceLast.incrementAndGet() >= CHECKPOINT_EVERY) {
             write();
         }
+    }
+
+    /**
+     * Completes, never exceptionally, when every checkpoint started so far is written or has failed.
+     * Asking no further question before it keeps what a crash can lose to one interval plus the
+     * questions in flight, however slow the store is.
+     */
+    synchronized CompletableFuture<Void> saved() {
+        return writes;
     }
 
     /** Writes every answer and waits; call from the batch's own thread, never an I/O thread. */

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Asks what the plan says still needs asking, at most {@code concurrency} at a time, through the
  * rag-query path. Each answer worth keeping goes into the answer cache as it arrives; if the batch
  * stops, what was answered so far is written before the failure is passed on, so a re-run resumes.
+ * A worker takes its next question only once the checkpoints started so far are written.
  */
 final class BatchAsker {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +39,7 @@ final class BatchAsker {
                         plan.cache.put(entry.getKey(), answer);
                     }
                     return answer;
-                });
+                }).thenCompose(answer -> plan.cache.saved().thenApply(saved -> answer)); // a stuck checkpoint holds the next question back
             });
         } catch (RuntimeException stopped) {
             try {

@@ -8,4 +8,8 @@ public final class IndexException extends JingneiException {
     public IndexException(String message) {
         super(ErrorKind.INDEX_UNAVAILABLE, message);
     }
+
+    public IndexException(String message, Throwable cause) {
+        super(ErrorKind.INDEX_UNAVAILABLE, message, cause);
+    }
 }

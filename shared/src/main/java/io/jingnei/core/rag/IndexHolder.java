@@ -15,24 +15,28 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
  * The instance's index: loaded once at init, then swapped whole when the object's ETag changes
  * (checked at most once per interval, in the background of a query). The object is parsed while it
  * streams in, on a worker thread (never the HTTP client's I/O threads, which carry live LLM
- * streams); a transfer that breaks off is tried again with backoff. A failed first load is kept as
- * the reason rag-query gives; a failed reload keeps serving the index already loaded. Both are
- * logged once with their cause.
+ * streams). The store retries what fails before the body starts (5xx, resets, timeouts); a body
+ * that breaks off is tried again here, with backoff. A failed first load is kept as the reason
+ * rag-query gives; a failed reload keeps serving the index already loaded. Each load or reload that
+ * met a fault logs one line naming it, with the requests it took and whether it was transient.
  */
 public final class IndexHolder {
-    private static final int LOAD_ATTEMPTS = 3;
+    static final int LOAD_ATTEMPTS = 3; // visible for tests
 
     private final ObjectStore store;
     private final URI uri;
@@ -66,13 +70,18 @@ public final class IndexHolder {
     /** Loads the index; completes normally even on failure, which is then kept for {@link #require()}. */
     public CompletableFuture<Void> load() {
         checkedAtNanos = nanoTime.getAsLong();
-        return fetch(1).handle((loaded, error) -> {
+        Tally tally = new Tally();
+        return fetch(1, tally).handle((loaded, error) -> {
             if (error == null) {
                 current = loaded;
                 failure = null;
+                if (!tally.faults.isEmpty()) {
+                    log.event("index loaded after transient faults", loadedFields(loaded, tally));
+                }
             } else {
-                failure = JingneiException.from(error);
-                event("index load failed", failure);
+                JingneiException why = JingneiException.from(error);
+                failure = why;
+                event("index load failed", why, tally);
             }
             return null;
         });
@@ -94,73 +103,124 @@ public final class IndexHolder {
         return loaded == null ? "" : loaded.etag;
     }
 
-    /** Starts a background version check when the interval has passed; never blocks. */
-    public void refreshIfDue() {
+    /**
+     * Starts a background version check when the interval has passed; never blocks. The future
+     * completes, always normally, when the check (and any reload) is over.
+     */
+    public CompletableFuture<Void> refreshIfDue() {
         if (nanoTime.getAsLong() - checkedAtNanos < interval.toNanos() || !checking.compareAndSet(false, true)) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         checkedAtNanos = nanoTime.getAsLong();
-        store.etag(uri).thenCompose(etag -> {
+        Tally tally = new Tally();
+        return store.etag(uri).thenCompose(etag -> {
             LoadedIndex loaded = current;
             if (loaded != null && etag.equals(loaded.etag)) {
                 return CompletableFuture.completedFuture(null);
             }
-            return fetch(1).thenAccept(fresh -> {
+            return fetch(1, tally).thenAccept(fresh -> {
                 current = fresh;
                 failure = null;
-                Map<String, Object> fields = new LinkedHashMap<>();
-                fields.put("index", uri.toString());
-                fields.put("version", fresh.etag);
-                fields.put("chunks", fresh.index.size());
-                log.event("index reloaded", fields);
+                log.event("index reloaded", loadedFields(fresh, tally));
             });
         }).whenComplete((ok, error) -> {
             if (error != null) {
                 JingneiException cause = JingneiException.from(error);
                 if (current == null) {
                     failure = cause;
-                    event("index load failed", cause);
+                    event("index load failed", cause, tally);
                 } else {
-                    event("index reload failed; still serving version " + current.etag, cause);
+                    event("index reload failed; still serving version " + current.etag, cause, tally);
                 }
             }
             checking.set(false);
-        });
+        }).handle((ok, error) -> null);
     }
 
-    private void event(String message, RuntimeException cause) {
+    /** A failure line: the fault, its kind, whether it was transient, and the requests it took. */
+    private void event(String message, JingneiException cause, Tally tally) {
+        boolean transientFault = tally.gaveUpOnBrokenTransfers
+                || (cause instanceof ObjectStoreException && ((ObjectStoreException) cause).retryable());
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("level_hint", "WARN");
         fields.put("index", uri.toString());
         fields.put("error", cause.getMessage());
+        fields.put("error_kind", cause.kind().status);
+        fields.put("transient", transientFault);
+        fields.put("retry", transientFault ? "gave up after the retries allowed" : "none: the fault is not transient, a retry would meet it again");
+        if (tally.requests.get() > 0) {
+            fields.put("attempts", tally.requests.get());
+        }
+        if (!tally.faults.isEmpty()) {
+            fields.put("faults", tally.faults);
+        }
         log.event(message, fields);
     }
 
-    /** One load; a broken transfer or a retryable store failure is tried again, a corrupt index is not. */
-    private CompletableFuture<LoadedIndex> fetch(int attempt) {
-        CompletableFuture<LoadedIndex> once = fetchOnce();
+    private Map<String, Object> loadedFields(LoadedIndex loaded, Tally tally) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("index", uri.toString());
+        fields.put("version", loaded.etag);
+        fields.put("chunks", loaded.index.size());
+        fields.put("attempts", tally.requests.get());
+        if (!tally.faults.isEmpty()) {
+            fields.put("faults", tally.faults);
+        }
+        return fields;
+    }
+
+    /** What one load tried, for its log line: requests for the object and the faults survived on the way. */
+    private static final class Tally {
+        final AtomicInteger requests = new AtomicInteger();
+        final List<String> faults = new CopyOnWriteArrayList<>();
+        volatile boolean gaveUpOnBrokenTransfers;
+
+        void opened(StoredStream stream) {
+            requests.addAndGet(stream.retried.size() + 1);
+            faults.addAll(stream.retried);
+        }
+    }
+
+    /**
+     * One load. Store failures come here already retried by the store (retrying them again would
+     * multiply its budget: 3 x 4 requests for one 503 outage); a body that broke off is tried again,
+     * a corrupt or short index is not.
+     */
+    private CompletableFuture<LoadedIndex> fetch(int transfer, Tally tally) {
+        CompletableFuture<LoadedIndex> once = fetchOnce(tally);
         return once.handle((loaded, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(loaded);
             }
             Throwable cause = JingneiException.unwrap(error);
-            boolean transient_ = cause instanceof UncheckedIOException
-                    || (cause instanceof ObjectStoreException && ((ObjectStoreException) cause).retryable());
-            if (!transient_ || attempt >= LOAD_ATTEMPTS) {
-                return CompletableFuture.<LoadedIndex>failedFuture(unwrapIo(cause));
+            if (cause instanceof ObjectStoreException) {
+                tally.requests.addAndGet(((ObjectStoreException) cause).attempts());
             }
-            long wait = (500L << (attempt - 1)) / 2 + ThreadLocalRandom.current().nextLong(1 + (500L << (attempt - 1)) / 2);
+            boolean broken = cause instanceof UncheckedIOException;
+            if (!broken || transfer >= LOAD_ATTEMPTS) {
+                tally.gaveUpOnBrokenTransfers = broken;
+                return CompletableFuture.<LoadedIndex>failedFuture(broken
+                        ? new IndexException("the transfer of " + uri + " broke off on all " + transfer + " tries; last: " + cause.getMessage(), cause)
+                        : cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause));
+            }
+            tally.faults.add(cause.getMessage());
+            long wait = (500L << (transfer - 1)) / 2 + ThreadLocalRandom.current().nextLong(1 + (500L << (transfer - 1)) / 2);
             Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS);
-            return CompletableFuture.supplyAsync(() -> null, later).thenCompose(x -> fetch(attempt + 1));
+            return CompletableFuture.supplyAsync(() -> null, later).thenCompose(x -> fetch(transfer + 1, tally));
         }).thenCompose(f -> f);
     }
 
-    private CompletableFuture<LoadedIndex> fetchOnce() {
+    private CompletableFuture<LoadedIndex> fetchOnce(Tally tally) {
         if (uri.getPath() != null && uri.getPath().endsWith(".faiss")) {
-            return store.get(faissMetadata).thenCompose(metadata -> store.open(uri).thenApplyAsync(stream ->
-                    checked(parse(stream, in -> FaissIndexReader.read(in, metadata.bytes, embedderModel))), worker));
+            return store.get(faissMetadata).thenCompose(metadata -> store.open(uri).thenApplyAsync(stream -> {
+                tally.opened(stream);
+                return checked(parse(stream, in -> FaissIndexReader.read(in, metadata.bytes, embedderModel)));
+            }, worker));
         }
-        return store.open(uri).thenApplyAsync(stream -> checked(parse(stream, IndexFormat::read)), worker);
+        return store.open(uri).thenApplyAsync(stream -> {
+            tally.opened(stream);
+            return checked(parse(stream, IndexFormat::read));
+        }, worker);
     }
 
     private interface Parser {
@@ -171,15 +231,8 @@ public final class IndexHolder {
         try (StoredStream open = stream) {
             return new LoadedIndex(parser.read(open.in), open.etag);
         } catch (IOException e) {
-            throw new UncheckedIOException("the transfer of " + uri + " broke off: " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
-    }
-
-    private static RuntimeException unwrapIo(Throwable cause) {
-        if (cause instanceof UncheckedIOException) {
-            return new IndexException(cause.getMessage());
-        }
-        return cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
     }
 
     private LoadedIndex checked(LoadedIndex loaded) {

@@ -27,15 +27,40 @@ public final class ObjectStoreException extends JingneiException {
 
     private final Reason reason;
     private final boolean retryable;
+    private final URI uri;
+    private final String detail;
+    private final int attempts;
 
     public ObjectStoreException(Reason reason, URI uri, String cause) {
         this(reason, uri, cause, false, null);
     }
 
     public ObjectStoreException(Reason reason, URI uri, String cause, boolean retryable, Throwable error) {
+        this(reason, uri, cause, retryable, error, 1);
+    }
+
+    private ObjectStoreException(Reason reason, URI uri, String cause, boolean retryable, Throwable error, int attempts) {
         super(reason.kind, uri + ": " + cause, error);
         this.reason = reason;
         this.retryable = retryable;
+        this.uri = uri;
+        this.detail = cause;
+        this.attempts = attempts;
+    }
+
+    /** The same failure, met on the last of {@code attempts} requests; this one is kept as the cause. */
+    ObjectStoreException gaveUpAfter(int attempts) {
+        return new ObjectStoreException(reason, uri, detail + " (gave up after " + attempts + " attempts)", retryable, this, attempts);
+    }
+
+    /** What went wrong, without the URI: "object store answered HTTP 503 SlowDown". */
+    public String detail() {
+        return detail;
+    }
+
+    /** Requests made before giving up: 1 unless the failure was retried. */
+    public int attempts() {
+        return attempts;
     }
 
     public Reason reason() {

@@ -136,11 +136,11 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public CompletableFuture<StoredStream> open(URI uri) {
-        return retries.run(uri, () -> {
+        return retries.run(uri, (List<String> retried) -> {
             CompletableFuture<StoredStream> opened = new CompletableFuture<>();
             try {
                 SimpleHttpRequest request = signed(uri, "GET", List.of(), Map.of(), null);
-                StreamingBodyConsumer consumer = new StreamingBodyConsumer(uri, opened);
+                StreamingBodyConsumer consumer = new StreamingBodyConsumer(uri, opened, retried);
                 java.util.concurrent.Future<Void> inFlight = http.client().execute(SimpleRequestProducer.create(request), consumer,
                         null, null, consumer.callback());
                 consumer.onAbort(() -> inFlight.cancel(true));

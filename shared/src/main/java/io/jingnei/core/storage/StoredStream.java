@@ -3,6 +3,7 @@ package io.jingnei.core.storage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * An object being read as it arrives. Read it on a worker thread: reads block until bytes are in.
@@ -13,11 +14,18 @@ public final class StoredStream implements Closeable {
     public final String etag;
     /** Bytes announced by the store, or -1 when unknown. */
     public final long length;
+    /** Faults the store retried before this stream opened (a 503, a reset), oldest first; usually none. */
+    public final List<String> retried;
 
     public StoredStream(InputStream in, String etag, long length) {
+        this(in, etag, length, List.of());
+    }
+
+    public StoredStream(InputStream in, String etag, long length, List<String> retried) {
         this.in = in;
         this.etag = etag;
         this.length = length;
+        this.retried = retried;
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +27,15 @@ final class StreamingBodyConsumer implements AsyncResponseConsumer<Void> {
 
     private final URI uri;
     private final CompletableFuture<StoredStream> opened;
+    private final List<String> retried;
     private final PipedBody body = new PipedBody();
     private int errorStatus;
     private ByteArrayOutputStream errorBody;
 
-    StreamingBodyConsumer(URI uri, CompletableFuture<StoredStream> opened) {
+    StreamingBodyConsumer(URI uri, CompletableFuture<StoredStream> opened, List<String> retried) {
         this.uri = uri;
         this.opened = opened;
+        this.retried = retried;
     }
 
     void onAbort(Runnable abort) {
@@ -69,7 +72,7 @@ final class StreamingBodyConsumer implements AsyncResponseConsumer<Void> {
         }
         Header etag = response.getFirstHeader("ETag");
         long length = entity == null ? 0 : entity.getContentLength();
-        opened.complete(new StoredStream(body, etag == null ? "" : etag.getValue().replace("\"", ""), length));
+        opened.complete(new StoredStream(body, etag == null ? "" : etag.getValue().replace("\"", ""), length, retried));
         if (entity == null) {
             body.end();
         }
@@ -114,8 +117,17 @@ final class StreamingBodyConsumer implements AsyncResponseConsumer<Void> {
     public void failed(Exception cause) {
         ObjectStoreException error = S3ObjectStore.transportError(uri, cause);
         if (!opened.completeExceptionally(error)) {
-            body.fail(new IOException(error.getMessage(), cause));
+            body.fail(new IOException(brokenBody(cause), cause));
         }
+    }
+
+    /** After the head the store was reached: say what broke ("cannot reach" would send one looking at the network). */
+    private static String brokenBody(Exception cause) {
+        if (cause instanceof InterruptedIOException) {
+            return "timed out: no bytes for longer than the read timeout (JINGNEI_S3_READ_TIMEOUT)";
+        }
+        String message = cause.getMessage() == null ? "" : ": " + cause.getMessage();
+        return "the connection broke mid-body: " + cause.getClass().getSimpleName() + (message.length() > 200 ? message.substring(0, 200) + "…" : message);
     }
 
     @Override

@@ -200,6 +200,7 @@ public final class FakeUpstream implements AutoCloseable {
             case SSE:
                 return writeStream(out, socket, reply);
             default:
+                sleep(reply.answerDelayMillis);
                 writeBody(out, reply);
                 return true;
         }

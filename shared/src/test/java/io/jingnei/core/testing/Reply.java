@@ -20,6 +20,8 @@ public final class Reply {
     /** For SSE: before this event, go silent for {@link #stallMillis} (-1: never). */
     int stallAt = -1;
     long stallMillis;
+    /** For whole answers: wait this long after reading the request (a slow upstream). */
+    long answerDelayMillis;
 
     private Reply(Kind kind, int status, String body, List<String> events, long delayMillis, int resetAfter) {
         this.kind = kind;
@@ -71,6 +73,12 @@ public final class Reply {
     /** The same stream, but the connection is reset after {@code events} events. */
     public Reply resetAfter(int events) {
         return new Reply(Kind.SSE, 200, null, this.events, delayMillis, events).header("Content-Type", "text/event-stream");
+    }
+
+    /** The same answer, sent {@code millis} after the request was read: an upstream that takes its time. */
+    public Reply after(long millis) {
+        this.answerDelayMillis = millis;
+        return this;
     }
 
     /** The same stream, going silent for {@code millis} before event number {@code event}. */
