@@ -15,6 +15,8 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one pooled keep-alive HTTP client of an instance, shared by LLM calls and object-storage
@@ -26,17 +28,21 @@ import java.time.Duration;
 public final class SharedHttpClient implements AutoCloseable {
     private final CloseableHttpAsyncClient client;
     private final PoolingAsyncClientConnectionManager pool;
+    private final ConnectionConfig defaults;
+    /** Hosts with their own connection settings (object storage); a handful per instance. */
+    private final Map<String, ConnectionConfig> byHost = new ConcurrentHashMap<>();
 
     public SharedHttpClient(int maxConnections, Duration connectTimeout, Duration responseTimeout) {
+        this.defaults = ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.of(connectTimeout))
+                .setSocketTimeout(Timeout.of(responseTimeout))
+                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                .setTimeToLive(TimeValue.ofMinutes(5))
+                .build();
         this.pool = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.of(connectTimeout))
-                        .setSocketTimeout(Timeout.of(responseTimeout))
-                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                        .setTimeToLive(TimeValue.ofMinutes(5))
-                        .build())
+                .setConnectionConfigResolver(route -> byHost.getOrDefault(route.getTargetHost().getHostName(), defaults))
                 // HTTP/1.1 keeps one exchange per connection, so cancelling a stream closes only its own socket.
                 .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
                 .build();
@@ -60,6 +66,17 @@ public final class SharedHttpClient implements AutoCloseable {
                 .setUserAgent("jingnei/0.1")
                 .build();
         this.client.start();
+    }
+
+    /**
+     * Connections to {@code host} use their own connect and socket timeouts: object storage has its
+     * own settings (JINGNEI_S3_*), not the LLM's.
+     */
+    public void timeoutsFor(String host, Duration connectTimeout, Duration socketTimeout) {
+        byHost.computeIfAbsent(host, h -> ConnectionConfig.copy(defaults)
+                .setConnectTimeout(Timeout.of(connectTimeout))
+                .setSocketTimeout(Timeout.of(socketTimeout))
+                .build());
     }
 
     public CloseableHttpAsyncClient client() {

@@ -178,6 +178,7 @@ public final class S3ObjectStore implements ObjectStore {
         if (creds.isPresent() && creds.get().sessionToken != null) {
             headers.put("x-amz-security-token", List.of(creds.get().sessionToken));
         }
+        http.timeoutsFor(url.getHost(), settings.connectTimeout, settings.readTimeout);
         SimpleRequestBuilder builder = SimpleRequestBuilder.create(method).setUri(url)
                 // Storage has its own timeouts: a large index streams for a while, an LLM answer is
                 // a different kind of wait.
