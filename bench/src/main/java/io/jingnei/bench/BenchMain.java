@@ -17,7 +17,7 @@ import java.util.Map;
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        // --only=coldstart,gateway,search,indexload,routing,limits,cache,retrieval runs a subset (all by default).
+        // --only=coldstart,gateway,search,indexload,routing,pii,limits,cache,retrieval runs a subset (all by default).
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst().orElse("");
         java.util.function.Predicate<String> wanted = name -> only.isEmpty() || List.of(only.split(",")).contains(name);
         Path root = Path.of(System.getProperty("jingnei.root", ".")).toAbsolutePath().normalize();
@@ -43,6 +43,9 @@ public final class BenchMain {
         }
         if (wanted.test("routing")) {
             new RoutingBench(quick ? 300 : 2000, quick ? 2 : 4).run(report);
+        }
+        if (wanted.test("pii")) {
+            new PiiBench(quick ? 500 : 5000, quick ? 2 : 4).run(report);
         }
         if (wanted.test("limits")) {
             new LimitsAndCacheLatencyBench(quick ? 300 : 2000, quick ? 2 : 4).run(report);
