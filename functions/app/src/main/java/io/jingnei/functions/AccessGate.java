@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.auth.RequestHeaders;
+import io.jingnei.core.config.Platform;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.vertx.ext.web.Router;
@@ -31,6 +32,7 @@ public class AccessGate {
     ObjectMapper json;
     @Inject
     Cors cors;
+    private final Platform platform = Platform.detect(InstanceProducer.configEnv());
 
     void register(@Observes Router router) {
         router.route().order(-300).handler(this::gate);
@@ -41,12 +43,17 @@ public class AccessGate {
     }
 
     /**
-     * A control path acts only for FC itself. FC marks HTTP-trigger requests {@code /http-invoke} and
-     * the initializer and invocations with their own path; what it sends on {@code GET /pre-stop} is
-     * not documented, so that one (which only answers and logs) is refused only when it is marked as
-     * coming through a trigger.
+     * A control path acts only for FC itself, and only on FC: FC marks HTTP-trigger requests
+     * {@code /http-invoke} (its HTTP triggers refuse client headers starting with {@code x-fc-}) and
+     * the initializer and invocations with their own path, but on SCF or a private host any client
+     * could send the header. What FC sends on
+     * {@code GET /pre-stop} is not documented, so that one (which only answers and logs) is refused
+     * only when it is marked as coming through a trigger.
      */
-    static boolean sentByFc(String path, String controlPath) {
+    static boolean sentByFc(Platform platform, String path, String controlPath) {
+        if (platform != Platform.FC) {
+            return false;
+        }
         return path.equals(controlPath) || (path.equals("/pre-stop") && controlPath == null);
     }
 
@@ -69,7 +76,7 @@ public class AccessGate {
             ctx.next(); // the catch-all answers a JSON 404
             return;
         }
-        if (route.access == RouteTable.Access.CONTROL && !sentByFc(path, ctx.request().getHeader("x-fc-control-path"))) {
+        if (route.access == RouteTable.Access.CONTROL && !sentByFc(platform, path, ctx.request().getHeader("x-fc-control-path"))) {
             notFound(ctx);
             return;
         }

@@ -63,6 +63,8 @@ public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager
         config.put("JINGNEI_FAQ_BASE_URI", "oss://jingnei-faq/");
         config.put("JINGNEI_STORAGE_ALLOW", allowedDir.toUri().toString());
         config.put("JINGNEI_CORS_ORIGINS", "http://127.0.0.1:" + corsPort);
+        // Run as FC runs the web function: control paths act, anonymous callers are refused.
+        config.put("FC_FUNCTION_NAME", "jingnei-web-test");
         return config;
     }
 

@@ -2,6 +2,7 @@ package io.jingnei.core.auth;
 
 import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
+import io.jingnei.core.config.Platform;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
@@ -47,16 +48,10 @@ public final class Authenticator {
         KeyTable admin = new KeyTable(admins);
         Optional<JwtVerifier> jwt = JwtVerifier.from(env);
         String mode = Settings.choice(env, "JINGNEI_AUTH", "auto", "auto", "none");
-        boolean onPlatform = onPlatform(env);
+        boolean onPlatform = Platform.detect(env).cloud();
         boolean configured = !client.isEmpty() || jwt.isPresent();
         boolean anonymous = mode.equals("none") || (!configured && !onPlatform);
         return new Authenticator(client, admin, jwt, anonymous, onPlatform);
-    }
-
-    /** FC sets FC_FUNCTION_NAME / FC_REGION; SCF sets SCF_FUNCTIONNAME / TENCENTCLOUD_RUNENV. */
-    public static boolean onPlatform(Env env) {
-        return env.get("FC_FUNCTION_NAME").isPresent() || env.get("FC_REGION").isPresent()
-                || env.get("SCF_FUNCTIONNAME").isPresent() || env.get("TENCENTCLOUD_RUNENV").isPresent();
     }
 
     /** The start-up line about access: said once, so an operator sees why calls answer 401. */
