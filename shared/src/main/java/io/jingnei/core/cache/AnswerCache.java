@@ -1,8 +1,10 @@
 package io.jingnei.core.cache;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.pii.PiiMode;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.pii.PiiSession;
 import io.jingnei.core.redis.Redis;
@@ -30,13 +32,16 @@ public final class AnswerCache {
     private final CacheSettings settings;
     private final CacheStore store;
     private final Optional<Redis> redis;
+    /** Always masking, whatever JINGNEI_PII says (see {@link PiiPolicy#masking()}). */
     private final PiiPolicy pii;
+    private final boolean blocks;
 
     AnswerCache(CacheSettings settings, CacheStore store, Optional<Redis> redis, PiiPolicy pii) {
         this.settings = settings;
         this.store = store;
         this.redis = redis;
-        this.pii = pii;
+        this.pii = pii.masking();
+        this.blocks = pii.mode() == PiiMode.BLOCK;
     }
 
     public static AnswerCache from(CacheSettings settings, Optional<Redis> redis, PiiPolicy pii, Clock clock, CallLog log) {
@@ -68,6 +73,10 @@ public final class AnswerCache {
     public Key key(String question, String scope) {
         PiiSession session = pii.newSession();
         String masked = session.mask(question);
+        if (blocks && session.masked()) {
+            // Block mode answers, not the cache: the same refusal the upstream path gives.
+            throw PiiPolicy.refusal(session.counts().keySet());
+        }
         String scopeHash = Hashing.sha256Hex(scope);
         return new Key(Hashing.sha256Hex(scopeHash + "\n" + QuestionNormaliser.normalise(masked)), scopeHash, session);
     }
@@ -128,11 +137,22 @@ public final class AnswerCache {
     private CompletableFuture<Optional<Hit>> read(String hash, Key key, String how) {
         return store.get(hash).thenApply(value -> value.flatMap(json -> {
             try {
-                return Optional.of(new Hit((ObjectNode) JSON.readTree(json), key.session, how));
+                ObjectNode answer = (ObjectNode) JSON.readTree(json);
+                return restorable(answer, key.session) ? Optional.of(new Hit(answer, key.session, how)) : Optional.<Hit>empty();
             } catch (IOException | ClassCastException e) {
                 return Optional.<Hit>empty();
             }
         })).exceptionally(this::skipped);
+    }
+
+    /** A similar question without the stored answer's personal information cannot use that answer. */
+    private static boolean restorable(ObjectNode answer, PiiSession session) {
+        for (JsonNode field : answer) {
+            if (field.isTextual() && !session.restoresAll(field.asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Optional<Hit> skipped(Throwable error) {

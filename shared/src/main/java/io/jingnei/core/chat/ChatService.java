@@ -57,15 +57,16 @@ public final class ChatService {
         String model = request == null || request.model == null ? defaultModel : request.model;
         CallContext call = ctx;
         ObjectNode body;
+        Optional<AnswerCache.Key> key;
         try {
             call = ctx.withBodyUser(request == null ? null : request.userId);
             body = toBody(request);
+            key = cacheKey(request, model);
         } catch (JingneiException invalid) {
             completions.rejected(call, model, invalid);
             return CompletableFuture.completedFuture(ChatResult.failure(invalid, model, call.requestId, List.of(), call.elapsedMillis()));
         }
         CallContext c = call;
-        Optional<AnswerCache.Key> key = cacheKey(request, model);
         return lookup(key, request).thenCompose(hit -> {
             if (hit.cached != null) {
                 return CompletableFuture.completedFuture(fromCache(hit.cached, c));
@@ -86,15 +87,16 @@ public final class ChatService {
         String model = request == null || request.model == null ? defaultModel : request.model;
         CallContext call = ctx;
         ObjectNode body;
+        Optional<AnswerCache.Key> key;
         try {
             call = ctx.withBodyUser(request == null ? null : request.userId);
             body = toBody(request);
+            key = cacheKey(request, model);
         } catch (JingneiException invalid) {
             completions.rejected(call, request == null ? null : request.model, invalid);
             return CompletableFuture.failedFuture(invalid);
         }
         CallContext c = call;
-        Optional<AnswerCache.Key> key = cacheKey(request, model);
         return lookup(key, request).thenCompose(hit -> {
             if (hit.cached != null) {
                 ChatResult cached = fromCache(hit.cached, c);

@@ -56,7 +56,13 @@ public final class OpenAiSurface {
 
     /** A whole answer, as the upstream's response object (from the cache when JINGNEI_CACHE_V1 allows). */
     public CompletableFuture<ObjectNode> complete(ObjectNode body, CallContext ctx) {
-        Optional<AnswerCache.Key> key = cacheKey(body);
+        Optional<AnswerCache.Key> key;
+        try {
+            key = cacheKey(body);
+        } catch (JingneiException refused) {
+            instance.completions().rejected(ctx, body.path("model").asText(null), refused);
+            return CompletableFuture.failedFuture(refused);
+        }
         return admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> {
             if (hit.isPresent()) {
                 return CompletableFuture.completedFuture(cachedResponse(hit.get(), ctx));
@@ -70,7 +76,13 @@ public final class OpenAiSurface {
     }
 
     public CompletableFuture<Flow.Publisher<ObjectNode>> stream(ObjectNode body, CallContext ctx) {
-        Optional<AnswerCache.Key> key = cacheKey(body);
+        Optional<AnswerCache.Key> key;
+        try {
+            key = cacheKey(body);
+        } catch (JingneiException refused) {
+            instance.completions().rejected(ctx, body.path("model").asText(null), refused);
+            return CompletableFuture.failedFuture(refused);
+        }
         return admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> hit.isPresent()
                 ? CompletableFuture.completedFuture(ReplayPublisher.of(hit.get().text("content"),
                         hit.get().answer().path("model").asText(), ctx.requestId))

@@ -3,8 +3,6 @@ package io.jingnei.core.pii;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jingnei.core.error.ErrorKind;
-import io.jingnei.core.error.JingneiException;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -45,8 +43,7 @@ public final class BodyMasking {
                 return text;
             });
             if (!kinds.isEmpty()) {
-                throw new JingneiException(ErrorKind.PII_DETECTED, "the request contains personal information ("
-                        + String.join(", ", kinds) + ") and JINGNEI_PII=block refuses to send it upstream");
+                throw PiiPolicy.refusal(kinds);
             }
             return new BodyMasking(policy, null);
         }

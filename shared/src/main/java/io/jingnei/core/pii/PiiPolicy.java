@@ -1,8 +1,11 @@
 package io.jingnei.core.pii;
 
 import io.jingnei.core.config.Env;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -14,13 +17,16 @@ import java.util.List;
  */
 public final class PiiPolicy {
     private final PiiMode mode;
+    /** As configured, also when the mode is OFF: the answer cache masks with them regardless. */
+    private final List<Detector> configured;
     private final List<Detector> detectors;
     private final PlaceholderSyntax placeholders;
 
     /** {@code detectors} in priority order; with mode OFF none are used. */
     PiiPolicy(PiiMode mode, List<Detector> detectors) {
         this.mode = mode;
-        this.detectors = mode == PiiMode.OFF ? List.of() : List.copyOf(detectors);
+        this.configured = List.copyOf(detectors);
+        this.detectors = mode == PiiMode.OFF ? List.of() : this.configured;
         List<String> labels = new ArrayList<>();
         for (Detector detector : this.detectors) {
             labels.add(detector.label());
@@ -44,6 +50,21 @@ public final class PiiPolicy {
 
     public PiiMode mode() {
         return mode;
+    }
+
+    /**
+     * The same kinds, always masking: what the answer cache keys on and stores, whatever
+     * JINGNEI_PII says, so that with masking off upstream one customer's data is still never kept
+     * in the cache nor served to another.
+     */
+    public PiiPolicy masking() {
+        return mode == PiiMode.MASK ? this : new PiiPolicy(PiiMode.MASK, configured);
+    }
+
+    /** Block mode's answer: the kinds found, never the values. */
+    public static JingneiException refusal(Collection<String> kinds) {
+        return new JingneiException(ErrorKind.PII_DETECTED, "the request contains personal information ("
+                + String.join(", ", kinds) + ") and JINGNEI_PII=block refuses to send it upstream");
     }
 
     /** One per request or conversation; never shared between them. */

@@ -72,6 +72,23 @@ public final class PiiSession {
         return restored == null ? text : restored.append(text, copied, text.length()).toString();
     }
 
+    /**
+     * Whether every placeholder in {@code text} is one this session handed out: a stored answer that
+     * names a placeholder the asker never gave would show them a literal {@code [手机号1]}.
+     */
+    public boolean restoresAll(String text) {
+        if (text == null || !PlaceholderSyntax.mayContainPlaceholder(text) || policy.placeholders().isEmpty()) {
+            return true;
+        }
+        Matcher placeholder = policy.placeholders().matcher(text);
+        while (placeholder.find()) {
+            if (!valueByPlaceholder.containsKey(PlaceholderSyntax.keyOf(placeholder))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** For one streamed answer; create it after masking the request. */
     public StreamUnmasker streamUnmasker() {
         return new StreamUnmasker(this);

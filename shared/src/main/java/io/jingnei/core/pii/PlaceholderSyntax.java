@@ -55,6 +55,10 @@ final class PlaceholderSyntax {
         return key(placeholder.group(1), number);
     }
 
+    boolean isEmpty() {
+        return pattern == null;
+    }
+
     /** Only call when {@link #mayContainPlaceholder} and the policy has at least one label. */
     Matcher matcher(String text) {
         return pattern.matcher(text);

@@ -89,7 +89,12 @@ public final class RagService implements AutoCloseable {
      * the exact question), then, once the question is embedded, for a similar one (semantic mode).
      */
     public CompletableFuture<RagResult> query(RagRequest request, CallContext ctx) {
-        Optional<AnswerCache.Key> key = cacheKey(request);
+        Optional<AnswerCache.Key> key;
+        try {
+            key = cacheKey(request);
+        } catch (JingneiException refused) {
+            return CompletableFuture.completedFuture(failed(request, ctx, refused));
+        }
         CompletableFuture<Optional<AnswerCache.Hit>> exact = key.isPresent() ? cache.exact(key.get())
                 : CompletableFuture.completedFuture(Optional.empty());
         return exact.thenCompose(hit -> {

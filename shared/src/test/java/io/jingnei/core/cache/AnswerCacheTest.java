@@ -3,6 +3,8 @@ package io.jingnei.core.cache;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.config.Env;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pii.PiiPolicy;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The per-instance answer cache: what is kept, for whom, for how long, and that no customer's data is kept at all. */
 class AnswerCacheTest {
@@ -30,6 +33,10 @@ class AnswerCacheTest {
     private final List<String> written = new ArrayList<>();
 
     private AnswerCache cache(Map<String, String> env) {
+        return cache(env, "mask");
+    }
+
+    private AnswerCache cache(Map<String, String> env, String piiMode) {
         Map<String, String> settings = new HashMap<>(env);
         CacheSettings cacheSettings = CacheSettings.from(Env.of(settings));
         CacheStore local = new LocalCacheStore(cacheSettings.maxLocalEntries, clock);
@@ -60,7 +67,7 @@ class AnswerCacheTest {
                 return local.describe();
             }
         };
-        return new AnswerCache(cacheSettings, recording, Optional.empty(), PiiPolicy.from(Env.of(Map.of())));
+        return new AnswerCache(cacheSettings, recording, Optional.empty(), PiiPolicy.from(Env.of(Map.of("JINGNEI_PII", piiMode))));
     }
 
     private static ObjectNode answer(String text) {
@@ -169,6 +176,41 @@ class AnswerCacheTest {
                 new CallLog(log::add));
 
         assertThat(log).singleElement().asString().contains("answer cache (exact) is kept per instance", "\"ttl_s\":86400");
+    }
+
+    @Test
+    void with_masking_off_upstream_the_cache_still_keeps_no_customers_number_and_serves_none_to_another() {
+        AnswerCache cache = cache(Map.of("JINGNEI_CACHE", "semantic"), "off");
+        AnswerCache.Key alice = cache.key("我的手机13800001111，快递到哪了？", SCOPE);
+        cache.store(alice, answer("已给13800001111发送物流短信。"), unit(1, 0, 0), "answer");
+
+        AnswerCache.Key bob = cache.key("我的手机13900002222，快递到哪了？", SCOPE);
+        assertThat(written).singleElement().asString().doesNotContain("13800001111");
+        assertThat(exact(cache, bob)).hasValueSatisfying(hit -> assertThat(hit.text("answer")).isEqualTo("已给13900002222发送物流短信。"));
+        assertThat(cache.similar(cache.key("我的快递到哪了", SCOPE), unit(1, 0, 0)).join())
+                .as("a similar question without a number cannot be given an answer that holds one").isEmpty();
+    }
+
+    @Test
+    void a_semantic_hit_that_would_show_an_unknown_placeholder_is_a_miss_and_one_without_placeholders_is_a_hit() {
+        AnswerCache cache = cache(Map.of("JINGNEI_CACHE", "semantic"));
+        cache.store(cache.key("我的手机13800001111收不到验证码", SCOPE), answer("请确认[手机号1]未欠费，再重新获取。"), unit(1, 0, 0), "answer");
+        cache.store(cache.key("收不到验证码怎么办", "scope-2"), answer("请检查短信拦截设置。"), unit(0, 1, 0), "answer");
+
+        assertThat(cache.similar(cache.key("验证码收不到", SCOPE), unit(1, 0, 0)).join()).isEmpty();
+        assertThat(cache.similar(cache.key("验证码一直收不到", "scope-2"), unit(0, 1, 0)).join()).isPresent();
+    }
+
+    @Test
+    void in_block_mode_a_question_with_personal_information_is_refused_before_any_lookup() {
+        AnswerCache cache = cache(Map.of(), "block");
+
+        assertThatThrownBy(() -> cache.key("我的身份证110101199003074514丢了怎么办", SCOPE))
+                .isInstanceOfSatisfying(JingneiException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.PII_DETECTED);
+                    assertThat(e.getMessage()).doesNotContain("110101199003074514");
+                });
+        assertThat(cache.key("身份证丢了怎么办", SCOPE)).isNotNull();
     }
 
     private static float[] unit(float... values) {
