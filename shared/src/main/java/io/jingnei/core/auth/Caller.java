@@ -9,6 +9,11 @@ public final class Caller {
 
     /** Limits and budgets for everyone without a user id of their own are kept under this name. */
     public static final String EVERYONE = "*";
+    /**
+     * What the platform's own events (a nightly faq-batch) count under: not {@link #EVERYONE}, so a
+     * batch never spends anonymous callers' budget; limited only by a {@code platform:} entry.
+     */
+    public static final String PLATFORM = "platform";
 
     public final Via via;
     /** Null for anonymous callers. */
@@ -36,9 +41,9 @@ public final class Caller {
         return via == Via.ADMIN_KEY;
     }
 
-    /** The name limits and budgets count under: the user id, or {@link #EVERYONE}. */
+    /** The name limits and budgets count under: the user id, {@link #PLATFORM}, or {@link #EVERYONE}. */
     public String limitKey() {
-        return userId == null ? EVERYONE : userId;
+        return userId != null ? userId : via == Via.PLATFORM ? PLATFORM : EVERYONE;
     }
 
     /**

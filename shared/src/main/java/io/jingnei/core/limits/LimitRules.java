@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * Per-user limits, {@code JINGNEI_LIMITS="*:rpm=60,tpm=200000,cny_day=20;alice:rpm=5;vip:cny_month=5000"}.
  * A user's own entry overrides the {@code *} entry limit by limit and inherits the rest; every
- * user is counted on their own, and callers without a user id share the {@code *} counters.
+ * user is counted on their own, and callers without a user id share the {@code *} counters. The
+ * platform's own events (object-created, timer) count under {@code platform}, limited only by a
+ * {@code platform:} entry.
  */
 public final class LimitRules {
     /** One user's limits; null fields are unlimited. */
@@ -87,10 +89,13 @@ public final class LimitRules {
         return new LimitRules(Collections.unmodifiableMap(rules));
     }
 
-    /** The limits for a caller: their own entry over the {@code *} entry. */
+    /** The limits for a caller: their own entry over the {@code *} entry; the platform's events only by their own. */
     public Limits of(String limitKey) {
-        Limits everyone = byUser.getOrDefault(Caller.EVERYONE, UNLIMITED);
         Limits own = byUser.get(limitKey);
+        if (limitKey.equals(Caller.PLATFORM)) {
+            return own == null ? UNLIMITED : own;
+        }
+        Limits everyone = byUser.getOrDefault(Caller.EVERYONE, UNLIMITED);
         return own == null ? everyone : own.over(everyone);
     }
 

@@ -159,6 +159,23 @@ class QuotasTest {
     }
 
     @Test
+    void the_platforms_nightly_batch_spends_neither_the_anonymous_budget_nor_its_limits() {
+        Quotas quotas = quotas("*:rpm=2,cny_day=1");
+        CallContext batch = new CallContext("b", "faq-batch", Caller.platform());
+        for (int i = 0; i < 10; i++) {
+            quotas.admit(batch, 10).join();
+            quotas.charge(batch, new Usage(10, 10, 0), new Cost(BigDecimal.ZERO, new BigDecimal("0.5")));
+        }
+        quotas.admit(call(null), 1).join();
+        assertThat(quotas.usage(Caller.EVERYONE).join().path("today").path("spent_cny").decimalValue()).isEqualByComparingTo("0");
+
+        Quotas capped = quotas("*:rpm=2;platform:cny_day=1");
+        capped.admit(batch, 10).join();
+        capped.charge(batch, new Usage(10, 10, 0), new Cost(BigDecimal.ZERO, new BigDecimal("1")));
+        assertThat(refusal(() -> capped.admit(batch, 10).join()).getMessage()).contains("daily budget", "platform");
+    }
+
+    @Test
     void usage_reports_spend_and_what_is_left_of_each_limit() {
         Quotas quotas = quotas("*:rpm=10,tpm=1000,cny_day=5");
         quotas.admit(call("alice"), 10).join();
