@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Typed reads of environment settings, each failing with a {@link ConfigException} that names the
@@ -13,6 +15,7 @@ import java.util.Optional;
  * switches.
  */
 public final class Settings {
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*([KkMmGg])?");
     private Settings() {
     }
 
@@ -46,6 +49,28 @@ public final class Settings {
         } catch (NumberFormatException e) {
             throw new ConfigException(name + " must be a whole number, got '" + text.get() + "'");
         }
+    }
+
+    /**
+     * A size in bytes: a whole number, or one with K, M or G (powers of 1024), the forms Quarkus
+     * accepts for the same setting ({@code quarkus.http.limits.max-body-size=${JINGNEI_MAX_BODY_BYTES:8M}}).
+     */
+    public static long bytes(Env env, String name, long fallback, long min, long max) {
+        Optional<String> text = env.get(name);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        Matcher m = SIZE.matcher(text.get().trim());
+        if (!m.matches()) {
+            throw new ConfigException(name + " must be a size in bytes such as 8388608 or 8M (K, M, G), got '" + text.get() + "'");
+        }
+        long value = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2).toUpperCase(Locale.ROOT);
+        int shift = unit.isEmpty() ? 0 : unit.equals("K") ? 10 : unit.equals("M") ? 20 : 30;
+        if (value > (max >> shift) + 1 || (value << shift) < min || (value << shift) > max) {
+            throw new ConfigException(name + " must be between " + min + " and " + max + " bytes, got '" + text.get() + "'");
+        }
+        return value << shift;
     }
 
     public static double number(Env env, String name, double fallback, double min, double max) {

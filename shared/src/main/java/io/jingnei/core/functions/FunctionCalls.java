@@ -83,6 +83,10 @@ public final class FunctionCalls {
         } catch (JingneiException e) {
             return rejected(name, id, e);
         }
+        if (body != null && body.length > instance.config.caps.maxBodyBytes) {
+            return rejected(name, id, new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "the body has " + body.length
+                    + " bytes; the limit is " + instance.config.caps.maxBodyBytes + " (JINGNEI_MAX_BODY_BYTES)"));
+        }
         try {
             return name.equals("chat")
                     ? chat(caller, ChatRequests.parse(body), id)

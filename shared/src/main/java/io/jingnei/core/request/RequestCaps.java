@@ -23,14 +23,18 @@ public final class RequestCaps {
     public final int maxN;
     public final int maxOutputTokens;
     public final int maxBodyBytes;
+    /** All message text of one {@code /v1} call (images and other parts not counted). */
+    public final int maxPromptChars;
 
-    public RequestCaps(int maxQueryChars, int maxHistoryChars, int maxSystemPromptChars, int maxN, int maxOutputTokens, int maxBodyBytes) {
+    public RequestCaps(int maxQueryChars, int maxHistoryChars, int maxSystemPromptChars, int maxN, int maxOutputTokens, int maxBodyBytes,
+                       int maxPromptChars) {
         this.maxQueryChars = maxQueryChars;
         this.maxHistoryChars = maxHistoryChars;
         this.maxSystemPromptChars = maxSystemPromptChars;
         this.maxN = maxN;
         this.maxOutputTokens = maxOutputTokens;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxPromptChars = maxPromptChars;
     }
 
     public static RequestCaps from(Env env) {
@@ -40,7 +44,8 @@ public final class RequestCaps {
                 Settings.integer(env, "JINGNEI_MAX_SYSTEM_PROMPT_CHARS", 4000, 0, 1_000_000),
                 Settings.integer(env, "JINGNEI_MAX_N", 1, 1, 128),
                 Settings.integer(env, "JINGNEI_MAX_OUTPUT_TOKENS", 4096, 1, 1_000_000),
-                Settings.integer(env, "JINGNEI_MAX_BODY_BYTES", 8 << 20, 1024, 256 << 20));
+                (int) Settings.bytes(env, "JINGNEI_MAX_BODY_BYTES", 8 << 20, 1024, 256 << 20),
+                Settings.integer(env, "JINGNEI_MAX_PROMPT_CHARS", 200_000, 1, 10_000_000));
     }
 
     /** A required question: present, not blank, within JINGNEI_MAX_QUERY_CHARS. */
@@ -92,15 +97,22 @@ public final class RequestCaps {
             throw invalid("'model' must be a string");
         }
         long systemChars = 0;
+        long allChars = 0;
         for (int i = 0; i < messages.size(); i++) {
             JsonNode message = messages.get(i);
             if (!message.isObject() || !ROLES.contains(message.path("role").asText())) {
                 throw invalid("messages[" + i + "] must be an object with a role of " + String.join(", ", new java.util.TreeSet<>(ROLES)));
             }
             String role = message.path("role").asText();
+            long chars = textLength(message.path("content"));
+            allChars += chars;
             if (role.equals("system") || role.equals("developer")) {
-                systemChars += textLength(message.path("content"));
+                systemChars += chars;
             }
+        }
+        if (allChars > maxPromptChars) {
+            throw tooLarge("the messages have " + allChars + " characters of text; the limit is " + maxPromptChars
+                    + " (JINGNEI_MAX_PROMPT_CHARS)");
         }
         if (systemChars > maxSystemPromptChars) {
             throw tooLarge("the system messages have " + systemChars + " characters; the limit is " + maxSystemPromptChars

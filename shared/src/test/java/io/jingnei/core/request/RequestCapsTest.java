@@ -73,4 +73,44 @@ class RequestCapsTest {
         assertThatThrownBy(() -> RequestBodies.read(deepUnknownField.getBytes(StandardCharsets.UTF_8), io.jingnei.core.rag.RagRequest.class))
                 .isInstanceOf(JingneiException.class).hasMessageContaining("nested too deeply");
     }
+
+    @Test
+    void all_message_text_of_one_call_is_capped_but_images_do_not_count() {
+        RequestCaps caps = RequestCaps.from(Env.of(Map.of("JINGNEI_MAX_PROMPT_CHARS", "1000")));
+        String half = "长".repeat(600);
+        ObjectNode twoTurns = RequestBodies.readObject(("{\"messages\":[{\"role\":\"user\",\"content\":\"" + half
+                + "\"},{\"role\":\"assistant\",\"content\":\"" + half + "\"}]}").getBytes(StandardCharsets.UTF_8));
+        ObjectNode withImage = RequestBodies.readObject(("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\""
+                + half + "\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64," + "A".repeat(5000)
+                + "\"}}]}]}").getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> caps.openAiChat(twoTurns)).isInstanceOfSatisfying(JingneiException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.PAYLOAD_TOO_LARGE);
+            assertThat(e.getMessage()).contains("1200 characters", "JINGNEI_MAX_PROMPT_CHARS");
+        });
+        assertThatCode(() -> caps.openAiChat(withImage)).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "8M         | 8388608",
+            "8m         | 8388608",
+            "512K       | 524288",
+            "200M       | 209715200",
+            "1G         | refused",
+            "8388608    | 8388608",
+            "8 MiB      | refused",
+            "8.5M       | refused",
+            "0          | refused",
+            "2G         | refused",
+            "99999999999999G | refused"})
+    void the_body_limit_reads_the_sizes_quarkus_reads_for_the_same_setting(String value, String expected) {
+        Env env = Env.of(Map.of("JINGNEI_MAX_BODY_BYTES", value));
+        if (expected.equals("refused")) {
+            assertThatThrownBy(() -> RequestCaps.from(env)).isInstanceOf(io.jingnei.core.config.ConfigException.class)
+                    .hasMessageContaining("JINGNEI_MAX_BODY_BYTES");
+        } else {
+            assertThat(RequestCaps.from(env).maxBodyBytes).isEqualTo(Integer.parseInt(expected));
+        }
+    }
 }
