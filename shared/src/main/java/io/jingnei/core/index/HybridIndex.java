@@ -58,12 +58,13 @@ public final class HybridIndex {
         Map<Integer, Ranking.Candidate> candidates = new LinkedHashMap<>();
         boolean hybrid = lexical != null && fusion.lexicalWeight > 0;
         float[] lexicalScores = hybrid ? lexical.scores(question, fusion.bm25) : null;
-        Spread lexicalSpread = hybrid ? Spread.of(top(lexicalScores, fusion.pool), Math.min(fusion.pool, lexicalScores.length)) : null;
+        List<Integer> lexicalTop = hybrid ? topPositions(lexicalScores, fusion.pool) : List.of();
+        Spread lexicalSpread = hybrid ? Spread.of(values(lexicalScores, lexicalTop), Math.min(fusion.pool, lexicalScores.length)) : null;
         for (Hit hit : dense) {
             candidates.put(hit.position, candidate(hit.position, hit.score, lexicalScores, denseSpread, lexicalSpread, fusion));
         }
         if (hybrid) {
-            for (int position : topPositions(lexicalScores, fusion.pool)) {
+            for (int position : lexicalTop) {
                 candidates.computeIfAbsent(position, p -> candidate(p, vectors.similarity(query, p), lexicalScores, denseSpread,
                         lexicalSpread, fusion));
             }
@@ -90,8 +91,7 @@ public final class HybridIndex {
         return sum / LEAD_NEIGHBOURS;
     }
 
-    private static double[] top(float[] scores, int n) {
-        List<Integer> positions = topPositions(scores, n);
+    private static double[] values(float[] scores, List<Integer> positions) {
         double[] values = new double[positions.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = scores[positions.get(i)];

@@ -27,6 +27,10 @@ public final class LexicalIndex {
     private final int postingsLength;
     private final float averageTitle;
     private final float averageText;
+    /** Computed on first use (a benign race: two threads may both compute the same arrays). */
+    private volatile float[][] defaultNorms;
+    /** Postings read per question at most (about a millisecond on one core); see {@link #scores}. */
+    static final int POSTINGS_BUDGET = 100_000;
 
     LexicalIndex(TermSplitter splitter, int count, char[] titleLengths, char[] textLengths, long[] keys, int[] frequencies, int[] ends,
                  byte[] postings, int base) {
@@ -71,39 +75,79 @@ public final class LexicalIndex {
 
     /**
      * BM25F score of every chunk for the question (0 where no term matches); each distinct term
-     * of the question counts once.
+     * of the question counts once. Terms are read rarest first, and once {@link #POSTINGS_BUDGET}
+     * postings have been read the commoner terms left are skipped: they weigh least (lowest idf)
+     * and cost most, and on a 100k-chunk index a long question's common characters alone would
+     * otherwise take tens of milliseconds. Knowledge bases of a few thousand chunks never reach it.
      */
     public float[] scores(String question, Bm25 weights) {
         float[] scores = new float[count];
         long[] terms = distinctTerms(question);
-        float flat = (float) (1 - weights.b);
+        int[] found = new int[terms.length];
+        int n = 0;
         for (long term : terms) {
             int t = Arrays.binarySearch(keys, term);
-            if (t < 0) {
-                continue;
-            }
-            int df = frequencies[t];
-            double idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
-            int at = base + (t == 0 ? 0 : ends[t - 1]);
-            int end = base + ends[t];
-            int doc = -1;
-            while (at < end) {
-                int gap = 0;
-                int shift = 0;
-                byte b;
-                do {
-                    b = postings[at++];
-                    gap |= (b & 0x7f) << shift;
-                    shift += 7;
-                } while (b < 0);
-                doc += gap;
-                int tf = postings[at++] & 0xff;
-                float x = (float) (weights.titleWeight * (tf >>> 4) / (flat + weights.b * titleLengths[doc] / averageTitle)
-                        + (tf & 15) / (flat + weights.b * textLengths[doc] / averageText));
-                scores[doc] += (float) (idf * x / (weights.k1 + x));
+            if (t >= 0) {
+                found[n++] = t;
             }
         }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = found[i];
+        }
+        Arrays.sort(order, (a, b) -> frequencies[a] != frequencies[b] ? Integer.compare(frequencies[a], frequencies[b]) : Integer.compare(a, b));
+        float[][] norms = norms(weights);
+        long read = 0;
+        for (int t : order) {
+            if (read > 0 && read + frequencies[t] > POSTINGS_BUDGET) {
+                break;
+            }
+            read += frequencies[t];
+            add(t, weights, norms[0], norms[1], scores);
+        }
         return scores;
+    }
+
+    /** Reads one term's postings into the scores. */
+    private void add(int t, Bm25 weights, float[] titleNorms, float[] textNorms, float[] scores) {
+        int df = frequencies[t];
+        float idf = (float) Math.log(1 + (count - df + 0.5) / (df + 0.5));
+        float titleWeight = (float) weights.titleWeight;
+        float k1 = (float) weights.k1;
+        int at = base + (t == 0 ? 0 : ends[t - 1]);
+        int end = base + ends[t];
+        int doc = -1;
+        while (at < end) {
+            int gap = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = postings[at++];
+                gap |= (b & 0x7f) << shift;
+                shift += 7;
+            } while (b < 0);
+            doc += gap;
+            int tf = postings[at++] & 0xff;
+            float x = titleWeight * (tf >>> 4) * titleNorms[doc] + (tf & 15) * textNorms[doc];
+            scores[doc] += idf * x / (k1 + x);
+        }
+    }
+
+    /** 1 / (1 - b + b * length / average) per chunk and field; kept for the default weights. */
+    private float[][] norms(Bm25 weights) {
+        float[][] cached = defaultNorms;
+        if (cached != null && weights.b == Bm25.DEFAULT.b) {
+            return cached;
+        }
+        float[][] norms = new float[2][count];
+        for (int d = 0; d < count; d++) {
+            norms[0][d] = (float) (1 / (1 - weights.b + weights.b * titleLengths[d] / averageTitle));
+            norms[1][d] = (float) (1 / (1 - weights.b + weights.b * textLengths[d] / averageText));
+        }
+        if (weights.b == Bm25.DEFAULT.b) {
+            defaultNorms = norms;
+        }
+        return norms;
     }
 
     private long[] distinctTerms(String question) {
