@@ -2,6 +2,7 @@ package io.jingnei.core.rag;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,6 +11,8 @@ import java.util.Locale;
 
 /** The figures of one evaluation: what {@code eval} prints, and its {@code --json}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"in_scope", "out_of_scope", "hit_at_1", "hit_at_3", "mrr_at_10", "answered_at_default", "out_of_scope_rejected",
+        "near_rejected", "far_rejected", "rule", "sweep", "worst_misses"})
 public final class EvalReport {
     @JsonProperty("in_scope")
     public final int inScope;
@@ -90,6 +93,7 @@ public final class EvalReport {
 
     /** The rule at one confidence bar: what it answers and rejects. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"min_confidence", "answered", "in_scope_rejected", "out_of_scope_rejected", "near_rejected", "far_rejected"})
     public static final class Sweep {
         @JsonProperty("min_confidence")
         public final double minConfidence;
