@@ -213,7 +213,7 @@ public final class RagService implements AutoCloseable {
             if (error != null) {
                 return RagResult.failure(JingneiException.from(error), found.model, call.requestId, found.sources, latency, call.trace.list());
             }
-            if (outcome.content() != null && outcome.content().contains(NO_ANSWER_MARKER)) {
+            if (declined(outcome.content())) {
                 log.write(new CallRecord(call.requestId, call.function, outcome.model, call.userId, "no_context").put("declined_by", "llm")
                         .put("best_similarity", found.bestScore).put("latency_ms", total));
                 return new RagResult("no_context", RagResult.NO_CONTEXT_ANSWER, found.sources, outcome.usage == null ? Usage.NONE : outcome.usage,
@@ -222,6 +222,19 @@ public final class RagService implements AutoCloseable {
             return new RagResult("success", outcome.content(), found.sources, outcome.usage == null ? Usage.NONE : outcome.usage, outcome.cost,
                     latency, "generated", outcome.model, call.requestId, outcome.attempts, null, 200);
         });
+    }
+
+    /**
+     * Whether the model answered with the marker: the answer starts or ends with it (a model may add
+     * a word or a full stop). Merely containing it is not enough: an answer that quotes the prompt
+     * (an echoing test upstream does) would then be turned away.
+     */
+    static boolean declined(String content) {
+        if (content == null) {
+            return false;
+        }
+        String answer = content.strip().replaceAll("[。.！!]+$", "");
+        return answer.startsWith(NO_ANSWER_MARKER) || answer.endsWith(NO_ANSWER_MARKER);
     }
 
     /** Chunks of the LLM's answer for what was retrieved (only when there is context and an LLM). */
