@@ -54,7 +54,10 @@ public final class BenchMain {
             new AnswerCacheBench(root.resolve("../shared/data/zh-question-matching"), quick ? 1000 : Integer.MAX_VALUE).run(report);
         }
         if (wanted.test("retrieval")) {
-            new RetrievalQualityBench(root.resolve("../shared/data/zh-question-matching"), quick ? 500 : Integer.MAX_VALUE).run(report);
+            Path data = root.resolve("../shared/data/zh-question-matching");
+            new RetrievalQualityBench(data, quick ? 500 : Integer.MAX_VALUE).run(report);
+            new HybridRetrievalBench(root, data, quick ? 500 : Integer.MAX_VALUE, quick ? 20_000 : 100_000).run(report);
+            new RetrievalDevBench(root).run(report);
         }
         System.out.println("wrote " + root.resolve("bench/RESULTS.md"));
         System.exit(0);

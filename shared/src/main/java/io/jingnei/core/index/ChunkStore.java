@@ -28,21 +28,38 @@ abstract class ChunkStore {
         };
     }
 
+    /** Where {@code count} records from {@code start} end: the lexical section of a version 2 index begins there. */
+    static int end(byte[] data, int start, int count) {
+        return walk(data, start, count, null);
+    }
+
+    private static int walk(byte[] data, int start, int count, int[] offsets) {
+        ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        int at = start;
+        try {
+            for (int i = 0; i < count; i++) {
+                if (offsets != null) {
+                    offsets[i] = at;
+                }
+                at += 2 + (buffer.getShort(at) & 0xffff);
+                at += 4;
+                at += 4 + buffer.getInt(at);
+                at += 4 + buffer.getInt(at);
+                if (at > data.length || at < 0) {
+                    throw new IndexException("chunk records are truncated");
+                }
+            }
+        } catch (IndexOutOfBoundsException e) {
+            throw new IndexException("chunk records are truncated");
+        }
+        return at;
+    }
+
     /** Records laid out as in {@link IndexFormat}: u16 id, u32 chunk no, u32 text, u32 metadata (lengths in bytes). */
     static ChunkStore encoded(byte[] data, int start, int count) {
         int[] offsets = new int[count];
         ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        int at = start;
-        for (int i = 0; i < count; i++) {
-            offsets[i] = at;
-            at += 2 + (buffer.getShort(at) & 0xffff);
-            at += 4;
-            at += 4 + buffer.getInt(at);
-            at += 4 + buffer.getInt(at);
-            if (at > data.length || at < 0) {
-                throw new IndexException("chunk records are truncated");
-            }
-        }
+        walk(data, start, count, offsets);
         return new ChunkStore() {
             @Override
             int size() {

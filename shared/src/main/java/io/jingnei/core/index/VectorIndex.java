@@ -63,6 +63,19 @@ public final class VectorIndex {
     }
 
     /**
+     * The similarity of one chunk, on the scale {@link #search} reports: hybrid search needs it for
+     * chunks that only the lexical index found.
+     */
+    public float similarity(float[] query, int position) {
+        float score = vectors.score(kernel, position, query);
+        if (metric == Metric.L2) {
+            float distance = kernel.dot(query, 0, query) + squaredNorms[position] - 2 * score;
+            return 1 - distance / 2;
+        }
+        return score;
+    }
+
+    /**
      * The k most similar chunks, best first. For an L2 index of normalised vectors the squared
      * distance d is reported as the cosine it implies, 1 - d/2, so thresholds mean the same.
      */

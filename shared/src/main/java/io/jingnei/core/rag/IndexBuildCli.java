@@ -14,14 +14,33 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * {@code java -jar jingnei-shared.jar --input <uri> --output <uri> [--int8]}: the index-build
- * function on a laptop, with a progress bar. Object storage settings come from the environment.
+ * {@code java -jar jingnei-shared.jar [build] --input <uri> --output <uri> [--int8]}: the
+ * index-build function on a laptop, with a progress bar; {@code eval ...} measures an index on the
+ * user's own questions ({@link EvalCli}). Object storage settings come from the environment.
  */
 public final class IndexBuildCli {
     private IndexBuildCli() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("eval")) {
+            Env env = Env.system();
+            int status;
+            try (SharedHttpClient http = new SharedHttpClient(16, Duration.ofSeconds(10), Duration.ofSeconds(120))) {
+                status = EvalCli.run(java.util.Arrays.copyOfRange(args, 1, args.length), env, stores(env, http),
+                        () -> OnnxEmbedder.load(Runtime.getRuntime().availableProcessors()), System.out, System.err);
+            }
+            System.exit(status);
+        }
+        build(args.length > 0 && args[0].equals("build") ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
+    }
+
+    private static ObjectStores stores(Env env, SharedHttpClient http) {
+        return new ObjectStores(new FileObjectStore(), new S3ObjectStore(http, S3Settings.from(env),
+                CredentialsProvider.chain(env, Optional::empty), Clock.systemUTC()));
+    }
+
+    private static void build(String[] args) {
         String input = null;
         String output = null;
         boolean int8 = false;
@@ -41,8 +60,7 @@ public final class IndexBuildCli {
         RagConfig config = RagConfig.from(env);
         try (SharedHttpClient http = new SharedHttpClient(16, Duration.ofSeconds(10), Duration.ofSeconds(120));
              OnnxEmbedder embedder = OnnxEmbedder.load(Runtime.getRuntime().availableProcessors())) {
-            ObjectStores store = new ObjectStores(new FileObjectStore(), new S3ObjectStore(http, S3Settings.from(env),
-                    CredentialsProvider.chain(env, Optional::empty), Clock.systemUTC()));
+            ObjectStores store = stores(env, http);
             IndexBuilder.Result result = new IndexBuilder(store, embedder, new TextChunker(config.chunkChars, config.chunkOverlap))
                     .build(input, output, int8, IndexBuildCli::progress);
             System.err.println();
@@ -63,7 +81,8 @@ public final class IndexBuildCli {
 
     private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: java -jar shared/target/jingnei-shared.jar --input <file|s3|oss|cos URI> --output <URI> [--int8]");
+        System.err.println("usage: java -jar shared/target/jingnei-shared.jar [build] --input <file|s3|oss|cos URI> --output <URI> [--int8]");
+        System.err.println("       " + EvalCli.USAGE.substring("usage: ".length()));
         System.exit(2);
     }
 }

@@ -2,9 +2,10 @@ package io.jingnei.core.rag;
 
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.index.FaissIndexReader;
+import io.jingnei.core.index.HybridIndex;
 import io.jingnei.core.index.IndexException;
 import io.jingnei.core.index.IndexFormat;
-import io.jingnei.core.index.VectorIndex;
+import io.jingnei.core.text.BigramSplitter;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.ObjectStoreException;
@@ -88,7 +89,7 @@ public final class IndexHolder {
     }
 
     /** The index to query, or the reason there is none. */
-    public VectorIndex require() {
+    public HybridIndex require() {
         LoadedIndex loaded = current;
         if (loaded == null) {
             RuntimeException why = failure;
@@ -214,17 +215,17 @@ public final class IndexHolder {
         if (uri.getPath() != null && uri.getPath().endsWith(".faiss")) {
             return store.get(faissMetadata).thenCompose(metadata -> store.open(uri).thenApplyAsync(stream -> {
                 tally.opened(stream);
-                return checked(parse(stream, in -> FaissIndexReader.read(in, metadata.bytes, embedderModel)));
+                return checked(parse(stream, in -> IndexFormat.withLexical(FaissIndexReader.read(in, metadata.bytes, embedderModel))));
             }, worker));
         }
         return store.open(uri).thenApplyAsync(stream -> {
             tally.opened(stream);
-            return checked(parse(stream, IndexFormat::read));
+            return checked(parse(stream, in -> IndexFormat.load(in, BigramSplitter.INSTANCE)));
         }, worker);
     }
 
     private interface Parser {
-        VectorIndex read(java.io.InputStream in) throws IOException;
+        HybridIndex read(java.io.InputStream in) throws IOException;
     }
 
     private LoadedIndex parse(StoredStream stream, Parser parser) {
@@ -236,8 +237,8 @@ public final class IndexHolder {
     }
 
     private LoadedIndex checked(LoadedIndex loaded) {
-        if (!loaded.index.modelId().equals(embedderModel)) {
-            throw new IndexException("the index was built with embedding model '" + loaded.index.modelId()
+        if (!loaded.index.vectors().modelId().equals(embedderModel)) {
+            throw new IndexException("the index was built with embedding model '" + loaded.index.vectors().modelId()
                     + "' but this instance embeds with '" + embedderModel + "'; rebuild it or set JINGNEI_EMBEDDER/JINGNEI_EMBEDDING_MODEL to match");
         }
         return loaded;

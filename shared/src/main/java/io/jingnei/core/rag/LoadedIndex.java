@@ -1,13 +1,13 @@
 package io.jingnei.core.rag;
 
-import io.jingnei.core.index.VectorIndex;
+import io.jingnei.core.index.HybridIndex;
 
 /** An index with the version it was read at. */
 final class LoadedIndex {
-    final VectorIndex index;
+    final HybridIndex index;
     final String etag;
 
-    LoadedIndex(VectorIndex index, String etag) {
+    LoadedIndex(HybridIndex index, String etag) {
         this.index = index;
         this.etag = etag;
     }

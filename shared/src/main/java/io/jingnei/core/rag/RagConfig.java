@@ -20,7 +20,12 @@ public final class RagConfig {
     public final Optional<String> faissMetadataUri;
     public final Duration reloadInterval;
     public final int topK;
+    /** The cosine below which no passage is used (a request's own {@code threshold} replaces the whole rule). */
     public final double threshold;
+    /** {@link RejectionRule}'s bar on the best passage's cosine plus lead; 0 turns it off. */
+    public final double minConfidence;
+    /** Whether search uses the index's lexical part too (false: dense-only, as in the first round). */
+    public final boolean hybrid;
     public final boolean remoteEmbeddings;
     public final String embeddingModel;
     public final int chunkChars;
@@ -33,6 +38,8 @@ public final class RagConfig {
         this.reloadInterval = Settings.duration(env, "JINGNEI_INDEX_RELOAD_INTERVAL", "60s");
         this.topK = Settings.integer(env, "JINGNEI_RAG_TOP_K", 3, 1, 50);
         this.threshold = Settings.number(env, "JINGNEI_RAG_THRESHOLD", DEFAULT_THRESHOLD, -1, 1);
+        this.minConfidence = Settings.number(env, "JINGNEI_RAG_MIN_CONFIDENCE", RejectionRule.DEFAULT_MIN_CONFIDENCE, 0, 2);
+        this.hybrid = Settings.bool(env, "JINGNEI_RAG_HYBRID", true);
         this.remoteEmbeddings = Settings.choice(env, "JINGNEI_EMBEDDER", "local", "local", "remote").equals("remote");
         this.embeddingModel = env.get("JINGNEI_EMBEDDING_MODEL").orElse(remoteEmbeddings ? "text-embedding-3-small" : "bge-small-zh-v1.5-q");
         this.chunkChars = Settings.integer(env, "JINGNEI_CHUNK_CHARS", 300, 50, 8000);
@@ -42,5 +49,14 @@ public final class RagConfig {
 
     public static RagConfig from(Env env) {
         return new RagConfig(env);
+    }
+
+    /** The shipped rule: the cosine floor and the confidence bar. */
+    public RejectionRule rejection() {
+        return new RejectionRule(threshold, minConfidence);
+    }
+
+    public io.jingnei.core.index.Fusion fusion() {
+        return hybrid ? io.jingnei.core.index.Fusion.DEFAULT : io.jingnei.core.index.Fusion.DENSE_ONLY;
     }
 }

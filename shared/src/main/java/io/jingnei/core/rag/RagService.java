@@ -10,8 +10,8 @@ import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.index.Chunk;
-import io.jingnei.core.index.Hit;
-import io.jingnei.core.index.VectorIndex;
+import io.jingnei.core.index.HybridIndex;
+import io.jingnei.core.index.Ranking;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.Completions;
 import io.jingnei.core.log.CallLog;
@@ -28,8 +28,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 
 /**
- * {@code rag-query}: embed the question in-process, search the index, and answer from what clears
- * the threshold, with the sources. Nothing relevant: the fixed no-context answer and no LLM call.
+ * {@code rag-query}: embed the question in-process, search the index by meaning and by words, and
+ * answer from what the {@link RejectionRule} keeps, with the sources. Nothing relevant: the fixed
+ * no-context answer and no LLM call; the LLM finding that the passages do not answer (its
+ * {@link #NO_ANSWER_MARKER}) gives the same answer, with the call's usage.
  * Without an LLM key the best chunk is answered as is ({@code mode: extractive}). Embedding and
  * search run on the CPU workers; the LLM wait holds no thread.
  */
@@ -38,6 +40,8 @@ public final class RagService implements AutoCloseable {
             + "不要编造参考资料中没有的信息；如果参考资料不足以回答，请回答“" + RagResult.NO_CONTEXT_ANSWER + "”"
             + "回答要简洁、准确，不超过200字。";
     static final int HISTORY_MESSAGES = 6;
+    /** What the model answers when the references do not answer the question: becomes {@code no_context}. */
+    public static final String NO_ANSWER_MARKER = "[NO_ANSWER]";
 
     private final Embedder embedder;
     private final IndexHolder index;
@@ -51,7 +55,7 @@ public final class RagService implements AutoCloseable {
     private final AnswerCache cache;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Changes whenever the prompt shape changes: part of every cache key. */
-    static final String PROMPT_VERSION = Hashing.sha256Hex(DEFAULT_SYSTEM_PROMPT + "|refs-v2").substring(0, 12);
+    static final String PROMPT_VERSION = Hashing.sha256Hex(DEFAULT_SYSTEM_PROMPT + "|refs-v3").substring(0, 12);
 
     public RagService(Embedder embedder, IndexHolder index, Completions completions, CallLog log, RequestCaps caps,
                       RagConfig config, boolean llmConfigured, String defaultModel, Executor cpu, AnswerCache cache) {
@@ -173,24 +177,26 @@ public final class RagService implements AutoCloseable {
         });
     }
 
+    /**
+     * Hybrid search, then the rejection rule: the shipped one, or with a request's own
+     * {@code threshold} the plain cosine rule (0 returns the ranking as it is).
+     */
     private Retrieval search(RagRequest request, CallContext call, String model) {
-        VectorIndex searched = index.require();
+        HybridIndex searched = index.require();
         String version = index.version();
         index.refreshIfDue();
         float[] query = embedder.embed(List.of(request.query)).get(0);
-        List<Hit> hits = searched.search(query, request.topK == null ? config.topK : request.topK);
-        double threshold = request.threshold == null ? config.threshold : request.threshold;
+        Ranking ranking = searched.search(query, request.query, request.topK == null ? config.topK : request.topK, config.fusion());
+        RejectionRule rule = request.threshold == null ? config.rejection() : RejectionRule.plainThreshold(request.threshold);
         List<RagResult.Source> sources = new ArrayList<>();
         List<Chunk> context = new ArrayList<>();
-        for (Hit hit : hits) {
-            if (hit.score >= threshold) {
-                Chunk chunk = searched.chunk(hit.position);
-                context.add(chunk);
-                sources.add(new RagResult.Source(chunk.docId, chunk.chunkNo, Math.round(hit.score * 10000) / 10000.0, chunk.metadataJson, chunk.text));
-            }
+        for (Ranking.Candidate passage : rule.passages(ranking)) {
+            Chunk chunk = searched.chunk(passage.position);
+            context.add(chunk);
+            sources.add(new RagResult.Source(chunk.docId, chunk.chunkNo, Math.round(passage.cosine * 10000) / 10000.0, chunk.metadataJson, chunk.text));
         }
-        return new Retrieval(request, call, model, sources, context, hits.isEmpty() ? null : (double) hits.get(0).score,
-                call.elapsedMillis(), version, query);
+        return new Retrieval(request, call, model, sources, context, ranking.empty() ? null : (double) ranking.best().cosine,
+                ranking.empty() ? null : RejectionRule.confidence(ranking), call.elapsedMillis(), version, query);
     }
 
     /** The answer for what was retrieved: the fixed no-context answer, an extract, or the LLM's. Never fails. */
@@ -206,26 +212,45 @@ public final class RagService implements AutoCloseable {
             return CompletableFuture.completedFuture(new RagResult("success", found.context.get(0).text, found.sources, Usage.NONE, null,
                     new RagResult.Latency(retrieveMs, 0, retrieveMs), "extractive", null, call.requestId, List.of(), null, 200));
         }
-        return completions.complete(prompt(found), call).handle((outcome, error) -> {
+        return completions.complete(prompt(found, true), call).handle((outcome, error) -> {
             long total = call.elapsedMillis();
             RagResult.Latency latency = new RagResult.Latency(retrieveMs, total - retrieveMs, total);
             if (error != null) {
                 return RagResult.failure(JingneiException.from(error), found.model, call.requestId, found.sources, latency, call.trace.list());
+            }
+            if (declined(outcome.content())) {
+                log.write(new CallRecord(call.requestId, call.function, outcome.model, call.userId, "no_context").put("declined_by", "llm")
+                        .put("best_similarity", found.bestScore).put("latency_ms", total));
+                return new RagResult("no_context", RagResult.NO_CONTEXT_ANSWER, found.sources, outcome.usage == null ? Usage.NONE : outcome.usage,
+                        outcome.cost, latency, "generated", outcome.model, call.requestId, outcome.attempts, null, 200);
             }
             return new RagResult("success", outcome.content(), found.sources, outcome.usage == null ? Usage.NONE : outcome.usage, outcome.cost,
                     latency, "generated", outcome.model, call.requestId, outcome.attempts, null, 200);
         });
     }
 
+    /**
+     * Whether the model answered with the marker: the answer starts or ends with it (a model may add
+     * a word or a full stop). Merely containing it is not enough: an answer that quotes the prompt
+     * (an echoing test upstream does) would then be turned away.
+     */
+    static boolean declined(String content) {
+        if (content == null) {
+            return false;
+        }
+        String answer = content.strip().replaceAll("[。.！!]+$", "");
+        return answer.startsWith(NO_ANSWER_MARKER) || answer.endsWith(NO_ANSWER_MARKER);
+    }
+
     /** Chunks of the LLM's answer for what was retrieved (only when there is context and an LLM). */
     public CompletableFuture<Flow.Publisher<ObjectNode>> answerStream(Retrieval found) {
-        return completions.stream(prompt(found), found.call, true);
+        return completions.stream(prompt(found, false), found.call, true);
     }
 
     RagResult noContext(Retrieval found) {
         CallContext call = found.call;
         log.write(new CallRecord(call.requestId, call.function, found.model, call.userId, "no_context")
-                .put("best_similarity", found.bestScore).put("latency_ms", found.retrieveMs));
+                .put("best_similarity", found.bestScore).put("confidence", found.confidence).put("latency_ms", found.retrieveMs));
         return new RagResult("no_context", RagResult.NO_CONTEXT_ANSWER, found.sources, Usage.NONE, null,
                 new RagResult.Latency(found.retrieveMs, 0, found.retrieveMs), "none", found.model, call.requestId, List.of(), null, 200);
     }
@@ -261,14 +286,23 @@ public final class RagService implements AutoCloseable {
         }
     }
 
-    /** The reference design's prompt shape: numbered references, then the question; recent turns before it. */
-    private ObjectNode prompt(Retrieval found) {
+    /**
+     * The reference design's prompt shape: numbered references, then the question; recent turns
+     * before it. {@code marker}: the model may answer {@link #NO_ANSWER_MARKER} when the references
+     * do not answer the question (asked in the last message, so it holds under a caller's own
+     * system prompt). A stream is passed through as it comes, so it keeps the first round's
+     * instruction (the default system prompt's fixed sentence) instead.
+     */
+    private ObjectNode prompt(Retrieval found, boolean marker) {
         RagRequest request = found.request;
         StringBuilder references = new StringBuilder("参考资料：\n");
         for (int i = 0; i < found.context.size(); i++) {
             references.append('[').append(i + 1).append("] ").append(found.context.get(i).text).append('\n');
         }
         references.append("\n用户问题：").append(request.query);
+        if (marker) {
+            references.append("\n\n如果以上参考资料不能回答这个问题，请只输出 ").append(NO_ANSWER_MARKER).append("，不要输出其他内容。");
+        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (request.model != null) {
             body.put("model", request.model);

@@ -17,6 +17,8 @@ public final class Retrieval {
     public final List<RagResult.Source> sources;
     public final List<Chunk> context;
     public final Double bestScore;
+    /** The best passage's cosine plus lead, which {@link RejectionRule} compares with its bar. */
+    public final Double confidence;
     public final long retrieveMs;
     /** Which index version answered: part of every cache key, so a new index never serves an old answer. */
     public final String indexVersion;
@@ -24,13 +26,14 @@ public final class Retrieval {
     public final float[] queryVector;
 
     Retrieval(RagRequest request, CallContext call, String model, List<RagResult.Source> sources, List<Chunk> context,
-              Double bestScore, long retrieveMs, String indexVersion, float[] queryVector) {
+              Double bestScore, Double confidence, long retrieveMs, String indexVersion, float[] queryVector) {
         this.request = request;
         this.call = call;
         this.model = model;
         this.sources = sources;
         this.context = context;
         this.bestScore = bestScore;
+        this.confidence = confidence;
         this.retrieveMs = retrieveMs;
         this.indexVersion = indexVersion;
         this.queryVector = queryVector;

@@ -82,7 +82,11 @@ class RagEndToEndIT {
         assertThat(built.dimension).isEqualTo(512);
         assertThat(built.model).isEqualTo("bge-small-zh-v1.5-q");
 
-        try (JingneiInstance instance = boot(Map.of("JINGNEI_INDEX_URI", "s3://jingnei-kb/index/faq.jnix"))) {
+        // The first round's cosine rule (confidence bar off): this test is about the bucket pipeline.
+        // Under the shipped bar, 收到的杯子碎了怎么办 (cosine 0.536 to 'damaged', barely above the
+        // floor, lead 0.07) is rejected: the price of rejecting half the near-domain questions
+        // nothing answers, measured in RetrievalDevSetIT.
+        try (JingneiInstance instance = boot(Map.of("JINGNEI_INDEX_URI", "s3://jingnei-kb/index/faq.jnix", "JINGNEI_RAG_MIN_CONFIDENCE", "0"))) {
             upstream.reset();
             Map<String, String> inScope = Map.of(
                     "退货要多久能到账？", "refund-time",
@@ -112,6 +116,41 @@ class RagEndToEndIT {
                 assertThat(result.answer).isEqualTo("抱歉，我在知识库中未找到相关信息。");
             }
             assertThat(upstream.completionRequests()).as("no LLM call without context").hasSize(calls);
+        }
+    }
+
+    @Test
+    void the_llm_finding_that_the_passages_do_not_answer_gives_the_fixed_no_context_answer() throws Exception {
+        build("s3://jingnei-kb/kb/faq.jsonl", "s3://jingnei-kb/index/marker.jnix");
+        try (JingneiInstance instance = boot(Map.of("JINGNEI_INDEX_URI", "s3://jingnei-kb/index/marker.jnix"))) {
+            upstream.reset();
+            upstream.enqueue(Reply.completion("[NO_ANSWER]", 300, 3));
+
+            RagResult result = ask(instance, "退货要多久能到账？");
+
+            assertThat(result.status).isEqualTo("no_context");
+            assertThat(result.answer).isEqualTo(RagResult.NO_CONTEXT_ANSWER);
+            assertThat(result.usage.totalTokens).as("the call happened and is accounted for").isEqualTo(303);
+            assertThat(upstream.completionRequests()).hasSize(1);
+            JsonNode messages = upstream.completionRequests().get(0).json().path("messages");
+            assertThat(messages.get(messages.size() - 1).path("content").asText()).contains("[NO_ANSWER]");
+        }
+    }
+
+    @Test
+    void threshold_zero_returns_the_plain_ranking_without_rejection() throws Exception {
+        build("s3://jingnei-kb/kb/faq.jsonl", "s3://jingnei-kb/index/plain.jnix");
+        try (JingneiInstance instance = boot(Map.of("JINGNEI_INDEX_URI", "s3://jingnei-kb/index/plain.jnix", "JINGNEI_LLM_API_KEY", ""))) {
+            RagService rag = instance.rag().get(60, TimeUnit.SECONDS);
+            CallContext ctx = new CallContext(null, "rag-query", null);
+
+            RagResult rejected = rag.query(RagRequest.ofQuery("怎么做红烧肉"), ctx).get(30, TimeUnit.SECONDS);
+            RagResult plain = rag.query(new RagRequest("怎么做红烧肉", 3, 0.0, null, null, null, null), ctx).get(30, TimeUnit.SECONDS);
+
+            assertThat(rejected.status).isEqualTo("no_context");
+            assertThat(plain.status).isEqualTo("success");
+            assertThat(plain.sources).hasSize(3);
+            assertThat(plain.sources.get(0).similarity).isGreaterThanOrEqualTo(plain.sources.get(2).similarity);
         }
     }
 

@@ -1,0 +1,94 @@
+package io.jingnei.core.rag;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jingnei.core.config.Env;
+import io.jingnei.core.embed.Embedder;
+import io.jingnei.core.index.HybridIndex;
+import io.jingnei.core.index.IndexException;
+import io.jingnei.core.index.IndexFormat;
+import io.jingnei.core.storage.ObjectStore;
+import io.jingnei.core.storage.StorageUris;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code java -jar jingnei-shared.jar eval --index <uri> --queries q.jsonl [--oos oos.jsonl] [--json]}:
+ * how well an index answers a user's own questions, with the settings an instance would use
+ * (JINGNEI_RAG_* from the environment). Exit status 2 for a usage error, 1 for a failure.
+ */
+public final class EvalCli {
+    static final String USAGE = "usage: java -jar shared/target/jingnei-shared.jar eval --index <URI> --queries <q.jsonl> "
+            + "[--oos <oos.jsonl>] [--json] [--worst N]";
+
+    private EvalCli() {
+    }
+
+    /** Runs the command; returns the exit status. The store and embedder are the caller's (tests pass their own). */
+    static int run(String[] args, Env env, ObjectStore store, Supplier<Embedder> embedders, PrintStream out, PrintStream err) {
+        String index = null;
+        String queries = null;
+        String oos = null;
+        boolean json = false;
+        int worst = 10;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--index": index = value(args, ++i); break;
+                    case "--queries": queries = value(args, ++i); break;
+                    case "--oos": oos = value(args, ++i); break;
+                    case "--json": json = true; break;
+                    case "--worst": worst = Integer.parseInt(value(args, ++i)); break;
+                    default: throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+            if (index == null || queries == null) {
+                throw new IllegalArgumentException("--index and --queries are required");
+            }
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        RagConfig config = RagConfig.from(env);
+        try (Embedder embedder = embedders.get()) {
+            HybridIndex loaded = load(store, index);
+            if (!loaded.vectors().modelId().equals(embedder.modelId())) {
+                throw new IndexException("the index was built with '" + loaded.vectors().modelId() + "', this embedder is '" + embedder.modelId() + "'");
+            }
+            List<EvalQuestion> questions = new ArrayList<>(EvalQuestion.parse(text(store, queries), false, queries));
+            if (oos != null) {
+                questions.addAll(EvalQuestion.parse(text(store, oos), true, oos));
+            }
+            EvalReport report = new RetrievalEval(loaded, questions, RetrievalEval.embed(embedder, questions))
+                    .report(config.fusion(), config.rejection(), config.topK, worst);
+            out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n" : report.toText());
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            err.println("eval failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static HybridIndex load(ObjectStore store, String uri) throws IOException {
+        try (io.jingnei.core.storage.StoredStream stream = IndexBuilder.join(store.open(StorageUris.parse(uri)))) {
+            return IndexFormat.load(stream.in, io.jingnei.core.text.BigramSplitter.INSTANCE);
+        }
+    }
+
+    private static String text(ObjectStore store, String uri) {
+        return new String(IndexBuilder.join(store.get(StorageUris.parse(uri))).bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,47 @@
+package io.jingnei.core.rag;
+
+import io.jingnei.core.index.Ranking;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RejectionRuleTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // case | cosines best first | lead | cosine floor | confidence bar | passages kept
+            "answerable: one passage stands out            | 0.72 0.61 0.58 | 0.10 | 0.50 | 0.655 | 3",
+            "same-domain, nothing answers: close to many    | 0.62 0.61 0.60 | 0.02 | 0.50 | 0.655 | 0",
+            "off-topic: low everywhere                      | 0.40 0.38 0.37 | 0.03 | 0.50 | 0.655 | 0",
+            "confidence exactly at the bar is answered      | 0.60 0.52 0.45 | 0.055 | 0.50 | 0.655 | 2",
+            "passages under the floor are dropped           | 0.75 0.49 0.30 | 0.20 | 0.50 | 0.655 | 1",
+            "bar off: the first round's cosine rule         | 0.62 0.61 0.45 | 0.02 | 0.50 | 0    | 2",
+            "request threshold 0: the plain ranking         | 0.30 0.20 0.10 | 0.01 | 0    | 0    | 3",
+            "request threshold above every cosine           | 0.80 0.70 0.60 | 0.20 | 0.90 | 0    | 0",
+            "empty index                                    | ''             | 0    | 0.50 | 0.655 | 0",
+    })
+    void keeps_the_passages_the_rule_allows(String name, String cosines, double lead, double floor, double bar, int kept) {
+        List<Ranking.Candidate> candidates = new ArrayList<>();
+        for (String cosine : cosines.isBlank() ? new String[0] : cosines.trim().split(" ")) {
+            candidates.add(new Ranking.Candidate(candidates.size(), Float.parseFloat(cosine), 0, -candidates.size()));
+        }
+        Ranking ranking = new Ranking(candidates, lead);
+
+        List<Ranking.Candidate> passages = new RejectionRule(floor, bar).passages(ranking);
+
+        assertThat(passages).hasSize(kept);
+        assertThat(passages).isEqualTo(candidates.subList(0, kept));
+    }
+
+    @ParameterizedTest(name = "threshold {0}")
+    @CsvSource({"0", "-1", "0.0"})
+    void a_request_threshold_of_zero_or_less_rejects_nothing(double threshold) {
+        Ranking ranking = new Ranking(List.of(new Ranking.Candidate(0, -0.2f, 0, 1), new Ranking.Candidate(1, 0.1f, 0, 0)), 0);
+
+        assertThat(RejectionRule.plainThreshold(threshold).passages(ranking)).hasSize(2);
+    }
+}
