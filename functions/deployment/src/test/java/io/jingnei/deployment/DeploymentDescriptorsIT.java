@@ -105,6 +105,8 @@ class DeploymentDescriptorsIT {
             start.environment().put("JAVA_HOME", System.getProperty("java.home"));
             start.environment().put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
             start.environment().put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+            // FC_CUSTOM_LISTEN_PORT makes this FC, where callers need credentials: give it a client key as a deployment would.
+            start.environment().put("JINGNEI_CLIENT_KEYS", "ck-deploy-check-0001:ops");
             Process process = start.start();
             try {
                 HttpClient client = HttpClient.newHttpClient();
@@ -113,7 +115,7 @@ class DeploymentDescriptorsIT {
                 while (chat == null && System.nanoTime() < deadline && process.isAlive()) {
                     try {
                         chat = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/chat"))
-                                .header("Content-Type", "application/json")
+                                .header("Content-Type", "application/json").header("Authorization", "Bearer ck-deploy-check-0001")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"你好\"}")).build(), HttpResponse.BodyHandlers.ofString());
                     } catch (IOException notYet) {
                         Thread.sleep(100);
@@ -128,7 +130,7 @@ class DeploymentDescriptorsIT {
                 assertThat(health.statusCode()).isEqualTo(200);
                 // The package carries ONNX Runtime and the tokenizer with linux-x86_64 natives only: RAG must still work.
                 HttpResponse<String> rag = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/rag-query"))
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer ck-deploy-check-0001")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"退货要多久能到账？\"}")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(rag.statusCode()).as(rag.body()).isEqualTo(200);
                 assertThat(rag.body()).contains("refund-time");

@@ -190,6 +190,7 @@ class FaqBatchKillIT {
         env.put("JINGNEI_FAQ_BASE_URI", "s3://jingnei-faq/");
         env.put("JINGNEI_FAQ_CONCURRENCY", String.valueOf(CONCURRENCY));
         env.put("JINGNEI_RAG_THRESHOLD", "-1"); // every question finds context, so every question is an LLM call
+        env.put("JINGNEI_RAG_MIN_CONFIDENCE", "0"); // and no confidence bar rejects one
         ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
                 FaqBatchProcess.class.getName(), "s3://jingnei-faq/faq-batch/in/" + name + ".jsonl")
