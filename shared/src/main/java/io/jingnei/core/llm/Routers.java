@@ -1,5 +1,6 @@
 package io.jingnei.core.llm;
 
+import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.JingneiConfig;
 import io.jingnei.core.http.SharedHttpClient;
@@ -21,6 +22,13 @@ public final class Routers {
                         config.breakerFailures, config.breakerOpen), time, objectReader,
                 config.llmBaseUrl, config.llmApiKey().orElse(null));
         Fallbacks fallbacks = env.get("JINGNEI_FALLBACK").map(Fallbacks::parse).orElseGet(Fallbacks::none);
+        for (String model : fallbacks.models()) {
+            // A typo in a chain would only show in the incident it was meant for.
+            if (upstreams.stream().noneMatch(u -> u.serves(model))) {
+                throw new ConfigException("JINGNEI_FALLBACK names '" + model + "', which no upstream serves (their 'models' in "
+                        + "JINGNEI_UPSTREAMS)");
+            }
+        }
         RetryPolicy retries = new RetryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay,
                 () -> ThreadLocalRandom.current().nextDouble());
         Failover failover = new Failover(upstreams, fallbacks, retries, time, config.callDeadline, config.keyCooldown,

@@ -174,6 +174,9 @@ public final class UpstreamsConfig {
         if (node.hasNonNull("timeout")) {
             JsonNode t = node.get("timeout");
             timeout = t.isNumber() ? Duration.ofMillis((long) (t.asDouble() * 1000)) : Durations.parse(at + " timeout", t.asText());
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new ConfigException(at + " (" + name + "): timeout must be positive, e.g. 90 (seconds) or \"90s\"");
+            }
         }
         int maxRetries = node.path("max_retries").isMissingNode() ? defaults.maxRetries : node.path("max_retries").asInt(-1);
         if (maxRetries < 0 || maxRetries > 10) {
