@@ -22,6 +22,8 @@ import java.util.Optional;
  * {@code JINGNEI_AUTH=none}.
  */
 public final class Authenticator {
+    /** Keys are the operator's choice; below this a guess is cheap (and the redactor would not know them). */
+    static final int MIN_KEY_LENGTH = 12;
     static final String NEEDS_CREDENTIALS = "this function requires credentials: set JINGNEI_CLIENT_KEYS (client API keys) "
             + "or JINGNEI_JWT_SECRET / JINGNEI_JWT_PUBLIC_KEY (end-user tokens), or JINGNEI_AUTH=none to serve anonymous callers";
 
@@ -42,8 +44,12 @@ public final class Authenticator {
     public static Authenticator from(Env env) {
         KeyTable client = new KeyTable(clientKeys(env.get("JINGNEI_CLIENT_KEYS").orElse("")));
         Map<String, String> admins = new LinkedHashMap<>();
-        for (String key : Settings.list(env, "JINGNEI_ADMIN_KEYS")) {
-            admins.put(key, "admin");
+        List<String> adminKeys = Settings.list(env, "JINGNEI_ADMIN_KEYS");
+        for (int i = 0; i < adminKeys.size(); i++) {
+            if (adminKeys.get(i).length() < MIN_KEY_LENGTH) {
+                throw new ConfigException("JINGNEI_ADMIN_KEYS entry " + (i + 1) + ": keys must be at least " + MIN_KEY_LENGTH + " characters");
+            }
+            admins.put(adminKeys.get(i), "admin");
         }
         KeyTable admin = new KeyTable(admins);
         Optional<JwtVerifier> jwt = JwtVerifier.from(env);
@@ -63,15 +69,6 @@ public final class Authenticator {
             return Optional.of("JINGNEI_AUTH=none: public routes serve anonymous callers on a cloud platform");
         }
         return Optional.empty();
-    }
-
-    public boolean anonymousAllowed() {
-        return anonymousAllowed;
-    }
-
-    /** Whether end-user tokens are accepted (the chat page says which credential it wants). */
-    public boolean acceptsTokens() {
-        return jwt.isPresent();
     }
 
     /** For a public route: the caller, or {@code unauthorized} naming what to send. */
@@ -151,11 +148,11 @@ public final class Authenticator {
             }
             String user = entry.substring(colon + 1).trim();
             if (!UserIds.valid(user) || user.contains("/")) {
-                throw new ConfigException("JINGNEI_CLIENT_KEYS entry " + (i + 1) + ": the user id must be letters, digits or . _ - @ : +");
+                throw new ConfigException("JINGNEI_CLIENT_KEYS entry " + (i + 1) + ": the user id must be letters, digits or . _ - @ +");
             }
             String key = entry.substring(0, colon).trim();
-            if (key.length() < 8) {
-                throw new ConfigException("JINGNEI_CLIENT_KEYS entry " + (i + 1) + ": keys must be at least 8 characters");
+            if (key.length() < MIN_KEY_LENGTH) {
+                throw new ConfigException("JINGNEI_CLIENT_KEYS entry " + (i + 1) + ": keys must be at least " + MIN_KEY_LENGTH + " characters");
             }
             keys.put(key, user);
         }

@@ -42,16 +42,19 @@ public final class JwtVerifier {
     private final Optional<String> issuer;
     private final Optional<String> audience;
     private final Duration skew;
+    /** Longest accepted {@code exp} from now: a leaked browser token must not work for a year. */
+    private final Duration maxLifetime;
     private final Clock clock;
     private final List<String> secrets;
 
     JwtVerifier(JWSAlgorithm algorithm, Supplier<JWSVerifier> verifier, Optional<String> issuer, Optional<String> audience,
-                Duration skew, Clock clock, List<String> secrets) {
+                Duration skew, Duration maxLifetime, Clock clock, List<String> secrets) {
         this.algorithm = algorithm;
         this.verifier = verifier;
         this.issuer = issuer;
         this.audience = audience;
         this.skew = skew;
+        this.maxLifetime = maxLifetime;
         this.clock = clock;
         this.secrets = secrets;
     }
@@ -72,6 +75,7 @@ public final class JwtVerifier {
         Optional<String> issuer = env.get("JINGNEI_JWT_ISSUER");
         Optional<String> audience = env.get("JINGNEI_JWT_AUDIENCE");
         Duration skew = Duration.ofSeconds(Settings.integer(env, "JINGNEI_JWT_CLOCK_SKEW_SECONDS", 60, 0, 600));
+        Duration maxLifetime = Settings.duration(env, "JINGNEI_JWT_MAX_LIFETIME", "24h");
         if (secret.isPresent()) {
             byte[] key = secret.get().getBytes(StandardCharsets.UTF_8);
             if (key.length < 32) {
@@ -83,16 +87,22 @@ public final class JwtVerifier {
                 } catch (JOSEException e) {
                     throw new ConfigException("JINGNEI_JWT_SECRET cannot be used for HS256");
                 }
-            }, issuer, audience, skew, clock, List.of(secret.get())));
+            }, issuer, audience, skew, maxLifetime, clock, List.of(secret.get())));
         }
         PublicKey key = publicKey(pem.get());
         if (key instanceof RSAPublicKey) {
             RSASSAVerifier rsa = new RSASSAVerifier((RSAPublicKey) key);
-            return Optional.of(new JwtVerifier(JWSAlgorithm.RS256, () -> rsa, issuer, audience, skew, clock, List.of()));
+            return Optional.of(new JwtVerifier(JWSAlgorithm.RS256, () -> rsa, issuer, audience, skew, maxLifetime, clock, List.of()));
+        }
+        ECPublicKey ecKey = (ECPublicKey) key;
+        if (ecKey.getParams().getCurve().getField().getFieldSize() != 256) {
+            // Nimbus takes any curve here, and every ES256 token would then fail to verify.
+            throw new ConfigException("JINGNEI_JWT_PUBLIC_KEY: EC keys must be on P-256 (ES256); this one has "
+                    + ecKey.getParams().getCurve().getField().getFieldSize() + " bits");
         }
         try {
-            ECDSAVerifier ec = new ECDSAVerifier((ECPublicKey) key);
-            return Optional.of(new JwtVerifier(JWSAlgorithm.ES256, () -> ec, issuer, audience, skew, clock, List.of()));
+            ECDSAVerifier ec = new ECDSAVerifier(ecKey);
+            return Optional.of(new JwtVerifier(JWSAlgorithm.ES256, () -> ec, issuer, audience, skew, maxLifetime, clock, List.of()));
         } catch (JOSEException e) {
             throw new ConfigException("JINGNEI_JWT_PUBLIC_KEY: only P-256 EC keys (ES256) and RSA keys (RS256) are supported");
         }
@@ -136,6 +146,10 @@ public final class JwtVerifier {
         if (now.getTime() - skew.toMillis() >= expires.getTime()) {
             throw unauthorized("the token has expired");
         }
+        if (expires.getTime() - now.getTime() > maxLifetime.toMillis() + skew.toMillis()) {
+            throw unauthorized("the token's 'exp' is further away than JINGNEI_JWT_MAX_LIFETIME (" + maxLifetime.toMinutes()
+                    + " min): mint short-lived tokens");
+        }
         if (claims.getNotBeforeTime() != null && now.getTime() + skew.toMillis() < claims.getNotBeforeTime().getTime()) {
             throw unauthorized("the token is not valid yet ('nbf')");
         }
@@ -147,7 +161,7 @@ public final class JwtVerifier {
         }
         String subject = claims.getSubject();
         if (!UserIds.valid(subject) || subject.contains("/")) {
-            throw unauthorized("the token's 'sub' must be a user id of letters, digits or . _ - @ : +");
+            throw unauthorized("the token's 'sub' must be a user id of at most 128 letters, digits or . _ - @ : +");
         }
         return subject;
     }

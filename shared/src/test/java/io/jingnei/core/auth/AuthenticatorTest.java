@@ -110,7 +110,9 @@ class AuthenticatorTest {
     void client_key_settings_never_echo_a_key() {
         assertThatThrownBy(() -> Authenticator.from(env("JINGNEI_CLIENT_KEYS=ck-secret-only-value")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("JINGNEI_CLIENT_KEYS").hasMessageNotContaining("ck-secret-only-value");
-        assertThatThrownBy(() -> Authenticator.from(env("JINGNEI_CLIENT_KEYS=short:alice")))
-                .hasMessageContaining("at least 8").hasMessageNotContaining("short");
+        assertThatThrownBy(() -> Authenticator.from(env("JINGNEI_CLIENT_KEYS=short-key:alice")))
+                .hasMessageContaining("at least 12").hasMessageNotContaining("short-key");
+        assertThatThrownBy(() -> Authenticator.from(env("JINGNEI_ADMIN_KEYS=" + ADMIN + ",admin1")))
+                .hasMessageContaining("JINGNEI_ADMIN_KEYS entry 2").hasMessageContaining("at least 12").hasMessageNotContaining("admin1");
     }
 }

@@ -72,6 +72,18 @@ class JwtVerifierTest {
         refused(verifier, signed(claims().issuer("https://evil.example").build(), SECRET), "issuer");
         refused(verifier, signed(claims().subject("a b").build(), SECRET), "'sub'");
         refused(verifier, "not.a.jwt", "not a signed JWT");
+        refused(verifier, signed(claims().expirationTime(Date.from(NOW.plusSeconds(366L * 24 * 3600))).build(), SECRET),
+                "JINGNEI_JWT_MAX_LIFETIME");
+    }
+
+    @Test
+    void a_p384_key_is_refused_at_start_up_rather_than_failing_every_token() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        String pem = Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+
+        assertThatThrownBy(() -> JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", pem)), CLOCK))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("P-256");
     }
 
     @Test
