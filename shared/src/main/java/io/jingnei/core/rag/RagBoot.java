@@ -51,9 +51,11 @@ public final class RagBoot {
         final LongSupplier nanoTime;
         final Workers workers;
         final AnswerCache cache;
+        final int historyTurns;
 
         public Parts(RagConfig config, ObjectStore store, LlmClient llm, Completions completions, CallLog log, RequestCaps caps,
-                     boolean llmConfigured, String defaultModel, LongSupplier nanoTime, Workers workers, AnswerCache cache) {
+                     boolean llmConfigured, String defaultModel, LongSupplier nanoTime, Workers workers, AnswerCache cache,
+                     int historyTurns) {
             this.config = config;
             this.store = store;
             this.llm = llm;
@@ -65,6 +67,7 @@ public final class RagBoot {
             this.nanoTime = nanoTime;
             this.workers = workers;
             this.cache = cache;
+            this.historyTurns = historyTurns;
         }
     }
 
@@ -100,7 +103,7 @@ public final class RagBoot {
                 fields.put("error", unavailable.getMessage());
             }
             p.log.event("rag ready", fields);
-            return new RagService(e, holder, p.completions, p.log, p.caps, config, p.llmConfigured, p.defaultModel, p.workers.cpu(), p.cache);
+            return new RagService(e, holder, p.completions, p.log, p.caps, config, p.llmConfigured, p.defaultModel, p.workers.cpu(), p.cache, p.historyTurns);
         });
     }
 

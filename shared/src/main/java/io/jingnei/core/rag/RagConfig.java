@@ -1,5 +1,6 @@
 package io.jingnei.core.rag;
 
+import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 
@@ -41,7 +42,11 @@ public final class RagConfig {
         this.minConfidence = Settings.number(env, "JINGNEI_RAG_MIN_CONFIDENCE", RejectionRule.DEFAULT_MIN_CONFIDENCE, 0, 2);
         this.hybrid = Settings.bool(env, "JINGNEI_RAG_HYBRID", true);
         this.remoteEmbeddings = Settings.choice(env, "JINGNEI_EMBEDDER", "local", "local", "remote").equals("remote");
-        this.embeddingModel = env.get("JINGNEI_EMBEDDING_MODEL").orElse(remoteEmbeddings ? "text-embedding-3-small" : "bge-small-zh-v1.5-q");
+        // No default for remote embeddings: a guessed model name could be one served abroad.
+        this.embeddingModel = remoteEmbeddings
+                ? env.get("JINGNEI_EMBEDDING_MODEL").orElseThrow(() -> new ConfigException(
+                        "JINGNEI_EMBEDDER=remote needs JINGNEI_EMBEDDING_MODEL, the upstream's embedding model (e.g. text-embedding-v3 on Model Studio)"))
+                : env.get("JINGNEI_EMBEDDING_MODEL").orElse("bge-small-zh-v1.5-q");
         this.chunkChars = Settings.integer(env, "JINGNEI_CHUNK_CHARS", 300, 50, 8000);
         this.chunkOverlap = Settings.integer(env, "JINGNEI_CHUNK_OVERLAP", 50, 0, 2000);
         this.enabled = Settings.bool(env, "JINGNEI_RAG_ENABLED", true);

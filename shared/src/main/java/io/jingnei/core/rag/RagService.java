@@ -39,7 +39,6 @@ public final class RagService implements AutoCloseable {
     public static final String DEFAULT_SYSTEM_PROMPT = "你是一名专业的客服助手。请只根据下面提供的参考资料回答用户的问题，"
             + "不要编造参考资料中没有的信息；如果参考资料不足以回答，请回答“" + RagResult.NO_CONTEXT_ANSWER + "”"
             + "回答要简洁、准确，不超过200字。";
-    static final int HISTORY_MESSAGES = 6;
     /** What the model answers when the references do not answer the question: becomes {@code no_context}. */
     public static final String NO_ANSWER_MARKER = "[NO_ANSWER]";
 
@@ -53,12 +52,14 @@ public final class RagService implements AutoCloseable {
     private final String defaultModel;
     private final Executor cpu;
     private final AnswerCache cache;
+    /** JINGNEI_HISTORY_TURNS, as for /chat: the last turns of a conversation kept. */
+    private final int historyTurns;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Changes whenever the prompt shape changes: part of every cache key. */
     static final String PROMPT_VERSION = Hashing.sha256Hex(DEFAULT_SYSTEM_PROMPT + "|refs-v3").substring(0, 12);
 
     public RagService(Embedder embedder, IndexHolder index, Completions completions, CallLog log, RequestCaps caps,
-                      RagConfig config, boolean llmConfigured, String defaultModel, Executor cpu, AnswerCache cache) {
+                      RagConfig config, boolean llmConfigured, String defaultModel, Executor cpu, AnswerCache cache, int historyTurns) {
         this.embedder = embedder;
         this.index = index;
         this.completions = completions;
@@ -69,6 +70,7 @@ public final class RagService implements AutoCloseable {
         this.defaultModel = defaultModel;
         this.cpu = cpu;
         this.cache = cache;
+        this.historyTurns = historyTurns;
     }
 
     public IndexHolder index() {
@@ -312,7 +314,7 @@ public final class RagService implements AutoCloseable {
                 .put("content", request.systemPrompt == null || request.systemPrompt.isBlank() ? DEFAULT_SYSTEM_PROMPT : request.systemPrompt);
         if (request.history != null) {
             List<ChatMessage> history = request.history;
-            for (ChatMessage turn : history.subList(Math.max(0, history.size() - HISTORY_MESSAGES), history.size())) {
+            for (ChatMessage turn : history.subList(Math.max(0, history.size() - historyTurns * 2), history.size())) {
                 messages.addObject().put("role", turn.role).put("content", turn.content);
             }
         }
