@@ -1,8 +1,10 @@
 package io.jingnei.functions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.Reply;
+import io.jingnei.core.limits.LimitExceeded;
 import io.jingnei.core.llm.UpstreamException;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,7 +15,8 @@ import java.util.Map;
  * Writes every failure of the web function from the core's error table, in the route's own shape:
  * {@code {status, error, request_id}} on our functions, {@code {"error": {message, type, param, code}}}
  * on {@code /v1} (where the upstream's own type, code and param are kept, already redacted, and
- * {@code x-should-retry: false} tells SDKs our retries are spent).
+ * {@code x-should-retry: false} tells SDKs our retries are spent; our own rate limits say
+ * {@code true}, with Retry-After).
  */
 final class Errors {
     private Errors() {
@@ -47,9 +50,12 @@ final class Errors {
         }
         Reply.headersFor(e).forEach((name, value) -> ctx.response().putHeader(name, value));
         try {
+            // Our own rate limit says when to come back (Retry-After): let the SDK retry then. Anything
+            // else already had our retries.
+            boolean ownRateLimit = e instanceof LimitExceeded && e.kind() == ErrorKind.RATE_LIMITED;
             ctx.response().setStatusCode(e.kind().httpStatus)
                     .putHeader("Content-Type", "application/json; charset=utf-8")
-                    .putHeader("x-should-retry", "false")
+                    .putHeader("x-should-retry", ownRateLimit ? "true" : "false")
                     .end(json.writeValueAsString(Map.of("error", openAiError(e))));
         } catch (Exception writeFailed) {
             ctx.response().setStatusCode(500).end();

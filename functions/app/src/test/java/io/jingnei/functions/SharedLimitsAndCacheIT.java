@@ -90,6 +90,7 @@ class SharedLimitsAndCacheIT {
         HttpResponse<String> v1 = a.post("/v1/chat/completions", "ck-rpm-0000001", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(v1.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(v1.body()).path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(v1.headers().firstValue("x-should-retry")).as("SDKs may retry after Retry-After").contains("true");
         assertThat(upstream.completionRequests()).hasSize(5);
     }
 
@@ -120,6 +121,7 @@ class SharedLimitsAndCacheIT {
         assertThat(statuses).containsExactly(200, 200, 429, 429);
         JsonNode error = JSON.readTree(last.body()).path("error");
         assertThat(error.path("code").asText()).isEqualTo("insufficient_quota");
+        assertThat(last.headers().firstValue("x-should-retry")).as("a spent budget does not come back in seconds").contains("false");
         assertThat(error.path("message").asText()).contains("daily budget").contains("resets at");
         JsonNode usage = JSON.readTree(b.get("/v1/usage", "ck-budget-00003").body());
         assertThat(usage.path("today").path("spent_cny").decimalValue()).isEqualByComparingTo("0.00001008");
