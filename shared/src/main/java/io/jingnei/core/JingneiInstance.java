@@ -117,6 +117,7 @@ public final class JingneiInstance implements AutoCloseable {
         b.redis = Redis.from(env, log);
         b.quotas = Quotas.from(env, b.redis, Clock.systemUTC(), log);
         b.completions.meterWith(b.quotas);
+        b.quotas.warnUnpriced(namedModels(b), b.config.prices);
         b.cache = AnswerCache.from(CacheSettings.from(env), b.redis, pii, Clock.systemUTC(), log);
         CompletableFuture<RagService> ragLater = new CompletableFuture<>();
         b.chat = new ChatService(b.completions, b.config.caps, b.config.historyTurns, b.config.systemPrompt, b.config.defaultModel,
@@ -133,6 +134,14 @@ public final class JingneiInstance implements AutoCloseable {
         });
         b.auth.startupWarning().ifPresent(warning -> log.event(warning, Map.of("level_hint", "WARN")));
         return new JingneiInstance(b);
+    }
+
+    /** The models the configuration names: the default, every upstream's list and every fallback chain. */
+    private static List<String> namedModels(Builder b) {
+        List<String> models = new ArrayList<>(List.of(b.config.defaultModel));
+        b.llm.upstreams().forEach(u -> models.addAll(u.models));
+        models.addAll(b.llm.fallbacks().models());
+        return models;
     }
 
     /** Every configured secret: the redactor removes them from anything that reaches a client or a log. */

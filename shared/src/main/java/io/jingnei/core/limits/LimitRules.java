@@ -99,6 +99,11 @@ public final class LimitRules {
         return own == null ? everyone : own.over(everyone);
     }
 
+    /** Whether some entry sets a CNY budget: then every model needs a price. */
+    public boolean anyBudget() {
+        return byUser.values().stream().anyMatch(l -> l.cnyDay != null || l.cnyMonth != null);
+    }
+
     public boolean any() {
         return byUser.values().stream().anyMatch(l -> !l.none());
     }

@@ -6,8 +6,10 @@ import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.llm.Upstream;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pricing.Cost;
+import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.redis.Redis;
 
@@ -17,6 +19,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +65,26 @@ public final class Quotas implements Metering {
             log.event("limits are counted " + store.describe(), Map.of("on_redis_error", failOpen ? "open" : "closed"));
         }
         return quotas;
+    }
+
+    /**
+     * Budgets count the price table's cost, so a model without a price (say a fallback added to the
+     * upstream list) would be free for them: said once at start-up, naming the models.
+     */
+    public void warnUnpriced(Collection<String> models, PriceTable prices) {
+        if (!rules.anyBudget()) {
+            return;
+        }
+        List<String> unpriced = new ArrayList<>();
+        for (String model : models) {
+            if (!model.equals(Upstream.ANY_MODEL) && prices.priceOf(model).isEmpty() && !unpriced.contains(model)) {
+                unpriced.add(model);
+            }
+        }
+        if (!unpriced.isEmpty()) {
+            log.event("models without a price cost nothing against the CNY budgets of JINGNEI_LIMITS: " + String.join(", ", unpriced)
+                    + "; give them one in JINGNEI_PRICES", Map.of("level_hint", "WARN"));
+        }
     }
 
     /** Admits a call or fails with {@link LimitExceeded}; never fails because Redis is down when failing open. */

@@ -3,10 +3,12 @@ package io.jingnei.core.limits;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.ConfigException;
+import io.jingnei.core.config.Env;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pricing.Cost;
+import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.pricing.Usage;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +20,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
@@ -176,6 +179,16 @@ class QuotasTest {
     }
 
     @Test
+    void with_a_budget_set_start_up_names_the_models_that_have_no_price() {
+        PriceTable prices = new PriceTable(PriceTable.defaults(), BigDecimal.ONE);
+        quotas("*:rpm=5").warnUnpriced(List.of("deepseek-v3.2", "qwen-plus"), prices);
+        assertThat(log).as("no budget, nothing to warn about").isEmpty();
+
+        quotas("*:cny_day=20").warnUnpriced(List.of("deepseek-v3.2", "qwen-plus", "*", "qwen-plus"), prices);
+        assertThat(log).singleElement().asString().contains("qwen-plus", "JINGNEI_PRICES", "WARN").doesNotContain("deepseek-v3.2");
+    }
+
+    @Test
     void usage_reports_spend_and_what_is_left_of_each_limit() {
         Quotas quotas = quotas("*:rpm=10,tpm=1000,cny_day=5");
         quotas.admit(call("alice"), 10).join();
@@ -195,7 +208,7 @@ class QuotasTest {
 
     @Test
     void without_limits_nothing_is_counted_or_logged() {
-        Quotas quotas = Quotas.from(io.jingnei.core.config.Env.of(java.util.Map.of()), Optional.empty(), clock, new CallLog(log::add));
+        Quotas quotas = Quotas.from(Env.of(Map.of()), Optional.empty(), clock, new CallLog(log::add));
         for (int i = 0; i < 1000; i++) {
             quotas.admit(call("alice"), 100_000).join();
         }
