@@ -1,6 +1,7 @@
 package io.jingnei.core.llm;
 
 import io.jingnei.core.auth.Caller;
+import io.jingnei.core.pii.PiiPolicy;
 
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -15,7 +16,11 @@ public final class CallContext {
 
     public final String requestId;
     public final String function;
-    /** The user id the call is accounted to and forwarded upstream as {@code user}; null when anonymous. */
+    /**
+     * The user id as the log and the upstream ({@code user}) see it; null when anonymous. Personal
+     * information in it (a phone number used as an id, a token's {@code sub}) is masked: limits
+     * count the caller's own id, which never leaves the instance's stores.
+     */
     public final String userId;
     public final Caller caller;
     public final long startNanos;
@@ -29,7 +34,7 @@ public final class CallContext {
         this.requestId = requestId;
         this.function = function;
         this.caller = caller == null ? Caller.anonymous() : caller;
-        this.userId = userId;
+        this.userId = userId == null ? null : PiiPolicy.builtIn().maskAlone(userId);
         this.startNanos = startNanos;
     }
 
@@ -48,7 +53,8 @@ public final class CallContext {
      */
     public CallContext withBodyUser(String fromBody) {
         String effective = caller.effectiveUser(fromBody);
-        return effective == null || effective.equals(userId) ? this : new CallContext(requestId, function, caller, effective, startNanos);
+        return effective == null || PiiPolicy.builtIn().maskAlone(effective).equals(userId) ? this
+                : new CallContext(requestId, function, caller, effective, startNanos);
     }
 
     /** The same request under another function name, e.g. a faq-batch question. */

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which personal information is kept from the LLM and how ({@code JINGNEI_PII},
@@ -46,6 +47,15 @@ public final class PiiPolicy {
         }
         detectors.addAll(PiiSettings.customPatterns(env));
         return new PiiPolicy(mode, detectors);
+    }
+
+    /** The built-in kinds, masking: for texts checked outside any configuration (user ids). */
+    public static PiiPolicy builtIn() {
+        return BuiltIn.POLICY;
+    }
+
+    private static final class BuiltIn {
+        static final PiiPolicy POLICY = PiiPolicy.from(Env.of(Map.of()));
     }
 
     public PiiMode mode() {
