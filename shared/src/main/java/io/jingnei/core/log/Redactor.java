@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The one redaction step for text that reaches a client or a log from outside our control (an
@@ -18,10 +16,6 @@ public final class Redactor {
     public static final String MASK = "***";
     /** Echoed key prefixes shorter than this are not worth hunting: too many false positives. */
     private static final int MIN_PREFIX = 8;
-    private static final Pattern CREDENTIAL_LIKE = Pattern.compile(
-            "(?i)\\b(?:bearer|basic)\\s+[A-Za-z0-9._~+/=\\-]{4,}"
-                    + "|\\b(?:sk|ak|pk|rk|ck)-[A-Za-z0-9_\\-*.]{4,}"
-                    + "|(?<=(?:api[_-]?key|secret|token|password|authorization)[\"']?\\s?[:=]\\s?[\"']?)(?!(?i:bearer|basic)\\b)[^\\s\"',}]{4,}");
     private static final Redactor PATTERNS_ONLY = new Redactor(List.of());
 
     private final List<String> secrets;
@@ -62,8 +56,7 @@ public final class Redactor {
         for (String secret : secrets) {
             out = removePrefixesOf(secret, out);
         }
-        Matcher m = CREDENTIAL_LIKE.matcher(out);
-        return m.find() ? m.replaceAll(MASK) : out;
+        return CredentialShapes.mask(out, MASK);
     }
 
     /** Redacts, then cuts to at most {@code max} characters (plus an ellipsis). */

@@ -3,6 +3,8 @@ package io.jingnei.core.log;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,5 +36,35 @@ class RedactorTest {
     @Test
     void leaves_ordinary_text_alone() {
         assertThat(redactor.redact("退款将在3个工作日内到账，订单号 DY20261111001。")).isEqualTo("退款将在3个工作日内到账，订单号 DY20261111001。");
+    }
+
+    /** The regex the scanner replaced (it cost more than the rest of a /v1 call): the scanner must match it exactly. */
+    private static final Pattern REFERENCE = Pattern.compile(
+            "(?i)\\b(?:bearer|basic)\\s+[A-Za-z0-9._~+/=\\-]{4,}"
+                    + "|\\b(?:sk|ak|pk|rk|ck)-[A-Za-z0-9_\\-*.]{4,}"
+                    + "|(?<=(?:api[_-]?key|secret|token|password|authorization)[\"']?\\s?[:=]\\s?[\"']?)(?!(?i:bearer|basic)\\b)[^\\s\"',}]{4,}");
+
+    @Test
+    void the_scanner_masks_exactly_what_the_reference_regex_matched_on_generated_text() {
+        String[] pieces = {"Bearer ", "basic ", "bearer\t", "sk-", "SK-", "ak-", "ck-", "api_key", "API-KEY", "apikey", "api key", "token",
+                "Token", "tokens", "password", "Authorization", "secret", ":", "=", " ", "  ", "\"", "'", "abcd", "xyz12", "AbC9",
+                "-", "_", ".", "*", "/", "+", "~", "订单", "号", ",", "}", "{", "\n", "***", "x", "1"};
+        java.util.Random random = new Random(17);
+        Redactor shapesOnly = Redactor.patternsOnly();
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(12); k >= 0; k--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String expected = REFERENCE.matcher(text).replaceAll("***");
+            assertThat(shapesOnly.redact(text.toString())).as("text: [" + text + "]").isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void a_call_log_line_is_left_as_it_is() {
+        String line = "{\"ts\":\"2026-11-27T12:34:06.689Z\",\"level\":\"INFO\",\"request_id\":\"f8901f91\",\"function\":\"chat\","
+                + "\"prompt_tokens\":20,\"completion_tokens\":5,\"total_tokens\":25,\"cost_cny\":0.0000049}";
+        assertThat(Redactor.patternsOnly().redact(line)).isEqualTo(line);
     }
 }
