@@ -9,6 +9,12 @@ import java.util.List;
 public final class VectorIndex {
     public enum Metric { INNER_PRODUCT, L2 }
 
+    /**
+     * Vectors scored per kernel call: 8 MB of float32, whose scores (64 KB) stay in L2 for the top-k
+     * pass. Large enough that a kernel's parallel streams through the block run long.
+     */
+    private static final int BLOCK = 16_384;
+
     private final Vectors vectors;
     private final ChunkStore chunks;
     private final String modelId;
@@ -72,14 +78,19 @@ public final class VectorIndex {
         }
         TopK top = new TopK(Math.max(1, Math.min(k, Math.max(1, vectors.count))));
         float queryNorm = metric == Metric.L2 ? kernel.dot(query, 0, query) : 0;
-        for (int i = 0; i < vectors.count; i++) {
-            float score = vectors.score(kernel, i, query);
-            if (metric == Metric.L2) {
-                float distance = queryNorm + squaredNorms[i] - 2 * score;
-                score = 1 - distance / 2;
-            }
-            if (score > top.floor()) {
-                top.offer(i, score);
+        float[] scores = new float[Math.min(BLOCK, vectors.count)];
+        for (int first = 0; first < vectors.count; first += BLOCK) {
+            int count = Math.min(BLOCK, vectors.count - first);
+            vectors.scores(kernel, first, count, query, scores);
+            for (int j = 0; j < count; j++) {
+                float score = scores[j];
+                if (metric == Metric.L2) {
+                    float distance = queryNorm + squaredNorms[first + j] - 2 * score;
+                    score = 1 - distance / 2;
+                }
+                if (score > top.floor()) {
+                    top.offer(first + j, score);
+                }
             }
         }
         return top.hits();

@@ -12,6 +12,9 @@ abstract class Vectors {
 
     abstract float score(Kernel kernel, int position, float[] query);
 
+    /** The scores of vectors {@code first .. first + count - 1} into {@code scores[0 .. count)}. */
+    abstract void scores(Kernel kernel, int first, int count, float[] query, float[] scores);
+
     abstract float[] vector(int position);
 
     static final class Float32 extends Vectors {
@@ -25,6 +28,11 @@ abstract class Vectors {
         @Override
         float score(Kernel kernel, int position, float[] query) {
             return kernel.dot(values, position * dimension, query);
+        }
+
+        @Override
+        void scores(Kernel kernel, int first, int count, float[] query, float[] scores) {
+            kernel.dots(values, dimension, first, count, query, scores);
         }
 
         @Override
@@ -67,6 +75,14 @@ abstract class Vectors {
         @Override
         float score(Kernel kernel, int position, float[] query) {
             return scales[position] * kernel.dotInt8(values, position * dimension, query);
+        }
+
+        @Override
+        void scores(Kernel kernel, int first, int count, float[] query, float[] scores) {
+            kernel.dotsInt8(values, dimension, first, count, query, scores);
+            for (int j = 0; j < count; j++) {
+                scores[j] *= scales[first + j];
+            }
         }
 
         @Override
