@@ -7,9 +7,8 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Java Vector API kernel (Java 17+, jdk.incubator.vector); loaded by {@link Kernels} when available
- * and when C2 compiles: under C1 alone every vector operation allocates and this kernel is 5-20x
- * slower than the scalar one.
+ * Java Vector API kernel (Java 17+, jdk.incubator.vector); chosen by {@link Kernels} when available
+ * and when C2 compiles.
  *
  * <p>The batch methods score four vectors per pass, one from each quarter of the batch. Measured on
  * a 2-core Xeon VM: one sequential stream reads memory at ~11 GB/s, four far-apart streams at
@@ -26,9 +25,6 @@ final class SimdKernel implements Kernel {
     SimdKernel() {
         // Touch the API so a missing module fails here, inside Kernels' try, not mid-search.
         FloatVector.zero(F);
-        if (!JitCompilers.c2Compiles()) {
-            throw new UnsupportedOperationException("only C1 compiles (-XX:TieredStopAtLevel below 4): the Vector API would be slower than scalar code");
-        }
     }
 
     @Override
