@@ -10,8 +10,8 @@ public final class VectorIndex {
     public enum Metric { INNER_PRODUCT, L2 }
 
     /**
-     * Vectors scored per kernel call: 8 MB of float32, whose scores (64 KB) stay in L2 for the top-k
-     * pass. Large enough that a kernel's parallel streams through the block run long.
+     * Vectors scored per kernel call (32 MB of 512-dimension float32): their scores, 64 KB, stay in
+     * L2 for the top-k pass, and each of a kernel's parallel streams through the block runs long.
      */
     private static final int BLOCK = 16_384;
 

@@ -10,8 +10,6 @@ abstract class Vectors {
         this.dimension = dimension;
     }
 
-    abstract float score(Kernel kernel, int position, float[] query);
-
     /** The scores of vectors {@code first .. first + count - 1} into {@code scores[0 .. count)}. */
     abstract void scores(Kernel kernel, int first, int count, float[] query, float[] scores);
 
@@ -23,11 +21,6 @@ abstract class Vectors {
         Float32(float[] values, int dimension) {
             super(values.length / dimension, dimension);
             this.values = values;
-        }
-
-        @Override
-        float score(Kernel kernel, int position, float[] query) {
-            return kernel.dot(values, position * dimension, query);
         }
 
         @Override
@@ -70,11 +63,6 @@ abstract class Vectors {
                 }
             }
             return new Int8(quantised, scales, dimension);
-        }
-
-        @Override
-        float score(Kernel kernel, int position, float[] query) {
-            return scales[position] * kernel.dotInt8(values, position * dimension, query);
         }
 
         @Override
