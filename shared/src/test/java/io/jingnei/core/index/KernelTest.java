@@ -22,7 +22,7 @@ class KernelTest {
     @Test
     void float_dots_match_the_reference_for_every_dimension_and_batch_size() {
         for (int dimension : DIMENSIONS) {
-            int count = 23;
+            int count = 37;
             float[] vectors = RandomVectors.normalised(count, dimension, dimension);
             float[] query = RandomVectors.normalised(1, dimension, 1000 + dimension);
             for (Kernel kernel : List.of(simd, scalar)) {
@@ -48,7 +48,7 @@ class KernelTest {
     @Test
     void int8_dots_match_the_reference_for_every_dimension_and_batch_size() {
         for (int dimension : DIMENSIONS) {
-            int count = 23;
+            int count = 37;
             byte[] vectors = randomBytes(count * dimension, dimension);
             float[] query = RandomVectors.normalised(1, dimension, 2000 + dimension);
             for (Kernel kernel : List.of(simd, scalar)) {
