@@ -70,7 +70,11 @@ final class SearchBench {
                 + " (best of 10 runs each). The best, " + String.format("%.1f GB/s", bandwidth.best()) + ", is the floor: \"x floor\" is the "
                 + "median over the time that many bytes take at that rate. Below 1 means the data came partly from cache: small sets fit in "
                 + "L2/L3 and go faster than memory. The machine is shared with other work (load average " + loadBefore + " before, "
-                + loadAverage() + " after), so expect a few percent of noise.");
+                + loadAverage() + " after), so expect a few percent of noise."
+                + (Kernels.best().name().equals("scalar")
+                        ? " **Jingnei picks the scalar kernel in this JVM (C1 only, or -Djingnei.scalar); under C1 the Vector API rows and the "
+                                + "floor measurement are far slower than under C2.**"
+                        : ""));
         report.table(List.of("n", "engine", "median ms", "p99 ms", "GB/s at median", "x floor"), rows);
     }
 
