@@ -116,6 +116,24 @@ class KernelTest {
     }
 
     @Test
+    void an_l2_index_ranks_as_inner_product_and_reports_cosine_across_scan_blocks() {
+        int dimension = 24;
+        int count = 40_000;
+        float[] vectors = RandomVectors.normalised(count, dimension, 31);
+        float[] query = RandomVectors.normalised(1, dimension, 32);
+        int[] exact = RandomVectors.bruteForce(vectors, dimension, query, 10);
+        for (Kernel kernel : List.of(simd, scalar)) {
+            VectorIndex l2 = new VectorIndex(new Vectors.Float32(vectors, dimension), ChunkStore.of(RandomVectors.chunks(count)), "m",
+                    VectorIndex.Metric.L2, kernel);
+            List<Hit> hits = l2.search(query, 10);
+            assertThat(hits.stream().mapToInt(h -> h.position).toArray()).as(kernel.name()).containsExactly(exact);
+            for (Hit hit : hits) {
+                assertThat((double) hit.score).isCloseTo(reference(vectors, hit.position * dimension, query), within(1e-5));
+            }
+        }
+    }
+
+    @Test
     void int8_scores_of_both_kernels_agree_with_the_dequantised_vectors() {
         int dimension = 384;
         int count = 300;
