@@ -10,10 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Java Vector API kernel (Java 17+, jdk.incubator.vector); chosen by {@link Kernels} when available
  * and when C2 compiles.
  *
- * <p>The batch methods score eight vectors per pass, one from each eighth of the batch. Measured on
- * a 2-core Xeon VM: one sequential stream reads memory at ~11 GB/s, several far-apart streams at
- * ~15-17 GB/s (the prefetcher runs ahead on each), so walking the eighths in lockstep is what gets
- * the scan near the machine's read bandwidth; 8 streams beat 4 by 7-12% at 100k vectors. Each
+ * <p>The batch methods score eight vectors per pass, one from each eighth of the batch. On the
+ * 2-core Xeon VM of bench/RESULTS.md one thread reads memory ~1.5x faster as eight far-apart
+ * sequential streams than as one (the prefetcher runs ahead on each), so walking the eighths in
+ * lockstep is what gets the scan near the machine's read bandwidth; eight beat four by 7-12%. Each
  * query slice is loaded once for eight vectors. int8 bytes widen straight to the widest float
  * lanes (16 on AVX-512), where the 8-lane version was compute-bound at 5 GB/s; widening, converting
  * and the FMA still cost three vector instructions per 16 bytes, so int8 is close to compute-bound.
