@@ -38,7 +38,55 @@ public final class ScalarKernel implements Kernel {
     }
 
     @Override
+    public void dots(float[] vectors, int dimension, int first, int count, float[] query, float[] scores) {
+        for (int j = 0; j < count; j++) {
+            scores[j] = dot(vectors, (first + j) * dimension, query);
+        }
+    }
+
+    /**
+     * Integer products with the query rounded to {@link IntQuery} levels: C2 vectorises a byte x int
+     * loop into SIMD instructions but not a byte x float one (float sums must keep their order), so
+     * this is ~3x faster than {@link #dotInt8} under C2 and as fast under C1. Rounding moves each
+     * query component by at most 1/65534 of the largest one (512 dimensions), a score by ~1e-6.
+     */
+    @Override
+    public void dotsInt8(byte[] vectors, int dimension, int first, int count, float[] query, float[] scores) {
+        IntQuery q = new IntQuery(query);
+        for (int j = 0; j < count; j++) {
+            scores[j] = q.step * dot(vectors, (first + j) * dimension, q.levels);
+        }
+    }
+
+    private static int dot(byte[] v, int offset, int[] q) {
+        int sum = 0;
+        for (int i = 0; i < q.length; i++) {
+            sum += v[offset + i] * q[i];
+        }
+        return sum;
+    }
+
+    @Override
     public String name() {
         return "scalar";
+    }
+
+    /** A query rounded to integers small enough that a dot with bytes, even -128, cannot overflow an int. */
+    static final class IntQuery {
+        final int[] levels;
+        final float step;
+
+        IntQuery(float[] query) {
+            float max = 0;
+            for (float x : query) {
+                max = Math.max(max, Math.abs(x));
+            }
+            int top = (int) Math.min(32767, Integer.MAX_VALUE / (128L * Math.max(1, query.length)));
+            step = max == 0 ? 0 : max / top;
+            levels = new int[query.length];
+            for (int i = 0; i < query.length; i++) {
+                levels[i] = max == 0 ? 0 : Math.round(query[i] / step);
+            }
+        }
     }
 }

@@ -5,9 +5,19 @@ import java.util.List;
 /**
  * Exact top-k search over normalised vectors by inner product (= cosine). Immutable and safe to
  * share between threads; a newer index replaces it whole.
+ *
+ * <p>Exact on purpose: sign-bit codes with Hamming pre-selection and exact rescoring of the best
+ * 200 would scan 16x fewer bytes, but kept only 0.29 of the exact top 10 on 100k random 512-d
+ * vectors (0.93 rescoring 10,000), though 0.996 on 32k bge-small-zh sentence embeddings.
  */
 public final class VectorIndex {
     public enum Metric { INNER_PRODUCT, L2 }
+
+    /**
+     * Vectors scored per kernel call (32 MB of 512-dimension float32): their scores, 64 KB, stay in
+     * L2 for the top-k pass, and each of a kernel's parallel streams through the block runs long.
+     */
+    private static final int BLOCK = 16_384;
 
     private final Vectors vectors;
     private final ChunkStore chunks;
@@ -67,7 +77,9 @@ public final class VectorIndex {
      * chunks that only the lexical index found.
      */
     public float similarity(float[] query, int position) {
-        float score = vectors.score(kernel, position, query);
+        float[] one = new float[1];
+        vectors.scores(kernel, position, 1, query, one);
+        float score = one[0];
         if (metric == Metric.L2) {
             float distance = kernel.dot(query, 0, query) + squaredNorms[position] - 2 * score;
             return 1 - distance / 2;
@@ -85,14 +97,19 @@ public final class VectorIndex {
         }
         TopK top = new TopK(Math.max(1, Math.min(k, Math.max(1, vectors.count))));
         float queryNorm = metric == Metric.L2 ? kernel.dot(query, 0, query) : 0;
-        for (int i = 0; i < vectors.count; i++) {
-            float score = vectors.score(kernel, i, query);
-            if (metric == Metric.L2) {
-                float distance = queryNorm + squaredNorms[i] - 2 * score;
-                score = 1 - distance / 2;
-            }
-            if (score > top.floor()) {
-                top.offer(i, score);
+        float[] scores = new float[Math.min(BLOCK, vectors.count)];
+        for (int first = 0; first < vectors.count; first += BLOCK) {
+            int count = Math.min(BLOCK, vectors.count - first);
+            vectors.scores(kernel, first, count, query, scores);
+            for (int j = 0; j < count; j++) {
+                float score = scores[j];
+                if (metric == Metric.L2) {
+                    float distance = queryNorm + squaredNorms[first + j] - 2 * score;
+                    score = 1 - distance / 2;
+                }
+                if (score > top.floor()) {
+                    top.offer(first + j, score);
+                }
             }
         }
         return top.hits();

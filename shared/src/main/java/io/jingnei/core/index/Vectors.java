@@ -10,7 +10,8 @@ abstract class Vectors {
         this.dimension = dimension;
     }
 
-    abstract float score(Kernel kernel, int position, float[] query);
+    /** The scores of vectors {@code first .. first + count - 1} into {@code scores[0 .. count)}. */
+    abstract void scores(Kernel kernel, int first, int count, float[] query, float[] scores);
 
     abstract float[] vector(int position);
 
@@ -23,8 +24,8 @@ abstract class Vectors {
         }
 
         @Override
-        float score(Kernel kernel, int position, float[] query) {
-            return kernel.dot(values, position * dimension, query);
+        void scores(Kernel kernel, int first, int count, float[] query, float[] scores) {
+            kernel.dots(values, dimension, first, count, query, scores);
         }
 
         @Override
@@ -65,8 +66,11 @@ abstract class Vectors {
         }
 
         @Override
-        float score(Kernel kernel, int position, float[] query) {
-            return scales[position] * kernel.dotInt8(values, position * dimension, query);
+        void scores(Kernel kernel, int first, int count, float[] query, float[] scores) {
+            kernel.dotsInt8(values, dimension, first, count, query, scores);
+            for (int j = 0; j < count; j++) {
+                scores[j] *= scales[first + j];
+            }
         }
 
         @Override
