@@ -157,7 +157,8 @@ public final class ChatService {
     private final class StreamKeeper implements ObservedPublisher.Observer<ObjectNode> {
         private final AnswerCache.Key key;
         private final float[] vector;
-        private final String model;
+        /** The model that answered, as the chunks name it (a fallback's, when the asked one failed). */
+        private volatile String model;
         private final StringBuilder content = new StringBuilder();
 
         StreamKeeper(AnswerCache.Key key, float[] vector, String model) {
@@ -168,6 +169,9 @@ public final class ChatService {
 
         @Override
         public ObjectNode onItem(ObjectNode chunk) {
+            if (chunk.path("model").isTextual()) {
+                model = chunk.path("model").asText();
+            }
             content.append(chunk.path("choices").path(0).path("delta").path("content").asText(""));
             return chunk;
         }

@@ -187,9 +187,13 @@ public final class Completions {
         return new CallRecord(ctx.requestId, ctx.function, model, ctx.userId, status);
     }
 
-    /** Watches a stream go by: fills missing chunk fields, takes the usage, logs once at the end. */
+    /**
+     * Watches a stream go by: fills missing chunk fields, takes the usage, logs once at the end. The
+     * stream is priced, logged and charged as the model that answered (a fallback's chunks name the
+     * fallback), as a whole answer is; the asked model until a chunk says otherwise.
+     */
     private final class StreamAccounting implements ObservedPublisher.Observer<ObjectNode> {
-        private final String model;
+        private volatile String model;
         private final CallContext ctx;
         private final boolean passUsage;
         private final String prompt;
@@ -224,7 +228,9 @@ public final class Completions {
             if (!chunk.hasNonNull("created")) {
                 chunk.put("created", created);
             }
-            if (!chunk.hasNonNull("model")) {
+            if (chunk.path("model").isTextual()) {
+                model = chunk.path("model").asText();
+            } else {
                 chunk.put("model", model);
             }
             if (!chunk.path("choices").isArray()) {

@@ -25,7 +25,10 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
 
     private final UpstreamEndpoint endpoint;
     private final Upstream upstream;
-    /** Our name for the model: chunks carry it instead of the upstream's ({@code model_map}). */
+    /**
+     * Our name for the model this attempt asked: every chunk carries it instead of the upstream's
+     * ({@code model_map}), so a fallback's chunks name the fallback, which is what is priced.
+     */
     private final String model;
     private final CallTrace trace;
     private final QueueSubscription<ObjectNode> subscription;
@@ -154,9 +157,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
         }
         emitted = true;
         ObjectNode relayed = (ObjectNode) chunk;
-        if (relayed.has("model")) {
-            relayed.put("model", model);
-        }
+        relayed.put("model", model);
         subscription.emit(relayed);
         firstEvent.complete(null);
     }
