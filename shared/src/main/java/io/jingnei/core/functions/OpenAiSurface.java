@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.cache.AnswerCache;
+import io.jingnei.core.cache.StreamKeeper;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.auth.UserIds;
 import io.jingnei.core.config.Env;
@@ -16,6 +17,7 @@ import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.CompletionOutcome;
+import io.jingnei.core.stream.ObservedPublisher;
 import io.jingnei.core.stream.ReplayPublisher;
 
 import java.nio.ByteBuffer;
@@ -75,7 +77,10 @@ public final class OpenAiSurface {
         });
     }
 
-    /** A streamed answer; a cache hit ends with the usage chunk only when the caller asked for usage, as a fresh stream does. */
+    /**
+     * A streamed answer; a cache hit ends with the usage chunk only when the caller asked for usage,
+     * as a fresh stream does. A fresh one is kept once it has ended well, where a whole answer would be.
+     */
     public CompletableFuture<Flow.Publisher<ObjectNode>> stream(ObjectNode body, CallContext ctx) {
         Optional<AnswerCache.Key> key;
         try {
@@ -91,7 +96,8 @@ public final class OpenAiSurface {
                 return CompletableFuture.completedFuture(ReplayPublisher.of(hit.get().text("content"),
                         hit.get().answer().path("model").asText(), ctx.requestId, wantsUsage));
             }
-            return instance.completions().stream(body, ctx, false);
+            return instance.completions().stream(body, ctx, false).thenApply(chunks -> key.isEmpty() ? chunks
+                    : new ObservedPublisher<>(chunks, new StreamKeeper(instance.cache, key.get(), null, body.path("model").asText())));
         });
     }
 

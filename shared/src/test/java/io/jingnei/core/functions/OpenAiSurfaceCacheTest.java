@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code /v1/chat/completions} with JINGNEI_CACHE_V1: streamed hits. */
+/** {@code /v1/chat/completions} with JINGNEI_CACHE_V1: streamed hits and streamed misses. */
 class OpenAiSurfaceCacheTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Caller CALLER = Caller.user(Caller.Via.CLIENT_KEY, "shop-a");
@@ -100,5 +100,31 @@ class OpenAiSurfaceCacheTest {
         assertThat(usage.path("usage").path("total_tokens").asInt()).isZero();
         assertThat(upstream.completionRequests()).hasSize(1);
         assertThat(Instances.logLine(log, "s-1").path("cache").asText()).as("a streamed hit is logged like any call").isEqualTo("exact");
+    }
+
+    @Test
+    void a_streamed_answer_is_kept_and_serves_the_next_call_streamed_or_not() throws Exception {
+        upstream.enqueue(Reply.stream(0, "七天", "无理由", "退货。"));
+        CollectingSubscriber<ObjectNode> first = stream(question("能退货吗", ",\"stream\":true"), "s-3");
+        assertThat(first.await()).isNull();
+
+        ObjectNode whole = complete(question("能退货吗", ""), "c-3");
+        CollectingSubscriber<ObjectNode> again = stream(question("能退货吗", ",\"stream\":true"), "s-4");
+
+        assertThat(whole.path("choices").path(0).path("message").path("content").asText()).isEqualTo("七天无理由退货。");
+        assertThat(whole.path("usage").path("total_tokens").asInt()).isZero();
+        assertThat(again.await()).isNull();
+        assertThat(text(again.items)).isEqualTo("七天无理由退货。");
+        assertThat(upstream.completionRequests()).hasSize(1);
+    }
+
+    @Test
+    void a_stream_cut_midway_is_not_kept() throws Exception {
+        upstream.enqueue(Reply.stream(10, "七天", "无理由", "退货。").resetAfter(3));
+        assertThat(stream(question("怎么退货", ",\"stream\":true"), "s-5").await()).isNotNull();
+
+        complete(question("怎么退货", ""), "c-5");
+
+        assertThat(upstream.completionRequests()).hasSize(2);
     }
 }
