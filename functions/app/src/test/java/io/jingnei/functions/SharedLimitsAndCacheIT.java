@@ -175,6 +175,50 @@ class SharedLimitsAndCacheIT {
     }
 
     @Test
+    void rag_query_and_rag_stream_share_their_cached_answers_across_instances() throws Exception {
+        // top_k 2: a scope of its own, so the paraphrases of the other cache test never meet these questions.
+        upstream.enqueue(Reply.completion("换货时选择新的尺码或颜色，商家收到原商品后寄出新商品。", 300, 20));
+        a.post("/rag-query", "ck-cache-000004", "{\"query\":\"换货流程是什么？\",\"top_k\":2}");
+
+        List<JsonNode> replayed = events(b.post("/rag-stream", "ck-cache-000004", "{\"query\":\"换货流程是什么？\",\"top_k\":2}"));
+
+        assertThat(replayed.get(0).path("sources").get(0).path("id").asText()).isEqualTo("exchange");
+        assertThat(text(replayed)).isEqualTo("换货时选择新的尺码或颜色，商家收到原商品后寄出新商品。");
+        assertThat(replayed.get(replayed.size() - 1).path("cached").asBoolean()).isTrue();
+        assertThat(upstream.completionRequests()).hasSize(1);
+
+        upstream.enqueue(Reply.stream(0, "质量问题", "由商家", "承担运费。"));
+        List<JsonNode> streamed = events(a.post("/rag-stream", "ck-cache-000004", "{\"query\":\"退货运费由谁承担？\",\"top_k\":2}"));
+        JsonNode asked = JSON.readTree(b.post("/rag-query", "ck-cache-000004", "{\"query\":\"退货运费由谁承担？\",\"top_k\":2}").body());
+
+        assertThat(streamed.get(streamed.size() - 1).has("cached")).isFalse();
+        assertThat(asked.path("cached").asBoolean()).isTrue();
+        assertThat(asked.path("answer").asText()).isEqualTo("质量问题由商家承担运费。");
+        assertThat(upstream.completionRequests()).hasSize(2);
+    }
+
+    /** The JSON events of an SSE answer, without the closing [DONE]. */
+    private static List<JsonNode> events(HttpResponse<String> response) throws Exception {
+        assertThat(response.body()).endsWith("data: [DONE]\n\n");
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+                events.add(JSON.readTree(line.substring(6)));
+            }
+        }
+        return events;
+    }
+
+    /** The answer text of rag-stream events: every delta between the sources and the final event. */
+    private static String text(List<JsonNode> events) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode event : events.subList(1, events.size() - 1)) {
+            text.append(event.path("choices").path(0).path("delta").path("content").asText(""));
+        }
+        return text.toString();
+    }
+
+    @Test
     void a_stream_in_progress_is_not_cut_when_its_user_hits_the_limit() throws Exception {
         upstream.enqueue(Reply.stream(200, "一", "二", "三", "四", "五"));
         java.util.concurrent.CompletableFuture<HttpResponse<String>> running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {

@@ -22,7 +22,9 @@ final class BatchAsker {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Map<String, ObjectNode> fresh = new ConcurrentHashMap<>();
+    /** Answers the LLM was asked for in this run; not the answer cache's, which rag-query also marks "generated". */
     final AtomicInteger llmCalls = new AtomicInteger();
+    final AtomicInteger cacheHits = new AtomicInteger();
 
     void ask(BatchPlan plan, RagService rag, CallContext ctx, BoundedMapper mapper, int concurrency) {
         try {
@@ -31,7 +33,9 @@ final class BatchAsker {
                 CallContext call = ctx.forFunction("faq-batch", ctx.requestId + "-" + q.line);
                 return rag.query(new RagRequest(q.text, null, null, null, q.userId, null, null), call).thenApply(result -> {
                     ObjectNode answer = answerOf(result);
-                    if ("generated".equals(result.mode)) {
+                    if (Boolean.TRUE.equals(result.cached)) {
+                        cacheHits.incrementAndGet();
+                    } else if ("generated".equals(result.mode)) {
                         llmCalls.incrementAndGet();
                     }
                     fresh.put(entry.getKey(), answer);

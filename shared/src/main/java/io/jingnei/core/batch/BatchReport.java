@@ -49,8 +49,8 @@ final class BatchReport {
             lines.append(line.toString()).append('\n');
         }
         FaqBatch.join(store.put(plan.output, lines.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson"));
-        BatchSummary result = summary.finish(asked.llmCalls.get(), plan.questions.size() - plan.toAsk.size() - plan.problems(),
-                (System.nanoTime() - startNanos) / 1_000_000);
+        BatchSummary result = summary.finish(asked.llmCalls.get(), asked.cacheHits.get(),
+                plan.questions.size() - plan.toAsk.size() - plan.problems(), (System.nanoTime() - startNanos) / 1_000_000);
         FaqBatch.join(store.put(summaryUri(plan.output), result.json().getBytes(StandardCharsets.UTF_8), "application/json"));
         return result;
     }

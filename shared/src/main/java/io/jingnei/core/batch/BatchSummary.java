@@ -25,6 +25,9 @@ public final class BatchSummary {
     public final Map<String, Integer> byStatus;
     @JsonProperty("llm_calls")
     public final int llmCalls;
+    /** Questions answered from the answer cache (another call asked them before): no LLM call, no cost. */
+    @JsonProperty("cache_hits")
+    public final int cacheHits;
     /** Lines answered without asking: duplicates within the file and answers from earlier runs. */
     public final int reused;
     @JsonProperty("prompt_tokens")
@@ -38,13 +41,14 @@ public final class BatchSummary {
     @JsonProperty("duration_ms")
     public final long durationMs;
 
-    private BatchSummary(Builder b, int llmCalls, int reused, long durationMs) {
+    private BatchSummary(Builder b, int llmCalls, int cacheHits, int reused, long durationMs) {
         this.input = b.input.toString();
         this.output = b.output.toString();
         this.questions = b.questions;
         this.uniqueQuestions = b.unique;
         this.byStatus = b.byStatus;
         this.llmCalls = llmCalls;
+        this.cacheHits = cacheHits;
         this.reused = reused;
         this.promptTokens = b.promptTokens;
         this.completionTokens = b.completionTokens;
@@ -92,8 +96,8 @@ public final class BatchSummary {
             cny = cny.add(FaqBatch.decimal(answer.path("cost").path("cny")));
         }
 
-        BatchSummary finish(int llmCalls, int reused, long durationMs) {
-            return new BatchSummary(this, llmCalls, reused, durationMs);
+        BatchSummary finish(int llmCalls, int cacheHits, int reused, long durationMs) {
+            return new BatchSummary(this, llmCalls, cacheHits, reused, durationMs);
         }
     }
 }

@@ -76,7 +76,7 @@ public final class FaqBatch {
             asker.ask(plan, rag, ctx, mapper, limits.concurrency);
             BatchSummary result = BatchReport.write(store, plan, asker, start);
             log.write(new CallRecord(ctx.requestId, "faq-batch", defaultModel, ctx.userId, "success")
-                    .put("questions", plan.questions.size()).put("llm_calls", asker.llmCalls.get())
+                    .put("questions", plan.questions.size()).put("llm_calls", asker.llmCalls.get()).put("cache_hits", asker.cacheHits.get())
                     .put("cost_usd", result.costUsd).put("latency_ms", result.durationMs).put("output", output.toString()));
             return result;
         } catch (RuntimeException e) {

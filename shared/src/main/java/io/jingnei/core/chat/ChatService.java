@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.cache.AnswerCache;
+import io.jingnei.core.cache.StreamKeeper;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.llm.CallContext;
@@ -103,7 +104,7 @@ public final class ChatService {
                 return CompletableFuture.completedFuture(ReplayPublisher.of(cached.content, cached.model, c.requestId));
             }
             return completions.stream(body, c, true).thenApply(publisher -> key.isEmpty() ? publisher
-                    : new ObservedPublisher<>(publisher, new StreamKeeper(key.get(), hit.vector, model)));
+                    : new ObservedPublisher<>(publisher, new StreamKeeper(cache, key.get(), hit.vector, model)));
         });
     }
 
@@ -151,33 +152,6 @@ public final class ChatService {
         log.write(new CallRecord(call.requestId, call.function, model, call.userId, "success").put("cache", hit.how)
                 .put("cost_usd", 0).put("cost_cny", 0).put("latency_ms", call.elapsedMillis()));
         return ChatResult.cached(hit.text("content"), model, call.requestId, call.elapsedMillis());
-    }
-
-    /** Collects a streamed answer as it passes and keeps it once the stream has ended well. */
-    private final class StreamKeeper implements ObservedPublisher.Observer<ObjectNode> {
-        private final AnswerCache.Key key;
-        private final float[] vector;
-        private final String model;
-        private final StringBuilder content = new StringBuilder();
-
-        StreamKeeper(AnswerCache.Key key, float[] vector, String model) {
-            this.key = key;
-            this.vector = vector;
-            this.model = model;
-        }
-
-        @Override
-        public ObjectNode onItem(ObjectNode chunk) {
-            content.append(chunk.path("choices").path(0).path("delta").path("content").asText(""));
-            return chunk;
-        }
-
-        @Override
-        public void onEnd(Throwable error, boolean cancelled) {
-            if (error == null && !cancelled && content.length() > 0) {
-                cache.store(key, JsonNodeFactory.instance.objectNode().put("content", content.toString()).put("model", model), vector, "content");
-            }
-        }
     }
 
     /** The OpenAI request body for a chat request. Visible for tests. */

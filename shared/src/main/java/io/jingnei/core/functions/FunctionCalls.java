@@ -116,14 +116,15 @@ public final class FunctionCalls {
     }
 
     /**
-     * {@code /rag-stream}: sources, then the answer's chunks, then a final event. Fails before the
-     * stream for bad input, a limit, or an index that cannot be searched; never cut once it runs.
+     * {@code /rag-stream}: sources, then the answer's chunks, then a final event; from rag-query's
+     * answer cache when it holds the answer. Fails before the stream for bad input, a limit, or an
+     * index that cannot be searched; never cut once it runs.
      */
     public CompletableFuture<Flow.Publisher<ObjectNode>> ragStream(Caller caller, RagRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "rag-stream", caller);
         return admit(ctx, request == null ? 0 : TokenEstimate.of(request.query, request.history, null) + 600)
                 .thenCompose(ok -> rag(ctx))
-                .thenCompose(rag -> rag.retrieve(request, ctx).thenCompose(found -> RagStreams.of(rag, instance.completions(), found)));
+                .thenCompose(rag -> RagStreams.of(rag, instance.completions(), request, ctx));
     }
 
     /** The caller's limits, before any work; a refusal is logged here. */

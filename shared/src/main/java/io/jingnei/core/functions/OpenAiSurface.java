@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.cache.AnswerCache;
+import io.jingnei.core.cache.StreamKeeper;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.auth.UserIds;
 import io.jingnei.core.config.Env;
@@ -16,6 +17,7 @@ import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.CompletionOutcome;
+import io.jingnei.core.stream.ObservedPublisher;
 import io.jingnei.core.stream.ReplayPublisher;
 
 import java.nio.ByteBuffer;
@@ -75,6 +77,10 @@ public final class OpenAiSurface {
         });
     }
 
+    /**
+     * A streamed answer; a cache hit ends with the usage chunk only when the caller asked for usage,
+     * as a fresh stream does. A fresh one is kept once it has ended well, where a whole answer would be.
+     */
     public CompletableFuture<Flow.Publisher<ObjectNode>> stream(ObjectNode body, CallContext ctx) {
         Optional<AnswerCache.Key> key;
         try {
@@ -83,10 +89,16 @@ public final class OpenAiSurface {
             instance.completions().rejected(ctx, body.path("model").asText(null), refused);
             return CompletableFuture.failedFuture(refused);
         }
-        return admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> hit.isPresent()
-                ? CompletableFuture.completedFuture(ReplayPublisher.of(hit.get().text("content"),
-                        hit.get().answer().path("model").asText(), ctx.requestId))
-                : instance.completions().stream(body, ctx, false));
+        boolean wantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        return admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> {
+            if (hit.isPresent()) {
+                logHit(hit.get(), ctx);
+                return CompletableFuture.completedFuture(ReplayPublisher.of(hit.get().text("content"),
+                        hit.get().answer().path("model").asText(), ctx.requestId, wantsUsage));
+            }
+            return instance.completions().stream(body, ctx, false).thenApply(chunks -> key.isEmpty() ? chunks
+                    : new ObservedPublisher<>(chunks, new StreamKeeper(instance.cache, key.get(), null, body.path("model").asText())));
+        });
     }
 
     /**
@@ -112,9 +124,13 @@ public final class OpenAiSurface {
         out.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop")
                 .putObject("message").put("role", "assistant").put("content", hit.text("content"));
         out.putObject("usage").put("prompt_tokens", 0).put("completion_tokens", 0).put("total_tokens", 0);
+        logHit(hit, ctx);
+        return out;
+    }
+
+    private void logHit(AnswerCache.Hit hit, CallContext ctx) {
         instance.log.write(new io.jingnei.core.log.CallRecord(ctx.requestId, ctx.function, hit.answer().path("model").asText(),
                 ctx.userId, "success").put("cache", hit.how).put("cost_usd", 0).put("cost_cny", 0).put("latency_ms", ctx.elapsedMillis()));
-        return out;
     }
 
     /** {@code GET /v1/usage}: the caller's own spend and what is left; an admin may ask for another user. */

@@ -3,15 +3,21 @@ package io.jingnei.core.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.cache.AnswerCache;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.Completions;
+import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
+import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;
 import io.jingnei.core.rag.Retrieval;
 import io.jingnei.core.stream.QueueSubscription;
 import io.jingnei.core.stream.ReplayPublisher;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -19,9 +25,12 @@ import java.util.concurrent.Flow;
  * {@code /rag-stream}: the rag-query answer as a stream of events: first the sources
  * ({@code {"sources": [...], "request_id"}}), then the answer's chunks in the OpenAI chunk format as
  * the LLM sends them, then a final event with status, mode, usage, cost, latency and model; the
- * adapter ends with {@code [DONE]}. The fixed no-context answer and an extract (no LLM key) are
- * streamed the same way. A failure before the first event is an ordinary error; after it, an error
- * event ends the stream.
+ * adapter ends with {@code [DONE]}. The fixed no-context answer, an extract (no LLM key) and an
+ * answer from the answer cache are streamed the same way; a cached one's final event says
+ * {@code "cached": true}, at no cost. The cache is rag-query's, under the same key (looked up
+ * exactly first, then, once the question is embedded, by similarity), and a streamed answer is kept
+ * there once it has ended well. A failure before the first event is an ordinary error; after it,
+ * an error event ends the stream.
  */
 final class RagStreams {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,26 +38,50 @@ final class RagStreams {
     private RagStreams() {
     }
 
-    static CompletableFuture<Flow.Publisher<ObjectNode>> of(RagService rag, Completions completions, Retrieval found) {
-        ObjectNode sources = JSON.createObjectNode();
-        sources.set("sources", JSON.valueToTree(found.sources));
-        sources.put("request_id", found.call.requestId);
-        if (found.empty() || !rag.llmConfigured()) {
-            return rag.answer(found).thenApply(result -> fixed(sources, result, found));
+    /**
+     * Fails for bad input, personal information in block mode (refused before any cache lookup, as
+     * rag-query refuses it) or an index that cannot be searched; the cache never fails a call.
+     */
+    static CompletableFuture<Flow.Publisher<ObjectNode>> of(RagService rag, Completions completions, RagRequest request, CallContext ctx) {
+        Optional<AnswerCache.Key> key;
+        try {
+            key = rag.cacheKey(request);
+        } catch (JingneiException refused) {
+            completions.rejected(ctx, request == null ? null : request.model, refused);
+            return CompletableFuture.failedFuture(refused);
         }
-        return rag.answerStream(found).thenApply(chunks -> subscriber -> {
-            Relay relay = new Relay(subscriber, sources, found, completions);
-            chunks.subscribe(relay);
-        });
+        return rag.cached(key, request, ctx).thenCompose(exact -> exact.isPresent()
+                ? CompletableFuture.completedFuture(replayed(exact.get(), ctx, 0))
+                : rag.retrieve(request, ctx).thenCompose(found -> rag.cachedSimilar(key, found).thenCompose(similar -> similar.isPresent()
+                        ? CompletableFuture.completedFuture(replayed(similar.get(), found.call, found.retrieveMs))
+                        : answer(rag, completions, found, key))));
     }
 
-    /** A no-context or extractive answer, replayed as chunks between the sources and the final event. */
-    private static Flow.Publisher<ObjectNode> fixed(ObjectNode sources, RagResult result, Retrieval found) {
+    private static CompletableFuture<Flow.Publisher<ObjectNode>> answer(RagService rag, Completions completions, Retrieval found,
+                                                                          Optional<AnswerCache.Key> key) {
+        if (found.empty() || !rag.llmConfigured()) {
+            return rag.answer(found).thenApply(result -> replayed(result, found.call, found.retrieveMs));
+        }
+        ObjectNode sources = sourcesEvent(found.sources, found.call.requestId);
+        return rag.answerStream(found).thenApply(chunks -> subscriber -> chunks.subscribe(
+                new Relay(subscriber, sources, found, completions, (answer, model) -> rag.keepStreamed(key, found, answer, model))));
+    }
+
+    private static ObjectNode sourcesEvent(List<RagResult.Source> sources, String requestId) {
+        ObjectNode event = JSON.createObjectNode();
+        event.set("sources", JSON.valueToTree(sources));
+        event.put("request_id", requestId);
+        return event;
+    }
+
+    /** An answer already whole (no context, an extract, the cache), replayed as chunks between the sources and the final event. */
+    private static Flow.Publisher<ObjectNode> replayed(RagResult result, CallContext call, long retrieveMs) {
+        ObjectNode sources = sourcesEvent(result.sources, call.requestId);
         return subscriber -> {
             QueueSubscription<ObjectNode> out = new QueueSubscription<>(subscriber, () -> { });
             subscriber.onSubscribe(out);
             out.emit(sources);
-            ReplayPublisher.of(result.answer, result.model, found.call.requestId).subscribe(new Flow.Subscriber<ObjectNode>() {
+            ReplayPublisher.of(result.answer, result.model, call.requestId).subscribe(new Flow.Subscriber<ObjectNode>() {
                 @Override
                 public void onSubscribe(Flow.Subscription s) {
                     s.request(Long.MAX_VALUE);
@@ -68,24 +101,34 @@ final class RagStreams {
 
                 @Override
                 public void onComplete() {
-                    out.emit(finalEvent(result.status, result.mode, Usage.NONE, JSON.valueToTree(io.jingnei.core.pricing.Cost.ZERO),
-                            found, found.call.elapsedMillis(), result.model));
+                    ObjectNode done = finalEvent(result.status, result.mode, Usage.NONE, JSON.valueToTree(Cost.ZERO), retrieveMs,
+                            call.elapsedMillis(), result.model, call.requestId);
+                    if (Boolean.TRUE.equals(result.cached)) {
+                        done.put("cached", true);
+                    }
+                    out.emit(done);
                     out.complete();
                 }
             });
         };
     }
 
-    static ObjectNode finalEvent(String status, String mode, Usage usage, JsonNode cost, Retrieval found, long totalMs, String model) {
+    static ObjectNode finalEvent(String status, String mode, Usage usage, JsonNode cost, long retrieveMs, long totalMs, String model,
+                                 String requestId) {
         ObjectNode event = JSON.createObjectNode().put("status", status).put("mode", mode);
         event.set("usage", JSON.valueToTree(usage == null ? Usage.NONE : usage));
         event.set("cost", cost);
-        event.putObject("latency_ms").put("retrieve", found.retrieveMs).put("llm", Math.max(0, totalMs - found.retrieveMs)).put("total", totalMs);
+        event.putObject("latency_ms").put("retrieve", retrieveMs).put("llm", Math.max(0, totalMs - retrieveMs)).put("total", totalMs);
         if (model != null) {
             event.put("model", model);
         }
-        event.put("request_id", found.call.requestId);
+        event.put("request_id", requestId);
         return event;
+    }
+
+    /** Told the whole answer once the LLM's stream has ended well; not after a failure or a cancel. */
+    private interface Keeper {
+        void keep(String answer, String model);
     }
 
     /** Sources first, then the LLM's chunks (the usage chunk becomes the final event), passing demand through. */
@@ -94,15 +137,18 @@ final class RagStreams {
         private final ObjectNode sources;
         private final Retrieval found;
         private final Completions completions;
+        private final Keeper keeper;
+        private final StringBuilder answer = new StringBuilder();
         private QueueSubscription<ObjectNode> out;
         private Usage usage;
         private String model;
 
-        Relay(Flow.Subscriber<? super ObjectNode> downstream, ObjectNode sources, Retrieval found, Completions completions) {
+        Relay(Flow.Subscriber<? super ObjectNode> downstream, ObjectNode sources, Retrieval found, Completions completions, Keeper keeper) {
             this.downstream = downstream;
             this.sources = sources;
             this.found = found;
             this.completions = completions;
+            this.keeper = keeper;
         }
 
         @Override
@@ -122,6 +168,7 @@ final class RagStreams {
                 usage = Usage.fromJson(chunk.get("usage"));
             }
             if (chunk.path("choices").size() > 0) {
+                answer.append(chunk.path("choices").path(0).path("delta").path("content").asText(""));
                 out.emit(chunk);
             }
         }
@@ -134,8 +181,11 @@ final class RagStreams {
         @Override
         public void onComplete() {
             String answered = model == null ? found.model : model;
-            out.emit(finalEvent("success", "generated", usage, JSON.valueToTree(completions.prices().cost(answered, usage)), found,
-                    found.call.elapsedMillis(), answered));
+            if (!out.isCancelled()) {
+                keeper.keep(answer.toString(), answered);
+            }
+            out.emit(finalEvent("success", "generated", usage, JSON.valueToTree(completions.prices().cost(answered, usage)),
+                    found.retrieveMs, found.call.elapsedMillis(), answered, found.call.requestId));
             out.complete();
         }
     }

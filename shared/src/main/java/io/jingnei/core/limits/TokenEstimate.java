@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A call's tokens guessed before it runs, for the tokens-per-minute check: about one token per
  * Chinese character (a little less for English), plus the answer's allowance ({@code max_tokens},
- * else 256). The actual usage replaces the guess once the call has ended.
+ * else 256). The actual usage replaces the guess once the call has ended; a stream that ended
+ * before its usage arrived is charged a guess made the same way.
  */
 public final class TokenEstimate {
     static final int DEFAULT_ANSWER = 256;
@@ -17,6 +18,12 @@ public final class TokenEstimate {
     }
 
     public static long ofBody(JsonNode body) {
+        long answer = body.path("max_tokens").asLong(body.path("max_completion_tokens").asLong(DEFAULT_ANSWER));
+        return promptOf(body) + answer;
+    }
+
+    /** The prompt alone: the messages' text, without the answer's allowance. */
+    public static long promptOf(JsonNode body) {
         long chars = 0;
         for (JsonNode message : body.path("messages")) {
             JsonNode content = message.path("content");
@@ -28,8 +35,12 @@ public final class TokenEstimate {
                 }
             }
         }
-        long answer = body.path("max_tokens").asLong(body.path("max_completion_tokens").asLong(DEFAULT_ANSWER));
-        return chars + answer;
+        return chars;
+    }
+
+    /** Text the model has generated so far (a stream cut before its usage arrived), by its characters. */
+    public static long ofGenerated(long chars) {
+        return chars;
     }
 
     /** Embedding inputs: no answer allowance, the texts are the whole cost. */

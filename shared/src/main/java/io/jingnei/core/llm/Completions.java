@@ -9,6 +9,7 @@ import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.limits.Metering;
+import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.pii.BodyMasking;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.error.JingneiException;
@@ -127,7 +128,8 @@ public final class Completions {
                     if (error != null) {
                         return this.<Flow.Publisher<ObjectNode>>failed(model, ctx, error, prompt, masking.counts());
                     }
-                    StreamAccounting accounting = new StreamAccounting(model, ctx, callerWantsUsage, prompt, masking);
+                    StreamAccounting accounting = new StreamAccounting(model, ctx, callerWantsUsage, prompt, masking,
+                            TokenEstimate.promptOf(body));
                     Flow.Publisher<ObjectNode> observed = new ObservedPublisher<>(llm.stream(body, ctx.trace), accounting);
                     return CompletableFuture.completedFuture(observed);
                 })
@@ -187,25 +189,36 @@ public final class Completions {
         return new CallRecord(ctx.requestId, ctx.function, model, ctx.userId, status);
     }
 
-    /** Watches a stream go by: fills missing chunk fields, takes the usage, logs once at the end. */
+    /**
+     * Watches a stream go by: fills missing chunk fields, takes the usage, logs once at the end. The
+     * stream is priced, logged and charged as the model that answered (a fallback's chunks name the
+     * fallback), as a whole answer is; the asked model until a chunk says otherwise. A stream that
+     * ends after its first chunk but without usage (its client went away, the connection broke, the
+     * upstream sent none) was still billed upstream: it is charged an estimate, the prompt's
+     * characters and the characters generated so far, and its log line says {@code usage_estimated}.
+     */
     private final class StreamAccounting implements ObservedPublisher.Observer<ObjectNode> {
-        private final String model;
+        private volatile String model;
         private final CallContext ctx;
         private final boolean passUsage;
         private final String prompt;
         private final BodyMasking masking;
         private final BodyMasking.ChunkRestorer restorer;
+        private final long promptEstimate;
         private volatile Usage usage;
         private volatile long firstChunkMs = -1;
+        /** Written only by {@link #onItem}, one chunk at a time; read at the end, from any thread. */
+        private volatile long generatedChars;
         private final long created = System.currentTimeMillis() / 1000;
 
-        StreamAccounting(String model, CallContext ctx, boolean passUsage, String prompt, BodyMasking masking) {
+        StreamAccounting(String model, CallContext ctx, boolean passUsage, String prompt, BodyMasking masking, long promptEstimate) {
             this.model = model;
             this.ctx = ctx;
             this.passUsage = passUsage;
             this.prompt = prompt;
             this.masking = masking;
             this.restorer = masking.chunkRestorer();
+            this.promptEstimate = promptEstimate;
         }
 
         @Override
@@ -224,12 +237,15 @@ public final class Completions {
             if (!chunk.hasNonNull("created")) {
                 chunk.put("created", created);
             }
-            if (!chunk.hasNonNull("model")) {
+            if (chunk.path("model").isTextual()) {
+                model = chunk.path("model").asText();
+            } else {
                 chunk.put("model", model);
             }
             if (!chunk.path("choices").isArray()) {
                 chunk.putArray("choices");
             }
+            generatedChars += charsAdded(chunk);
             restorer.restore(chunk);
             if (!passUsage && reported != null) {
                 chunk.remove("usage");
@@ -242,12 +258,15 @@ public final class Completions {
 
         @Override
         public void onEnd(Throwable error, boolean cancelled) {
-            Cost cost = prices.cost(model, usage);
-            if (usage != null) {
-                metering.charge(ctx, usage, cost);
+            boolean estimated = usage == null && firstChunkMs >= 0;
+            Usage used = estimated ? new Usage(promptEstimate, TokenEstimate.ofGenerated(generatedChars), 0) : usage;
+            Cost cost = prices.cost(model, used);
+            if (used != null) {
+                metering.charge(ctx, used, cost);
             }
             String status = cancelled ? "cancelled" : error == null ? "success" : JingneiException.from(error).kind().status;
-            log.write(record(ctx, model, status).usage(usage, usage == null ? null : cost)
+            log.write(record(ctx, model, status).usage(used, used == null ? null : cost)
+                    .put("usage_estimated", estimated ? true : null)
                     .put("stream", true)
                     .put("attempts", ctx.trace.list())
                     .put("first_chunk_ms", firstChunkMs < 0 ? null : firstChunkMs)
@@ -255,6 +274,19 @@ public final class Completions {
                     .put("error", error == null ? null : JingneiException.from(error).getMessage())
                     .put("prompt", prompt)
                     .put("pii", masking.counts().isEmpty() ? null : masking.counts()));
+        }
+
+        /** The text a chunk adds to the answer, as the upstream generated it: content, reasoning, tool-call arguments. */
+        private long charsAdded(ObjectNode chunk) {
+            long chars = 0;
+            for (JsonNode choice : chunk.path("choices")) {
+                JsonNode delta = choice.path("delta");
+                chars += delta.path("content").asText("").length() + delta.path("reasoning_content").asText("").length();
+                for (JsonNode call : delta.path("tool_calls")) {
+                    chars += call.path("function").path("arguments").asText("").length();
+                }
+            }
+            return chars;
         }
     }
 }

@@ -12,20 +12,32 @@ import org.apache.hc.core5.http.HttpResponse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One streaming attempt. Until the first chunk is emitted, a failure fails {@link #firstEvent()}
  * so the retry loop may try again; after it, failures end the subscriber's stream. Runs on the
- * HTTP client's I/O thread.
+ * HTTP client's I/O thread, and a watchdog's: the first chunk must come within the attempt's
+ * timeout (the upstream's own, cut to what is left of the call deadline), and after it no gap
+ * between bytes may last longer than the idle timeout. One socket timeout cannot say both, so the
+ * socket's is only a backstop at the longer of the two and the watchdog enforces each; its
+ * decisions and the I/O thread's are made under this object's lock, so a chunk is never relayed
+ * from an attempt already given up.
  */
 final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final UpstreamEndpoint endpoint;
     private final Upstream upstream;
-    /** Our name for the model: chunks carry it instead of the upstream's ({@code model_map}). */
+    /**
+     * Our name for the model this attempt asked: every chunk carries it instead of the upstream's
+     * ({@code model_map}), so a fallback's chunks name the fallback, which is what is priced.
+     */
     private final String model;
     private final CallTrace trace;
     private final QueueSubscription<ObjectNode> subscription;
@@ -33,17 +45,36 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
     private final SseParser parser = new SseParser(this::onData);
     private HttpResponse errorResponse;
     private ByteArrayOutputStream errorBody;
+    private final Duration firstChunkTimeout;
+    private final Duration idleTimeout;
+    private final long startNanos = System.nanoTime();
+    private volatile long lastDataNanos = startNanos;
+    private volatile Future<Void> request;
     private boolean emitted;
     private boolean finished;
     private volatile boolean abandoned;
 
+    /** @param firstChunkTimeout how long the first chunk may take, from now */
     StreamResponseConsumer(UpstreamEndpoint endpoint, Upstream upstream, String model, CallTrace trace,
-                           QueueSubscription<ObjectNode> subscription) {
+                           QueueSubscription<ObjectNode> subscription, Duration firstChunkTimeout) {
         this.endpoint = endpoint;
         this.upstream = upstream;
         this.model = model;
         this.trace = trace;
         this.subscription = subscription;
+        this.firstChunkTimeout = firstChunkTimeout;
+        this.idleTimeout = endpoint.streamIdleTimeout();
+    }
+
+    /** The socket timeout for this exchange: a backstop, never shorter than either of the watchdog's limits. */
+    Duration socketTimeout() {
+        return firstChunkTimeout.compareTo(idleTimeout) > 0 ? firstChunkTimeout : idleTimeout;
+    }
+
+    /** The exchange this consumer reads; starts the watchdog, which aborts it when a limit passes. */
+    void watch(Future<Void> exchange) {
+        request = exchange;
+        checkIn(firstChunkTimeout.toNanos());
     }
 
     CompletableFuture<Void> firstEvent() {
@@ -59,12 +90,14 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
 
             @Override
             public void failed(Exception error) {
-                fail(endpoint.transportError(upstream, error, endpoint.streamIdleTimeout()));
+                fail(endpoint.transportError(upstream, error, socketTimeout()));
             }
 
             @Override
             public void cancelled() {
-                finished = true;
+                synchronized (StreamResponseConsumer.this) {
+                    finished = true;
+                }
             }
         };
     }
@@ -101,6 +134,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
 
     @Override
     protected void data(ByteBuffer src, boolean endOfStream) throws IOException {
+        lastDataNanos = System.nanoTime();
         if (abandoned) {
             throw new IOException("stream abandoned by its subscriber");
         }
@@ -129,7 +163,38 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
     public void releaseResources() {
     }
 
-    private void onData(String data) {
+    /**
+     * Real time, as the socket timeouts it tightens are. A check that comes early (the stream
+     * moved meanwhile) looks again when the limit could next pass.
+     */
+    private void checkIn(long nanos) {
+        CompletableFuture.delayedExecutor(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos) + 1), TimeUnit.MILLISECONDS)
+                .execute(this::check);
+    }
+
+    private void check() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            long now = System.nanoTime();
+            long left = emitted ? lastDataNanos + idleTimeout.toNanos() - now : startNanos + firstChunkTimeout.toNanos() - now;
+            if (left > 0) {
+                checkIn(left);
+                return;
+            }
+            Duration limit = emitted ? idleTimeout : firstChunkTimeout;
+            fail(endpoint.transportError(upstream, new SocketTimeoutException((emitted ? "no stream data" : "no first chunk")
+                    + " within " + limit.toMillis() + " ms"), limit));
+        }
+        abandoned = true; // an exchange already streaming is stopped by its next bytes, a silent one by the cancel
+        Future<Void> exchange = request;
+        if (exchange != null) {
+            exchange.cancel(true);
+        }
+    }
+
+    private synchronized void onData(String data) {
         if (finished) {
             return;
         }
@@ -152,16 +217,17 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
             fail(UpstreamErrors.fromStreamEvent(upstream.name, chunk, endpoint.redactor()));
             return;
         }
-        emitted = true;
         ObjectNode relayed = (ObjectNode) chunk;
-        if (relayed.has("model")) {
-            relayed.put("model", model);
+        relayed.put("model", model);
+        if (!emitted) {
+            emitted = true;
+            checkIn(idleTimeout.toNanos());
         }
         subscription.emit(relayed);
         firstEvent.complete(null);
     }
 
-    private void finish() {
+    private synchronized void finish() {
         if (finished) {
             return;
         }
@@ -170,7 +236,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
         subscription.complete();
     }
 
-    private void fail(UpstreamException error) {
+    private synchronized void fail(UpstreamException error) {
         if (finished) {
             return;
         }

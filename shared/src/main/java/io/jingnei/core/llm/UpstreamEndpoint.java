@@ -63,12 +63,14 @@ final class UpstreamEndpoint {
         return exchange(upstream, SimpleRequestBuilder.get(upstream.baseUrl + path), key, timeout, null);
     }
 
-    /** Starts one streaming attempt; the consumer routes chunks and failures. */
+    /** Starts one streaming attempt; the consumer routes chunks and failures and keeps its time limits. */
     Future<Void> startStream(Upstream upstream, UpstreamKey key, byte[] body, StreamResponseConsumer consumer) {
         SimpleHttpRequest request = prepared(upstream, SimpleRequestBuilder.post(upstream.baseUrl + "/chat/completions")
                 .setBody(body, ContentType.APPLICATION_JSON)
-                .addHeader("Accept", "text/event-stream"), key, streamIdleTimeout);
-        return http.client().execute(SimpleRequestProducer.create(request), consumer, null, null, consumer.callback());
+                .addHeader("Accept", "text/event-stream"), key, consumer.socketTimeout());
+        Future<Void> exchange = http.client().execute(SimpleRequestProducer.create(request), consumer, null, null, consumer.callback());
+        consumer.watch(exchange);
+        return exchange;
     }
 
     UpstreamException transportError(Upstream upstream, Throwable error, Duration timeout) {

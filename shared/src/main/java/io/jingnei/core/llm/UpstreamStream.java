@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A one-shot publisher of upstream chunks: fails over and retries until the first chunk has
  * arrived, then relays; after the first chunk a failure ends the stream, since the caller has
- * already seen part of an answer.
+ * already seen part of an answer. Each attempt waits for its first chunk as long as the upstream's
+ * {@code timeout} and the call deadline allow, then no longer than the idle timeout between chunks.
  */
 final class UpstreamStream implements Flow.Publisher<ObjectNode> {
     private final Failover failover;
@@ -56,7 +57,7 @@ final class UpstreamStream implements Flow.Publisher<ObjectNode> {
             return;
         }
         CompletableFuture<Void> open = failover.run(model, trace, (upstream, key, ourModel, upstreamModel, timeout) -> {
-            StreamResponseConsumer consumer = new StreamResponseConsumer(endpoint, upstream, ourModel, trace, subscription);
+            StreamResponseConsumer consumer = new StreamResponseConsumer(endpoint, upstream, ourModel, trace, subscription, timeout);
             current.set(consumer);
             inFlight.set(endpoint.startStream(upstream, key, body.forModel(upstreamModel), consumer));
             if (subscription.isCancelled()) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Masking applied to an OpenAI chat body on its way upstream and undone on the answer coming back:
@@ -88,8 +89,9 @@ public final class BodyMasking {
     }
 
     /**
-     * For a streamed answer: restores each chunk's content as it passes, holding back only a
-     * possibly unfinished placeholder, and releases what is held back with the choice's last chunk.
+     * For a streamed answer: restores each chunk's content and tool-call arguments as they pass, as
+     * {@link #unmaskAnswer} does for a whole answer, holding back only a possibly unfinished
+     * placeholder, and releases what is held back with the choice's last chunk.
      */
     public ChunkRestorer chunkRestorer() {
         return new ChunkRestorer(session);
@@ -99,6 +101,8 @@ public final class BodyMasking {
     public static final class ChunkRestorer {
         private final PiiSession session;
         private final Map<Integer, StreamUnmasker> perChoice = new HashMap<>();
+        /** Per choice, per tool-call index: each call's arguments arrive as a stream of their own. */
+        private final Map<Integer, Map<Integer, StreamUnmasker>> perToolCall = new HashMap<>();
 
         ChunkRestorer(PiiSession session) {
             this.session = session;
@@ -120,6 +124,31 @@ public final class BodyMasking {
                 String out = unmasker.push(text) + (last ? unmasker.finish() : "");
                 if (delta.has("content") || !out.isEmpty()) {
                     ((ObjectNode) delta).put("content", out);
+                }
+                restoreToolCalls(perToolCall.computeIfAbsent(index, i -> new TreeMap<>()), (ObjectNode) delta, last);
+            }
+        }
+
+        /** {@code delta.tool_calls[].function.arguments}; a call's held-back rest goes out as one more entry of the last chunk. */
+        private void restoreToolCalls(Map<Integer, StreamUnmasker> calls, ObjectNode delta, boolean last) {
+            int position = 0;
+            for (JsonNode call : delta.path("tool_calls")) {
+                int callIndex = call.has("index") ? call.path("index").asInt() : position;
+                position++;
+                JsonNode function = call.path("function");
+                if (function.isObject() && function.path("arguments").isTextual()) {
+                    StreamUnmasker unmasker = calls.computeIfAbsent(callIndex, i -> session.streamUnmasker());
+                    ((ObjectNode) function).put("arguments", unmasker.push(function.path("arguments").asText()));
+                }
+            }
+            if (!last) {
+                return;
+            }
+            for (Map.Entry<Integer, StreamUnmasker> call : calls.entrySet()) {
+                String rest = call.getValue().finish();
+                if (!rest.isEmpty()) {
+                    ArrayNode entries = delta.path("tool_calls").isArray() ? (ArrayNode) delta.get("tool_calls") : delta.putArray("tool_calls");
+                    entries.addObject().put("index", call.getKey()).putObject("function").put("arguments", rest);
                 }
             }
         }

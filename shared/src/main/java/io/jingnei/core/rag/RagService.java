@@ -116,8 +116,11 @@ public final class RagService implements AutoCloseable {
         }).exceptionally(error -> failed(request, ctx, JingneiException.from(error)));
     }
 
-    /** Only fresh questions without a conversation before them are cached: history changes the answer. */
-    private Optional<AnswerCache.Key> cacheKey(RagRequest request) {
+    /**
+     * The request's answer-cache key; rag-query and rag-stream share it, so either serves the
+     * other. Only fresh questions without a conversation before them are cached: history changes the answer.
+     */
+    public Optional<AnswerCache.Key> cacheKey(RagRequest request) {
         if (!cache.enabled() || !llmConfigured || request == null || request.query == null || request.query.isBlank()
                 || (request.history != null && !request.history.isEmpty())) {
             return Optional.empty();
@@ -138,6 +141,25 @@ public final class RagService implements AutoCloseable {
             ObjectNode stored = JSON.createObjectNode().put("answer", result.answer).put("model", result.model);
             stored.set("sources", JSON.valueToTree(result.sources));
             cache.store(key.get(), stored, found.queryVector, "answer");
+        }
+    }
+
+    /** The exact cache hit for a request, as rag-query serves and logs it; empty on a miss or without a key. */
+    public CompletableFuture<Optional<RagResult>> cached(Optional<AnswerCache.Key> key, RagRequest request, CallContext ctx) {
+        return key.isPresent() ? cache.exact(key.get()).thenApply(hit -> hit.map(h -> fromCache(h, request, ctx)))
+                : CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    /** Once the question is embedded: a similar question's cached answer (semantic mode), as rag-query serves it. */
+    public CompletableFuture<Optional<RagResult>> cachedSimilar(Optional<AnswerCache.Key> key, Retrieval found) {
+        return similar(key, found).thenApply(hit -> hit.map(h -> fromCache(h, found.request, found.call)));
+    }
+
+    /** Keeps an answer the LLM streamed in full for what was retrieved, as rag-query keeps its own. */
+    public void keepStreamed(Optional<AnswerCache.Key> key, Retrieval found, String answer, String model) {
+        if (answer != null && !answer.isEmpty()) {
+            keep(key, found, new RagResult("success", answer, found.sources, Usage.NONE, null, null, "generated", model,
+                    found.call.requestId, List.of(), null, 200));
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.concurrent.Flow;
 
 /**
  * A stored answer replayed as a stream of OpenAI chunks (a role chunk, the text in pieces, the
- * finish chunk, a usage chunk with zero tokens), so a cached answer reaches a streaming client the
- * same way a fresh one does.
+ * finish chunk, and a usage chunk with zero tokens where one is wanted), so a cached answer reaches a
+ * streaming client the same way a fresh one does.
  */
 public final class ReplayPublisher {
     private static final int PIECE = 24;
@@ -18,7 +18,13 @@ public final class ReplayPublisher {
     private ReplayPublisher() {
     }
 
+    /** With the usage chunk, as chat-stream always sends it. */
     public static Flow.Publisher<ObjectNode> of(String content, String model, String requestId) {
+        return of(content, model, requestId, true);
+    }
+
+    /** @param withUsage whether to end with the usage chunk (an OpenAI client asks with {@code stream_options.include_usage}) */
+    public static Flow.Publisher<ObjectNode> of(String content, String model, String requestId, boolean withUsage) {
         List<ObjectNode> chunks = new ArrayList<>();
         long created = System.currentTimeMillis() / 1000;
         chunks.add(chunk(requestId, model, created));
@@ -33,10 +39,12 @@ public final class ReplayPublisher {
         delta(finish);
         ((ObjectNode) finish.path("choices").get(0)).put("finish_reason", "stop");
         chunks.add(finish);
-        ObjectNode usage = chunk(requestId, model, created);
-        usage.putArray("choices");
-        usage.putObject("usage").put("prompt_tokens", 0).put("completion_tokens", 0).put("total_tokens", 0);
-        chunks.add(usage);
+        if (withUsage) {
+            ObjectNode usage = chunk(requestId, model, created);
+            usage.putArray("choices");
+            usage.putObject("usage").put("prompt_tokens", 0).put("completion_tokens", 0).put("total_tokens", 0);
+            chunks.add(usage);
+        }
         return subscriber -> {
             QueueSubscription<ObjectNode> subscription = new QueueSubscription<>(subscriber, () -> { });
             subscriber.onSubscribe(subscription);

@@ -1,12 +1,15 @@
 package io.jingnei.core.pii;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.chat.ChatResult;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.testing.CollectingSubscriber;
 import io.jingnei.core.testing.FakeTime;
 import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.Reply;
@@ -26,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PiiCompletionsTest {
     private static final String PHONE = "13812345678";
     private static final String ID = "11010519491231002X";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static FakeUpstream upstream;
 
     @BeforeAll
@@ -90,5 +94,47 @@ class PiiCompletionsTest {
             instance.chat().chat(ChatRequest.ofQuery("手机" + PHONE), new CallContext("r4", "chat", null)).get(10, TimeUnit.SECONDS);
         }
         assertThat(upstream.completionRequests().get(0).body).contains(PHONE);
+    }
+
+    @Test
+    void streamed_tool_call_arguments_get_the_values_back_even_when_a_placeholder_is_cut_across_chunks() throws Exception {
+        upstream.reset();
+        upstream.enqueue(Reply.sse(List.of(
+                toolChunk("{\"role\":\"assistant\",\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                        + "\"function\":{\"name\":\"find_orders\",\"arguments\":\"\"}}]}", null),
+                toolChunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"phone\\\":\\\"[手机\"}}]}", null),
+                toolChunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"号1]\\\"}\"}}]}", null),
+                toolChunk("{\"tool_calls\":[{\"index\":1,\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"verify\","
+                        + "\"arguments\":\"{\\\"id\\\":\\\"[身份证1]\\\"}\"}}]}", null),
+                toolChunk("{}", "tool_calls"),
+                "[DONE]"), 0, -1));
+        ObjectNode body = JSON.createObjectNode().put("model", "deepseek-v3.2");
+        body.putArray("messages").addObject().put("role", "user").put("content", "查一下手机" + PHONE + "的订单，身份证" + ID);
+        body.putArray("tools").addObject().put("type", "function").putObject("function").put("name", "find_orders");
+        Map<Integer, StringBuilder> arguments = new java.util.TreeMap<>();
+
+        try (JingneiInstance instance = boot(new CopyOnWriteArrayList<>())) {
+            CollectingSubscriber<ObjectNode> subscriber = new CollectingSubscriber<>();
+            instance.completions().stream(body, new CallContext("r5", "chat-completions", null), false).get(10, TimeUnit.SECONDS)
+                    .subscribe(subscriber);
+            assertThat(subscriber.await()).isNull();
+            for (ObjectNode chunk : subscriber.items) {
+                for (JsonNode call : chunk.path("choices").path(0).path("delta").path("tool_calls")) {
+                    arguments.computeIfAbsent(call.path("index").asInt(), i -> new StringBuilder())
+                            .append(call.path("function").path("arguments").asText(""));
+                }
+            }
+        }
+
+        String sent = upstream.completionRequests().get(0).body;
+        assertThat(sent).doesNotContain(PHONE).doesNotContain(ID);
+        assertThat(JSON.readTree(arguments.get(0).toString()).path("phone").asText()).isEqualTo(PHONE);
+        assertThat(JSON.readTree(arguments.get(1).toString()).path("id").asText()).isEqualTo(ID);
+    }
+
+    private static String toolChunk(String delta, String finishReason) {
+        return "{\"id\":\"chatcmpl-t\",\"object\":\"chat.completion.chunk\",\"created\":1764201600,\"model\":\"deepseek-v3.2\","
+                + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":"
+                + (finishReason == null ? "null" : "\"" + finishReason + "\"") + "}]}";
     }
 }
