@@ -85,7 +85,7 @@ public final class JingneiInstance implements AutoCloseable {
         this.completions = b.completions;
         this.chat = b.chat;
         this.rag = b.rag;
-        this.batch = new FaqBatch(guardedStore, b.batchLimits, b.log, b.config.defaultModel);
+        this.batch = new FaqBatch(guardedStore, b.batchLimits, b.log, b.config.defaultModel, b.quotas);
         this.redis = b.redis;
         this.quotas = b.quotas;
         this.cache = b.cache;

@@ -3,12 +3,16 @@ package io.jingnei.core.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.limits.Quotas;
+import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,24 +30,32 @@ final class BatchAsker {
     final AtomicInteger llmCalls = new AtomicInteger();
     final AtomicInteger cacheHits = new AtomicInteger();
 
-    void ask(BatchPlan plan, RagService rag, CallContext ctx, BoundedMapper mapper, int concurrency) {
+    void ask(BatchPlan plan, RagService rag, Quotas quotas, CallContext ctx, BoundedMapper mapper, int concurrency) {
         try {
             mapper.map(plan.toAsk, concurrency, entry -> {
                 Question q = entry.getValue();
                 CallContext call = ctx.forFunction("faq-batch", ctx.requestId + "-" + q.line);
-                return rag.query(new RagRequest(q.text, null, null, null, q.userId, null, null), call).thenApply(result -> {
-                    ObjectNode answer = answerOf(result);
-                    if (Boolean.TRUE.equals(result.cached)) {
-                        cacheHits.incrementAndGet();
-                    } else if ("generated".equals(result.mode)) {
-                        llmCalls.incrementAndGet();
-                    }
-                    fresh.put(entry.getKey(), answer);
-                    if (cacheable(result)) {
-                        plan.cache.put(entry.getKey(), answer);
-                    }
-                    return answer;
-                }).thenCompose(answer -> plan.cache.saved().thenApply(saved -> answer)); // a stuck checkpoint holds the next question back
+                // Each question is admitted like any call: a batch's budget ('platform:' or the admin's entry) stops it.
+                return quotas.admit(call, TokenEstimate.ofRag(q.text, null)).handle((admitted, refused) -> refused)
+                        .thenCompose(refused -> refused != null
+                                ? CompletableFuture.completedFuture(refusedAnswer(JingneiException.from(refused)))
+                                : rag.query(new RagRequest(q.text, null, null, null, q.userId, null, null), call).thenApply(result -> {
+                                    if (Boolean.TRUE.equals(result.cached)) {
+                                        cacheHits.incrementAndGet();
+                                    } else if ("generated".equals(result.mode)) {
+                                        llmCalls.incrementAndGet();
+                                    }
+                                    ObjectNode answer = answerOf(result);
+                                    if (cacheable(result)) {
+                                        plan.cache.put(entry.getKey(), answer);
+                                    }
+                                    return answer;
+                                }))
+                        .thenApply(answer -> {
+                            fresh.put(entry.getKey(), answer);
+                            return answer;
+                        })
+                        .thenCompose(answer -> plan.cache.saved().thenApply(saved -> answer)); // a stuck checkpoint holds the next question back
             });
         } catch (RuntimeException stopped) {
             try {
@@ -59,6 +71,18 @@ final class BatchAsker {
     /** Answers worth keeping: a failure (rate limit, timeout) must be asked again on the next run. */
     private static boolean cacheable(RagResult result) {
         return "success".equals(result.status) || "no_context".equals(result.status);
+    }
+
+    /** A question its limits refused: failed on its own line, asked again by the next run. */
+    private static ObjectNode refusedAnswer(JingneiException e) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.putNull("answer");
+        answer.put("status", e.kind().status);
+        answer.putArray("sources");
+        answer.putObject("usage").put("prompt_tokens", 0).put("completion_tokens", 0).put("total_tokens", 0);
+        answer.putObject("cost").put("usd", 0).put("cny", 0);
+        answer.put("error", e.getMessage());
+        return answer;
     }
 
     static ObjectNode answerOf(RagResult result) {

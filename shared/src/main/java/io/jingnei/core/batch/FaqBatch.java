@@ -3,6 +3,7 @@ package io.jingnei.core.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.limits.Quotas;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
@@ -31,12 +32,14 @@ public final class FaqBatch {
     private final BatchLimits limits;
     private final CallLog log;
     private final String defaultModel;
+    private final Quotas quotas;
 
-    public FaqBatch(GuardedStore store, BatchLimits limits, CallLog log, String defaultModel) {
+    public FaqBatch(GuardedStore store, BatchLimits limits, CallLog log, String defaultModel, Quotas quotas) {
         this.store = store;
         this.limits = limits;
         this.log = log;
         this.defaultModel = defaultModel;
+        this.quotas = quotas;
     }
 
     public BatchLimits limits() {
@@ -73,7 +76,7 @@ public final class FaqBatch {
             store.allowList().check(output, StorageAllowList.Access.WRITE);
             BatchPlan plan = BatchPlan.make(store, limits, input, output, cacheVersion(rag));
             BatchAsker asker = new BatchAsker();
-            asker.ask(plan, rag, ctx, mapper, limits.concurrency);
+            asker.ask(plan, rag, quotas, ctx, mapper, limits.concurrency);
             BatchSummary result = BatchReport.write(store, plan, asker, start);
             log.write(new CallRecord(ctx.requestId, "faq-batch", defaultModel, ctx.userId, "success")
                     .put("questions", plan.questions.size()).put("llm_calls", asker.llmCalls.get()).put("cache_hits", asker.cacheHits.get())

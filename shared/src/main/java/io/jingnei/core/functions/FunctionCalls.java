@@ -111,7 +111,7 @@ public final class FunctionCalls {
 
     public CompletableFuture<Reply> ragQuery(Caller caller, RagRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "rag-query", caller);
-        return guard(ctx, admit(ctx, request == null ? 0 : TokenEstimate.of(request.query, request.history, null) + 600)
+        return guard(ctx, admit(ctx, request == null ? 0 : TokenEstimate.ofRag(request.query, request.history))
                 .thenCompose(ok -> rag(ctx)).thenCompose(rag -> rag.query(request, ctx)).thenApply(result -> new Reply(result.httpStatus, result)));
     }
 
@@ -122,7 +122,7 @@ public final class FunctionCalls {
      */
     public CompletableFuture<Flow.Publisher<ObjectNode>> ragStream(Caller caller, RagRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "rag-stream", caller);
-        return admit(ctx, request == null ? 0 : TokenEstimate.of(request.query, request.history, null) + 600)
+        return admit(ctx, request == null ? 0 : TokenEstimate.ofRag(request.query, request.history))
                 .thenCompose(ok -> rag(ctx))
                 .thenCompose(rag -> RagStreams.of(rag, instance.completions(), request, ctx));
     }

@@ -13,6 +13,7 @@ import java.util.List;
  */
 public final class TokenEstimate {
     static final int DEFAULT_ANSWER = 256;
+    static final int RAG_PASSAGES = 600;
 
     private TokenEstimate() {
     }
@@ -50,6 +51,11 @@ public final class TokenEstimate {
             chars += text.length();
         }
         return chars;
+    }
+
+    /** A RAG question: its text and history, the passages the prompt adds (about 600 tokens) and the answer. */
+    public static long ofRag(String query, List<ChatMessage> history) {
+        return of(query, history, null) + RAG_PASSAGES;
     }
 
     public static long of(String query, List<ChatMessage> history, Integer maxTokens) {

@@ -3,6 +3,7 @@ package io.jingnei.core.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.llm.CallContext;
@@ -80,6 +81,31 @@ class FaqBatchIT {
             out.add(JSON.readTree(line));
         }
         return out;
+    }
+
+    @Test
+    void a_nightly_batch_is_admitted_question_by_question_and_what_its_limit_refuses_is_asked_again_next_run() throws Exception {
+        Map<String, String> env = new HashMap<>(s3.env());
+        env.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
+        env.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+        env.put("JINGNEI_CACHE", "off");
+        env.put("JINGNEI_RAG_MIN_CONFIDENCE", "0");
+        env.put("JINGNEI_FAQ_BASE_URI", "s3://jingnei-faq/");
+        env.put("JINGNEI_FAQ_CONCURRENCY", "1");
+        env.put("JINGNEI_LIMITS", "*:rpm=1000;platform:rpm=3");
+        put("s3://jingnei-faq/faq-batch/in/limited.jsonl", "{\"id\":\"a\",\"question\":\"退款多久能到账？\"}\n"
+                + "{\"id\":\"b\",\"question\":\"发票怎么开？\"}\n{\"id\":\"c\",\"question\":\"怎么修改收货地址？\"}\n"
+                + "{\"id\":\"d\",\"question\":\"支持哪些支付方式？\"}\n{\"id\":\"e\",\"question\":\"会员有什么权益？\"}\n");
+        try (JingneiInstance limited = JingneiInstance.boot(Env.of(env), TimeSource.system(), new CallLog(line -> { }), Optional::empty)) {
+            BatchSummary summary = limited.batch().run(new FaqBatchRequest("faq-batch/in/limited.jsonl", null),
+                    limited.rag().get(60, TimeUnit.SECONDS), new CallContext("night-1", "faq-batch", Caller.platform()), new ExecutorMapper());
+
+            assertThat(summary.byStatus).containsEntry("success", 3).containsEntry("rate_limited", 2);
+            assertThat(upstream.completionRequests()).hasSize(3);
+            List<JsonNode> answers = lines(summary.output);
+            assertThat(answers.get(4).path("status").asText()).isEqualTo("rate_limited");
+            assertThat(answers.get(4).path("error").asText()).contains("platform", "requests per minute (3)");
+        }
     }
 
     private static BatchSummary run(String input, BoundedMapper mapper) {
@@ -219,7 +245,7 @@ class FaqBatchIT {
         put("s3://jingnei-faq/faq-batch/in/big.jsonl", QUESTIONS);
         Map<String, String> env = new HashMap<>(s3.env());
         env.put("JINGNEI_FAQ_MAX_QUESTIONS", "5");
-        FaqBatch limited = new FaqBatch(instance.guardedStore(), BatchLimits.from(Env.of(env)), new CallLog(l -> { }), "deepseek-v3.2");
+        FaqBatch limited = new FaqBatch(instance.guardedStore(), BatchLimits.from(Env.of(env)), new CallLog(l -> { }), "deepseek-v3.2", instance.quotas);
         assertThatThrownBy(() -> limited.run(new FaqBatchRequest("s3://jingnei-faq/faq-batch/in/big.jsonl", null), rag,
                 new CallContext(null, "faq-batch", null), new ExecutorMapper()))
                 .hasMessageContaining("more than 5 questions").hasMessageContaining("JINGNEI_FAQ_MAX_QUESTIONS");
