@@ -15,6 +15,7 @@ import java.util.Map;
 
 /** Runs every benchmark and writes bench/RESULTS.md. {@code --quick}: fewer runs and smaller sizes, for a smoke run. */
 public final class BenchMain {
+    static final String BENCH_KEY = "ck-bench-0000000001";
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         // --only=coldstart,gateway,search,indexload,routing,pii,limits,cache,retrieval runs a subset (all by default).
@@ -67,7 +68,9 @@ public final class BenchMain {
     private static void gatewayBenchmarks(Path root, Path work, FakeUpstream upstream, Report report, boolean quick) throws Exception {
         upstream.reset();
         List<Gateway> gateways = gateways(root, work, upstream);
-        OverheadBench overhead = new OverheadBench(quick ? 200 : 1000, quick ? 5 : 15, quick ? 5 : 20);
+        OverheadBench overhead = new OverheadBench(quick ? 300 : 2000, quick ? 300 : 2000, quick ? 5 : 15, quick ? 10 : 40);
+        // The load generator and the fake upstream share core 0; each gateway has core 1 to itself.
+        Pinning.thisJvmOn(Pinning.LOAD_CORE);
         try {
             overhead.overhead(report, gateways);
             String[] deltas = new String[20];
@@ -77,6 +80,7 @@ public final class BenchMain {
             upstream.fallback(Reply.stream(50, deltas));
             overhead.streaming(report, gateways, deltas.length, 50);
         } finally {
+            Pinning.thisJvmOn(Pinning.allCores());
             for (Gateway gateway : gateways) {
                 if (gateway.process != null) {
                     Processes.stop(gateway.process);
@@ -96,13 +100,15 @@ public final class BenchMain {
         env.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
         env.put("JINGNEI_RAG_ENABLED", "false");
         env.put("FC_CUSTOM_LISTEN_PORT", String.valueOf(port));
+        // FC_CUSTOM_LISTEN_PORT makes it FC, where callers need credentials: measured as deployed, with a client key.
+        env.put("JINGNEI_CLIENT_KEYS", BENCH_KEY + ":bench");
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JINGNEI_JAVA_OPTS", "-Xmx512m");
         Path web = root.resolve("functions/app/target/jingnei-web");
         long start = System.nanoTime();
-        Process jingnei = Processes.start(web, env, work.resolve("jingnei-gateway.log"), "bash", "bootstrap");
-        Processes.untilAnswered(start, jingnei, "http://127.0.0.1:" + port + "/chat", "{\"query\":\"hi\"}", r -> r.statusCode() == 200);
-        gateways.add(new Gateway("through Jingnei /v1", "http://127.0.0.1:" + port + "/v1", Map.of(), jingnei));
+        Process jingnei = Processes.start(web, env, work.resolve("jingnei-gateway.log"), Pinning.onGatewayCore("bash", "bootstrap"));
+        Processes.untilAnswered(start, jingnei, "http://127.0.0.1:" + port + "/health", "", r -> r.statusCode() < 500);
+        gateways.add(new Gateway("through Jingnei /v1", "http://127.0.0.1:" + port + "/v1", Map.of("Authorization", "Bearer " + BENCH_KEY), jingnei));
 
         gateways.add(Portkey.start(root, work, upstream));
         return gateways;

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,6 +26,7 @@ final class OverheadBench {
     private static final String STREAM_BODY = "{\"model\":\"deepseek-v3.2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"你好\"}]}";
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newFixedThreadPool(8)).connectTimeout(Duration.ofSeconds(5)).build();
+    private final int warmup;
     private final int sequential;
     private final int concurrentSeconds;
     private final int streams;
@@ -31,7 +34,8 @@ final class OverheadBench {
     double jingneiAddedMs;
     double jingneiRssMb;
 
-    OverheadBench(int sequential, int concurrentSeconds, int streams) {
+    OverheadBench(int warmup, int sequential, int concurrentSeconds, int streams) {
+        this.warmup = warmup;
         this.sequential = sequential;
         this.concurrentSeconds = concurrentSeconds;
         this.streams = streams;
@@ -54,35 +58,51 @@ final class OverheadBench {
     }
 
     void overhead(Report report, List<Gateway> gateways) throws Exception {
-        report.heading("Gateway overhead", "A fake OpenAI-compatible upstream on loopback answers at once. Sequential: " + sequential
-                + " non-streaming calls one after another (after 50 warm-up calls). Concurrent: 50 clients for " + concurrentSeconds
-                + " s. Added = the gateway's median minus the direct median. RSS = resident memory of the gateway process(es) after the "
+        report.heading("Gateway overhead", "A fake OpenAI-compatible upstream on loopback answers at once; " + Pinning.describe() + ". "
+                + "Sequential: " + warmup + " warm-up rounds, then " + sequential + " rounds, each round one non-streaming call per path in "
+                + "rotating order, so every path sees the same machine state. Concurrent: 50 clients for " + concurrentSeconds
+                + " s per path. Added = the path's median minus the direct median; \"vs Portkey\" = Jingnei's figure over Portkey's "
+                + "(added latency: lower is better; throughput: higher is better). RSS = resident memory of the gateway process after the "
                 + "concurrent run. Jingnei runs the packaged web function (`bootstrap`); Portkey is `@portkey-ai/gateway` on Node.");
-        List<List<String>> rows = new ArrayList<>();
-        double directMedian = 0;
-        for (Gateway gateway : gateways) {
-            for (int i = 0; i < 50; i++) {
-                once(gateway);
+        Map<Gateway, List<Double>> times = new LinkedHashMap<>();
+        gateways.forEach(g -> times.put(g, new ArrayList<>()));
+        for (int round = 0; round < warmup + sequential; round++) {
+            for (int k = 0; k < gateways.size(); k++) {
+                Gateway gateway = gateways.get((round + k) % gateways.size());
+                double ms = once(gateway);
+                if (round >= warmup) {
+                    times.get(gateway).add(ms);
+                }
             }
-            List<Double> times = new ArrayList<>();
-            for (int i = 0; i < sequential; i++) {
-                times.add(once(gateway));
-            }
-            double median = Stats.median(times);
-            if (gateway.process == null) {
-                directMedian = median;
-            }
-            double[] concurrent = concurrent(gateway);
-            if (gateway.name.contains("Jingnei")) {
-                jingneiAddedMs = median - directMedian;
-                jingneiRssMb = Processes.rssMb(gateway.process);
-            }
-            rows.add(List.of(gateway.name, Stats.ms(median), Stats.ms(Stats.p99(times)),
-                    gateway.process == null ? "-" : Stats.ms(median - directMedian),
-                    String.format("%.0f", concurrent[0]), Stats.ms(concurrent[1]),
-                    gateway.process == null ? "-" : String.format("%.0f", Processes.rssMb(gateway.process))));
         }
-        report.table(List.of("path", "seq p50 ms", "seq p99 ms", "added p50 ms", "c=50 req/s", "c=50 p99 ms", "RSS MB"), rows);
+        double directMedian = Stats.median(times.get(gateways.get(0)));
+        Map<Gateway, double[]> load = new LinkedHashMap<>();
+        Map<Gateway, Double> rss = new LinkedHashMap<>();
+        for (Gateway gateway : gateways) {
+            load.put(gateway, concurrent(gateway));
+            if (gateway.process != null) {
+                rss.put(gateway, Processes.rssMb(gateway.process));
+            }
+        }
+        Gateway jingnei = gateways.stream().filter(g -> g.name.contains("Jingnei")).findFirst().orElseThrow();
+        Gateway portkey = gateways.stream().filter(g -> g.name.contains("Portkey")).findFirst().orElse(null);
+        jingneiAddedMs = Stats.median(times.get(jingnei)) - directMedian;
+        jingneiRssMb = rss.get(jingnei);
+        double portkeyAdded = portkey == null ? Double.NaN : Stats.median(times.get(portkey)) - directMedian;
+        List<List<String>> rows = new ArrayList<>();
+        for (Gateway gateway : gateways) {
+            double median = Stats.median(times.get(gateway));
+            boolean isJingnei = gateway == jingnei;
+            rows.add(List.of(gateway.name, Stats.ms(median), Stats.ms(Stats.p99(times.get(gateway))),
+                    gateway.process == null ? "-" : Stats.ms(median - directMedian),
+                    isJingnei && portkey != null ? String.format("%.2fx", jingneiAddedMs / portkeyAdded) : "-",
+                    String.format("%.0f", load.get(gateway)[0]),
+                    isJingnei && portkey != null ? String.format("%.1fx", load.get(jingnei)[0] / load.get(portkey)[0]) : "-",
+                    Stats.ms(load.get(gateway)[1]),
+                    gateway.process == null ? "-" : String.format("%.0f", rss.get(gateway))));
+        }
+        report.table(List.of("path", "seq p50 ms", "seq p99 ms", "added p50 ms", "added vs Portkey", "c=50 req/s", "req/s vs Portkey",
+                "c=50 p99 ms", "RSS MB"), rows);
     }
 
     /** {requests per second, p99 ms} with 50 clients. */
@@ -115,29 +135,48 @@ final class OverheadBench {
 
     void streaming(Report report, List<Gateway> gateways, int chunks, int gapMillis) throws Exception {
         report.heading("Streaming", "The upstream streams " + chunks + " chunks " + gapMillis + " ms apart; " + streams
-                + " streams per path. First chunk = time from sending the request to the first content chunk (median). Added per chunk = "
-                + "the mean arrival time of a chunk through the gateway minus the same through the direct path (median over streams).");
-        List<List<String>> rows = new ArrayList<>();
-        List<Double> direct = null;
+                + " streams per path after 5 warm-up streams each, one stream per path in rotating order; " + Pinning.describe()
+                + ". First chunk = time from sending the request to the first content chunk (median); added = the path's minus the direct "
+                + "path's. Added per chunk = the mean arrival time of a chunk through the gateway minus the same through the direct path "
+                + "(median over streams).");
+        Map<Gateway, List<Double>> first = new LinkedHashMap<>();
+        Map<Gateway, List<Double>> meanArrival = new LinkedHashMap<>();
+        Map<Gateway, List<Double>> gaps = new LinkedHashMap<>();
         for (Gateway gateway : gateways) {
-            List<Double> first = new ArrayList<>();
-            List<Double> meanArrival = new ArrayList<>();
-            List<Double> gaps = new ArrayList<>();
-            for (int s = 0; s < streams; s++) {
+            first.put(gateway, new ArrayList<>());
+            meanArrival.put(gateway, new ArrayList<>());
+            gaps.put(gateway, new ArrayList<>());
+        }
+        for (int s = 0; s < 5 + streams; s++) {
+            for (int k = 0; k < gateways.size(); k++) {
+                Gateway gateway = gateways.get((s + k) % gateways.size());
                 List<Double> arrivals = stream(gateway);
-                first.add(arrivals.get(0));
-                meanArrival.add(arrivals.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+                if (s < 5) {
+                    continue;
+                }
+                first.get(gateway).add(arrivals.get(0));
+                meanArrival.get(gateway).add(arrivals.stream().mapToDouble(Double::doubleValue).average().orElse(0));
                 for (int i = 1; i < arrivals.size(); i++) {
-                    gaps.add(arrivals.get(i) - arrivals.get(i - 1));
+                    gaps.get(gateway).add(arrivals.get(i) - arrivals.get(i - 1));
                 }
             }
-            if (gateway.process == null) {
-                direct = meanArrival;
-            }
-            String added = gateway.process == null || direct == null ? "-" : Stats.ms(Stats.median(meanArrival) - Stats.median(direct));
-            rows.add(List.of(gateway.name, Stats.ms(Stats.median(first)), Stats.ms(Stats.median(gaps)), Stats.ms(Stats.p99(gaps)), added));
         }
-        report.table(List.of("path", "first chunk ms", "gap p50 ms", "gap p99 ms", "added per chunk ms"), rows);
+        Gateway direct = gateways.get(0);
+        double directFirst = Stats.median(first.get(direct));
+        Gateway jingnei = gateways.stream().filter(g -> g.name.contains("Jingnei")).findFirst().orElseThrow();
+        Gateway portkey = gateways.stream().filter(g -> g.name.contains("Portkey")).findFirst().orElse(null);
+        List<List<String>> rows = new ArrayList<>();
+        for (Gateway gateway : gateways) {
+            boolean isDirect = gateway == direct;
+            double addedFirst = Stats.median(first.get(gateway)) - directFirst;
+            rows.add(List.of(gateway.name, Stats.ms(Stats.median(first.get(gateway))), isDirect ? "-" : Stats.ms(addedFirst),
+                    gateway == jingnei && portkey != null
+                            ? String.format("%.2fx", addedFirst / (Stats.median(first.get(portkey)) - directFirst)) : "-",
+                    Stats.ms(Stats.median(gaps.get(gateway))), Stats.ms(Stats.p99(gaps.get(gateway))),
+                    isDirect ? "-" : Stats.ms(Stats.median(meanArrival.get(gateway)) - Stats.median(meanArrival.get(direct)))));
+        }
+        report.table(List.of("path", "first chunk ms", "added first chunk ms", "vs Portkey", "gap p50 ms", "gap p99 ms",
+                "added per chunk ms"), rows);
     }
 
     /** Arrival times (ms after sending) of the content chunks of one stream. */

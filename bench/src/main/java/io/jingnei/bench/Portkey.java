@@ -16,8 +16,8 @@ final class Portkey {
     static Gateway start(Path root, Path work, FakeUpstream upstream) throws Exception {
         int port = Processes.freePort();
         Path dir = root.resolve("bench/portkey");
-        Process process = Processes.start(dir, Map.of(), work.resolve("portkey.log"), "node", "--require", "./bind-loopback.cjs",
-                "node_modules/@portkey-ai/gateway/build/start-server.js", "--port=" + port, "--headless");
+        Process process = Processes.start(dir, Map.of(), work.resolve("portkey.log"), Pinning.onGatewayCore("node", "--require",
+                "./bind-loopback.cjs", "node_modules/@portkey-ai/gateway/build/start-server.js", "--port=" + port, "--headless"));
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             try {
