@@ -15,8 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,15 +30,18 @@ public final class FakeUpstream implements AutoCloseable {
 
     private final ServerSocket server;
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    // Not copy-on-write: a load benchmark records thousands of requests and holds 1,000 sockets.
+    private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clientDisconnects = new AtomicInteger();
     private volatile Reply fallback = Reply.completion("您好，有什么可以帮您？", 12, 8);
     private volatile List<String> models = List.of("deepseek-v3.2", "gemini-2.5-flash", "gpt-4.1", "claude-sonnet-4.5");
     private volatile String expectedKey = KEY;
 
     private FakeUpstream() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        // A backlog for 1,000 connections opened at once: with 50, the kernel drops the SYNs past it
+        // and the client retries them 1 s and 3 s later, which looked like a slow gateway.
+        server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "fake-upstream-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -86,12 +90,14 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     public List<RecordedRequest> requests() {
-        return new ArrayList<>(requests);
+        synchronized (requests) {
+            return new ArrayList<>(requests);
+        }
     }
 
     public List<RecordedRequest> completionRequests() {
         List<RecordedRequest> out = new ArrayList<>();
-        for (RecordedRequest r : requests) {
+        for (RecordedRequest r : requests()) {
             if (r.path.endsWith("/chat/completions")) {
                 out.add(r);
             }
