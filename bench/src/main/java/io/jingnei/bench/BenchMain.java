@@ -18,7 +18,7 @@ public final class BenchMain {
     static final String BENCH_KEY = "ck-bench-0000000001";
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        // --only=coldstart,gateway,search,indexload,routing,pii,limits,cache,retrieval runs a subset (all by default).
+        // --only=coldstart,gateway,streams,search,indexload,routing,pii,limits,cache,retrieval runs a subset (all by default).
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst().orElse("");
         java.util.function.Predicate<String> wanted = name -> only.isEmpty() || List.of(only.split(",")).contains(name);
         Path root = Path.of(System.getProperty("jingnei.root", ".")).toAbsolutePath().normalize();
@@ -35,6 +35,9 @@ public final class BenchMain {
             if (wanted.test("gateway")) {
                 gatewayBenchmarks(root, work, upstream, report, quick);
             }
+        }
+        if (wanted.test("streams")) {
+            new StreamLoadBench(root, work, 1000, 200, quick ? 1 : 5).run(report);
         }
         if (wanted.test("search")) {
             new SearchBench(root, quick ? new int[] {5_000, 100_000} : new int[] {5_000, 100_000, 1_000_000}, quick ? 20 : 100).run(report);

@@ -73,9 +73,14 @@ final class Processes {
     }
 
     private static long rssKb(long pid) {
+        return statusKb(pid, "VmRSS");
+    }
+
+    /** A memory field of /proc/PID/status in kB ({@code VmRSS}: resident now, {@code VmHWM}: the peak); 0 once the process ended. */
+    static long statusKb(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field + ":")) {
                     return Long.parseLong(line.replaceAll("\\D+", ""));
                 }
             }

@@ -1,0 +1,244 @@
+package io.jingnei.bench;
+
+import io.jingnei.core.testing.FakeUpstream;
+import io.jingnei.core.testing.Reply;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Many concurrent streams on one web-function instance: the packaged function started by
+ * {@code bootstrap} (RAG off, cache off) against a fake upstream that streams 10 chunks 100 ms
+ * apart, hit by {@link #streams} SSE clients at once. Then the same instance under upstream resets
+ * mid-stream. Each run starts a fresh process, so its VmHWM is that run's peak.
+ *
+ * <p>{@code -Dstreams.compare=DIR} adds a row for another packaged web function (a build of an
+ * earlier commit), measured in turns with this one; {@code -Dstreams.javaOpts=...} is added to
+ * the function's JVM flags (JFR, NMT) without changing the rows.
+ */
+final class StreamLoadBench {
+    private static final int CHUNKS = 10;
+    private static final int GAP_MS = 100;
+    private static final int RESET_AFTER = 4;
+    private static final Duration LIMIT = Duration.ofSeconds(90);
+
+    private final Path root;
+    private final Path work;
+    private final int streams;
+    private final int resetStreams;
+    private final int runs;
+
+    StreamLoadBench(Path root, Path work, int streams, int resetStreams, int runs) {
+        this.root = root;
+        this.work = work;
+        this.streams = streams;
+        this.resetStreams = resetStreams;
+        this.runs = runs;
+    }
+
+    private static final class Variant {
+        final String name;
+        final Path web;
+        final List<Run> runs = new ArrayList<>();
+
+        Variant(String name, Path web) {
+            this.name = name;
+            this.web = web;
+        }
+    }
+
+    /** One measured burst and, for a process, its memory. */
+    private static final class Run {
+        List<SseLoad.Stream> load;
+        List<SseLoad.Stream> resets;
+        double idleRssMb;
+        double peakRssMb;
+        double hwmMb;
+    }
+
+    void run(Report report) throws Exception {
+        List<Variant> variants = new ArrayList<>();
+        variants.add(new Variant("through Jingnei /v1", root.resolve("functions/app/target/jingnei-web")));
+        String compare = System.getProperty("streams.compare", "");
+        if (!compare.isEmpty()) {
+            variants.add(new Variant("through Jingnei /v1, " + Path.of(compare).getFileName() + " (compare)", Path.of(compare)));
+        }
+        Variant direct = new Variant("direct to upstream", null);
+        String[] deltas = new String[CHUNKS];
+        for (int i = 0; i < CHUNKS; i++) {
+            deltas[i] = "字" + i;
+        }
+        Reply whole = Reply.stream(GAP_MS, deltas);
+        try (FakeUpstream upstream = FakeUpstream.start(); SseLoad load = new SseLoad()) {
+            upstream.fallback(whole);
+            for (int i = 0; i < 2; i++) {
+                // Client and fake upstream share this JVM: the first bursts of each are slow (JIT, threads).
+                load.run(upstream.baseUrl() + "/chat/completions", Map.of("Authorization", "Bearer " + FakeUpstream.KEY), body(), streams, LIMIT);
+            }
+            for (int r = 0; r < runs; r++) {
+                upstream.fallback(whole);
+                Run d = new Run();
+                d.load = load.run(upstream.baseUrl() + "/chat/completions", Map.of("Authorization", "Bearer " + FakeUpstream.KEY),
+                        body(), streams, LIMIT);
+                direct.runs.add(d);
+                print(direct.name, r, d);
+                for (Variant variant : variants) {
+                    Run run = measure(variant, upstream, load, whole);
+                    variant.runs.add(run);
+                    print(variant.name, r, run);
+                }
+            }
+        }
+        List<Variant> all = new ArrayList<>();
+        all.add(direct);
+        all.addAll(variants);
+        report.heading("Concurrent streams on one instance", streams + " SSE clients at once (JDK HttpClient, one connection each) on `/v1/chat/completions`, "
+                + "`stream: true`; the fake upstream streams a role chunk and " + CHUNKS + " content chunks " + GAP_MS + " ms apart, so a stream "
+                + "takes at least " + (CHUNKS + 4) * GAP_MS + " ms and its first content chunk comes " + 2 * GAP_MS + " ms after the request at best. "
+                + "Jingnei is the packaged web function started by `bootstrap` (its default flags, RAG off, cache off), one fresh process per run, "
+                + "after 100 warm-up streams. First chunk = time from sending the request to the first content chunk. Idle RSS = VmRSS after "
+                + "the warm-up; peak RSS = VmHWM of the process at the end of the run. Medians over " + runs + " runs (p99: median of the runs' p99s).");
+        List<List<String>> rows = new ArrayList<>();
+        for (Variant v : all) {
+            rows.add(List.of(v.name, completed(v, r -> r.load), Stats.ms(median(v, r -> Stats.median(firsts(r.load)))),
+                    Stats.ms(median(v, r -> Stats.p99(firsts(r.load)))), Stats.ms(median(v, r -> lastEnd(r.load))),
+                    v.web == null ? "-" : String.format("%.0f", median(v, r -> r.idleRssMb)),
+                    v.web == null ? "-" : String.format("%.0f", median(v, r -> r.hwmMb))));
+        }
+        report.table(List.of("path", "completed", "first chunk p50 ms", "first chunk p99 ms", "all done ms", "idle RSS MB", "peak RSS MB"), rows);
+
+        report.heading("Upstream resets mid-stream", resetStreams + " streams at once on the same instance, right after the run above; the upstream "
+                + "resets each connection after " + RESET_AFTER + " events. Every client should get the final `data: {\"error\": ...}` event "
+                + "and none `[DONE]`. Medians over " + runs + " runs; counts are the worst run.");
+        List<List<String>> resetRows = new ArrayList<>();
+        for (Variant v : variants) {
+            resetRows.add(List.of(v.name, String.valueOf(resetStreams), worst(v, r -> count(r.resets, s -> s.errorEvent != null), true),
+                    worst(v, r -> count(r.resets, s -> s.done), false),
+                    worst(v, r -> count(r.resets, s -> s.failure != null || s.status != 200), false),
+                    Stats.ms(median(v, r -> lastEnd(r.resets)))));
+        }
+        report.table(List.of("path", "streams", "error event", "[DONE]", "failed otherwise", "all done ms"), resetRows);
+    }
+
+    private Run measure(Variant variant, FakeUpstream upstream, SseLoad load, Reply whole) throws Exception {
+        int port = Processes.freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
+        env.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
+        env.put("JINGNEI_RAG_ENABLED", "false");
+        env.put("JINGNEI_CACHE", "off");
+        env.put("FC_CUSTOM_LISTEN_PORT", String.valueOf(port));
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("JINGNEI_JAVA_OPTS", System.getProperty("streams.javaOpts", ""));
+        String url = "http://127.0.0.1:" + port + "/v1/chat/completions";
+        Path log = work.resolve("streams-" + variant.runs.size() + (variant.web.startsWith(root) ? "" : "-compare") + ".log");
+        Process process = Processes.start(variant.web, env, log, "bash", "bootstrap");
+        Run run = new Run();
+        try {
+            upstream.fallback(Reply.completion("您好", 12, 8));
+            Processes.untilAnswered(System.nanoTime(), process, "http://127.0.0.1:" + port + "/chat", "{\"query\":\"hi\"}", r -> r.statusCode() == 200);
+            upstream.fallback(whole);
+            List<SseLoad.Stream> warmUp = load.run(url, Map.of(), body(), 100, LIMIT);
+            if (count(warmUp, SseLoad.Stream::completed) != warmUp.size()) {
+                throw new IllegalStateException(variant.name + ": warm-up streams failed; see " + log);
+            }
+            Thread.sleep(500);
+            long pid = process.pid();
+            run.idleRssMb = Processes.statusKb(pid, "VmRSS") / 1024.0;
+            AtomicLong peakKb = new AtomicLong();
+            Thread sampler = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    peakKb.accumulateAndGet(Processes.statusKb(pid, "VmRSS"), Math::max);
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "rss-sampler");
+            sampler.start();
+            run.load = load.run(url, Map.of(), body(), streams, LIMIT);
+            sampler.interrupt();
+            sampler.join();
+            run.peakRssMb = peakKb.get() / 1024.0;
+            run.hwmMb = Processes.statusKb(pid, "VmHWM") / 1024.0;
+
+            upstream.fallback(whole.resetAfter(RESET_AFTER));
+            run.resets = load.run(url, Map.of(), body(), resetStreams, LIMIT);
+            upstream.fallback(whole);
+            Files.writeString(work.resolve("streams-last-status.txt"), Files.readString(Path.of("/proc/" + pid + "/status")));
+        } finally {
+            Processes.stop(process);
+        }
+        return run;
+    }
+
+    private static String body() {
+        return "{\"model\":\"deepseek-v3.2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"你好\"}]}";
+    }
+
+    private static List<Double> firsts(List<SseLoad.Stream> streams) {
+        List<Double> out = new ArrayList<>();
+        for (SseLoad.Stream s : streams) {
+            if (s.firstContentMs >= 0) {
+                out.add(s.firstContentMs);
+            }
+        }
+        return out.isEmpty() ? List.of(Double.NaN) : out;
+    }
+
+    private static double lastEnd(List<SseLoad.Stream> streams) {
+        return streams.stream().mapToDouble(s -> s.endMs).max().orElse(Double.NaN);
+    }
+
+    private static int count(List<SseLoad.Stream> streams, java.util.function.Predicate<SseLoad.Stream> test) {
+        return (int) streams.stream().filter(test).count();
+    }
+
+    private static double median(Variant v, java.util.function.ToDoubleFunction<Run> figure) {
+        List<Double> values = new ArrayList<>();
+        for (Run r : v.runs) {
+            values.add(figure.applyAsDouble(r));
+        }
+        return Stats.median(values);
+    }
+
+    private String completed(Variant v, java.util.function.Function<Run, List<SseLoad.Stream>> which) {
+        return worst(v, r -> count(which.apply(r), SseLoad.Stream::completed), true) + " / " + streams;
+    }
+
+    /** The lowest (or highest) count over the runs. */
+    private static String worst(Variant v, java.util.function.ToIntFunction<Run> figure, boolean lowest) {
+        int worst = lowest ? Integer.MAX_VALUE : Integer.MIN_VALUE;
+        for (Run r : v.runs) {
+            int value = figure.applyAsInt(r);
+            worst = lowest ? Math.min(worst, value) : Math.max(worst, value);
+        }
+        return String.valueOf(worst);
+    }
+
+    private void print(String name, int r, Run run) {
+        StringBuilder line = new StringBuilder(String.format("streams run %d, %s: completed %d/%d, first chunk p50 %.0f p99 %.0f ms, all done %.0f ms",
+                r, name, count(run.load, SseLoad.Stream::completed), run.load.size(), Stats.median(firsts(run.load)),
+                Stats.p99(firsts(run.load)), lastEnd(run.load)));
+        if (run.resets != null) {
+            line.append(String.format("; idle RSS %.0f MB, peak sampled %.0f MB, VmHWM %.0f MB; resets: %d error events, %d [DONE], %d failed of %d",
+                    run.idleRssMb, run.peakRssMb, run.hwmMb, count(run.resets, s -> s.errorEvent != null), count(run.resets, s -> s.done),
+                    count(run.resets, s -> s.failure != null || s.status != 200), run.resets.size()));
+        }
+        for (SseLoad.Stream s : run.load) {
+            if (!s.completed()) {
+                line.append("\n  first incomplete stream: status ").append(s.status).append(", chunks ").append(s.contentChunks)
+                        .append(", error ").append(s.errorEvent).append(", failure ").append(s.failure);
+                break;
+            }
+        }
+        System.out.println(line);
+    }
+}
