@@ -55,7 +55,7 @@ public final class JingneiConfig {
         this.keyCooldown = duration(env, "JINGNEI_KEY_COOLDOWN", "10m");
         this.breakerFailures = integer(env, "JINGNEI_BREAKER_FAILURES", 5, 1, 1000);
         this.breakerOpen = duration(env, "JINGNEI_BREAKER_OPEN", "30s");
-        this.maxConnections = integer(env, "JINGNEI_HTTP_MAX_CONNECTIONS", 256, 1, 10_000);
+        this.maxConnections = integer(env, "JINGNEI_HTTP_MAX_CONNECTIONS", 1024, 1, 10_000);
         this.historyTurns = integer(env, "JINGNEI_HISTORY_TURNS", 5, 0, 100);
         this.systemPrompt = env.get("JINGNEI_SYSTEM_PROMPT").orElse(DEFAULT_SYSTEM_PROMPT);
         BigDecimal cnyPerUsd = Settings.positiveDecimal(env, "JINGNEI_CNY_PER_USD", "1.0");
