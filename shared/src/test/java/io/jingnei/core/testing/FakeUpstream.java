@@ -276,7 +276,7 @@ public final class FakeUpstream implements AutoCloseable {
             out.flush();
             for (int i = 0; i < reply.events.size(); i++) {
                 if (i == reply.resetAfter) {
-                    sleep(100); // let the client read what was sent: a reset discards unread data
+                    sleep(reply.readBeforeResetMillis); // let the client read what was sent: a reset discards unread data
                     resetConnection(socket);
                     return false;
                 }

@@ -20,6 +20,8 @@ public final class Reply {
     /** For SSE: before this event, go silent for {@link #stallMillis} (-1: never). */
     int stallAt = -1;
     long stallMillis;
+    /** For SSE with {@link #resetAfter}: how long the client gets to read what was sent before the reset. */
+    long readBeforeResetMillis = 100;
     /** For whole answers: wait this long after reading the request (a slow upstream). */
     long answerDelayMillis;
 
@@ -73,6 +75,16 @@ public final class Reply {
     /** The same stream, but the connection is reset after {@code events} events. */
     public Reply resetAfter(int events) {
         return new Reply(Kind.SSE, 200, null, this.events, delayMillis, events).header("Content-Type", "text/event-stream");
+    }
+
+    /**
+     * The same, waiting {@code readMillis} (100 by default) before the reset so the client can read
+     * what was sent: a reset discards what it has not read yet. Under load, give it longer.
+     */
+    public Reply resetAfter(int events, long readMillis) {
+        Reply reply = resetAfter(events);
+        reply.readBeforeResetMillis = readMillis;
+        return reply;
     }
 
     /** The same answer, sent {@code millis} after the request was read: an upstream that takes its time. */
