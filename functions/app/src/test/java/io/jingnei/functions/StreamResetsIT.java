@@ -1,0 +1,116 @@
+package io.jingnei.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.testing.FakeUpstream;
+import io.jingnei.core.testing.Reply;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.apache.hc.core5.pool.PoolStats;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static io.jingnei.functions.FakeUpstreamResource.CLIENT_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The upstream resets every stream mid-way while 200 run at once: each client still gets the
+ * final error event (not a cut connection, not [DONE]), nothing is retried after the first
+ * chunk, and every pooled connection the resets broke is given back.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = FakeUpstreamResource.class, restrictToAnnotatedClass = false)
+class StreamResetsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int STREAMS = 200;
+    private static final int RESET_AFTER = 4;
+    private static final String OPENAI_BODY = "{\"model\":\"deepseek-v3.2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final String CHAT_BODY = "{\"query\":\"在吗\",\"user_id\":\"u-1\"}";
+
+    @Inject
+    JingneiInstance jingnei;
+
+    FakeUpstream upstream;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(executor).connectTimeout(Duration.ofSeconds(10)).build();
+
+    @BeforeEach
+    void reset() {
+        upstream = FakeUpstreamResource.upstream;
+        upstream.reset();
+    }
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+        upstream.reset();
+    }
+
+    @Test
+    void every_one_of_200_concurrent_streams_reset_mid_way_ends_with_an_error_event_and_no_lease_leaks() throws Exception {
+        // The reset waits 1 s (not 100 ms) after the last event: with 200 streams on a loaded machine
+        // the app may take longer than 100 ms to read them, and a reset discards what it has not read.
+        upstream.fallback(Reply.stream(20, "一", "二", "三", "四", "五", "六", "七", "八", "九", "十").resetAfter(RESET_AFTER, 1_000));
+        PoolStats before = jingnei.http().poolStats();
+
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < STREAMS; i++) {
+            // Half on the OpenAI surface, half on /chat-stream: both relay through the same responder.
+            calls.add(i % 2 == 0 ? post("/v1/chat/completions", OPENAI_BODY) : post("/chat-stream", CHAT_BODY));
+        }
+        CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> response = call.get();
+            List<String> events = events(response.body());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(events).as(response.body()).hasSize(RESET_AFTER + 1).doesNotContain("[DONE]");
+            JsonNode error = JSON.readTree(events.get(RESET_AFTER)).path("error");
+            assertThat(error.path("code").asText()).as(response.body()).isEqualTo("upstream_error");
+            assertThat(error.path("message").asText()).contains("127.0.0.1");
+        }
+        assertThat(upstream.completionRequests()).as("no retry once a stream has started").hasSize(STREAMS);
+        StreamingIT.waitUntil(() -> jingnei.http().poolStats().getLeased() == 0 && jingnei.http().poolStats().getPending() == 0);
+        PoolStats after = jingnei.http().poolStats();
+        System.out.println("StreamResetsIT: pool before " + before + ", after " + after);
+        assertThat(after.getLeased()).isEqualTo(before.getLeased()).isZero();
+        assertThat(after.getPending()).isEqualTo(before.getPending()).isZero();
+        assertThat(after.getMax()).isEqualTo(before.getMax());
+    }
+
+    private CompletableFuture<HttpResponse<String>> post(String path, String body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + CLIENT_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<String> events(String body) {
+        List<String> events = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("data: ")) {
+                events.add(line.substring(6));
+            }
+        }
+        return events;
+    }
+}
