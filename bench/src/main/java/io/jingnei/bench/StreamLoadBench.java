@@ -98,7 +98,7 @@ final class StreamLoadBench {
         List<Variant> all = new ArrayList<>();
         all.add(direct);
         all.addAll(variants);
-        report.heading("Concurrent streams on one instance", streams + " SSE clients at once (JDK HttpClient, one connection each) on `/v1/chat/completions`, "
+        report.heading("Concurrent streams on one instance", streams + " SSE clients at once (raw HTTP/1.1 from one selector thread, a fresh connection each) on `/v1/chat/completions`, "
                 + "`stream: true`; the fake upstream streams a role chunk and " + CHUNKS + " content chunks " + GAP_MS + " ms apart, so a stream "
                 + "takes at least " + (CHUNKS + 4) * GAP_MS + " ms and its first content chunk comes " + 2 * GAP_MS + " ms after the request at best. "
                 + "Jingnei is the packaged web function started by `bootstrap` (its default flags, RAG off, cache off), one fresh process per run, "
@@ -114,7 +114,7 @@ final class StreamLoadBench {
         report.table(List.of("path", "completed", "first chunk p50 ms", "first chunk p99 ms", "all done ms", "idle RSS MB", "peak RSS MB"), rows);
 
         report.heading("Upstream resets mid-stream", resetStreams + " streams at once on the same instance, right after the run above; the upstream "
-                + "resets each connection after " + RESET_AFTER + " events. Every client should get the final `data: {\"error\": ...}` event "
+                + "resets each connection 1 s after its " + RESET_AFTER + "th event. Every client should get the final `data: {\"error\": ...}` event "
                 + "and none `[DONE]`. Medians over " + runs + " runs; counts are the worst run.");
         List<List<String>> resetRows = new ArrayList<>();
         for (Variant v : variants) {
@@ -169,7 +169,7 @@ final class StreamLoadBench {
             run.peakRssMb = peakKb.get() / 1024.0;
             run.hwmMb = Processes.statusKb(pid, "VmHWM") / 1024.0;
 
-            upstream.fallback(whole.resetAfter(RESET_AFTER));
+            upstream.fallback(whole.resetAfter(RESET_AFTER, 1_000));
             run.resets = load.run(url, Map.of(), body(), resetStreams, LIMIT);
             upstream.fallback(whole);
             Files.writeString(work.resolve("streams-last-status.txt"), Files.readString(Path.of("/proc/" + pid + "/status")));
