@@ -56,6 +56,8 @@ final class StreamLoadBench {
     /** One measured burst and, for a process, its memory. */
     private static final class Run {
         List<SseLoad.Stream> load;
+        /** The same burst again on the same process: connections pooled, code compiled. */
+        List<SseLoad.Stream> again;
         List<SseLoad.Stream> resets;
         double idleRssMb;
         double peakRssMb;
@@ -102,16 +104,21 @@ final class StreamLoadBench {
                 + "`stream: true`; the fake upstream streams a role chunk and " + CHUNKS + " content chunks " + GAP_MS + " ms apart, so a stream "
                 + "takes at least " + (CHUNKS + 4) * GAP_MS + " ms and its first content chunk comes " + 2 * GAP_MS + " ms after the request at best. "
                 + "Jingnei is the packaged web function started by `bootstrap` (its default flags, RAG off, cache off), one fresh process per run, "
-                + "after 100 warm-up streams. First chunk = time from sending the request to the first content chunk. Idle RSS = VmRSS after "
-                + "the warm-up; peak RSS = VmHWM of the process at the end of the run. Medians over " + runs + " runs (p99: median of the runs' p99s).");
+                + "after 100 warm-up streams; \"again\" is a second burst of " + streams + " on the same process right after the first (its "
+                + "connections pooled, its code compiled). First chunk = time from opening the connection to the first content chunk. Idle RSS = "
+                + "VmRSS after the warm-up; peak RSS = VmHWM of the process after both bursts. Medians over " + runs + " runs (p99: median of the runs' p99s).");
         List<List<String>> rows = new ArrayList<>();
         for (Variant v : all) {
-            rows.add(List.of(v.name, completed(v, r -> r.load), Stats.ms(median(v, r -> Stats.median(firsts(r.load)))),
+            boolean process = v.web != null;
+            rows.add(List.of(v.name, completed(v, r -> r.load) + (process ? ", " + completed(v, r -> r.again) : ""),
+                    Stats.ms(median(v, r -> Stats.median(firsts(r.load)))),
                     Stats.ms(median(v, r -> Stats.p99(firsts(r.load)))), Stats.ms(median(v, r -> lastEnd(r.load))),
+                    process ? Stats.ms(median(v, r -> Stats.median(firsts(r.again)))) + " / " + Stats.ms(median(v, r -> Stats.p99(firsts(r.again)))) : "-",
                     v.web == null ? "-" : String.format("%.0f", median(v, r -> r.idleRssMb)),
                     v.web == null ? "-" : String.format("%.0f", median(v, r -> r.hwmMb))));
         }
-        report.table(List.of("path", "completed", "first chunk p50 ms", "first chunk p99 ms", "all done ms", "idle RSS MB", "peak RSS MB"), rows);
+        report.table(List.of("path", "completed", "first chunk p50 ms", "first chunk p99 ms", "all done ms",
+                "again: first chunk p50 / p99 ms", "idle RSS MB", "peak RSS MB"), rows);
 
         report.heading("Upstream resets mid-stream", resetStreams + " streams at once on the same instance, right after the run above; the upstream "
                 + "resets each connection 1 s after its " + RESET_AFTER + "th event. Every client should get the final `data: {\"error\": ...}` event "
@@ -164,6 +171,7 @@ final class StreamLoadBench {
             }, "rss-sampler");
             sampler.start();
             run.load = load.run(url, Map.of(), body(), streams, LIMIT);
+            run.again = load.run(url, Map.of(), body(), streams, LIMIT);
             sampler.interrupt();
             sampler.join();
             run.peakRssMb = peakKb.get() / 1024.0;
@@ -227,6 +235,10 @@ final class StreamLoadBench {
         StringBuilder line = new StringBuilder(String.format("streams run %d, %s: completed %d/%d, first chunk p50 %.0f p99 %.0f ms, all done %.0f ms",
                 r, name, count(run.load, SseLoad.Stream::completed), run.load.size(), Stats.median(firsts(run.load)),
                 Stats.p99(firsts(run.load)), lastEnd(run.load)));
+        if (run.again != null) {
+            line.append(String.format("; again: completed %d, first chunk p50 %.0f p99 %.0f ms", count(run.again, SseLoad.Stream::completed),
+                    Stats.median(firsts(run.again)), Stats.p99(firsts(run.again))));
+        }
         if (run.resets != null) {
             line.append(String.format("; idle RSS %.0f MB, peak sampled %.0f MB, VmHWM %.0f MB; resets: %d error events, %d [DONE], %d failed of %d",
                     run.idleRssMb, run.peakRssMb, run.hwmMb, count(run.resets, s -> s.errorEvent != null), count(run.resets, s -> s.done),
