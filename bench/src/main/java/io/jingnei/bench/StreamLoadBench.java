@@ -27,6 +27,7 @@ final class StreamLoadBench {
     private static final int GAP_MS = 100;
     private static final int RESET_AFTER = 4;
     private static final Duration LIMIT = Duration.ofSeconds(90);
+    private static final Map<String, String> KEY = Map.of("Authorization", "Bearer " + BenchMain.BENCH_KEY);
 
     private final Path root;
     private final Path work;
@@ -141,6 +142,8 @@ final class StreamLoadBench {
         env.put("JINGNEI_RAG_ENABLED", "false");
         env.put("JINGNEI_CACHE", "off");
         env.put("FC_CUSTOM_LISTEN_PORT", String.valueOf(port));
+        // FC_CUSTOM_LISTEN_PORT makes it FC, where callers need credentials: measured as deployed, with a client key.
+        env.put("JINGNEI_CLIENT_KEYS", BenchMain.BENCH_KEY + ":bench");
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JINGNEI_JAVA_OPTS", System.getProperty("streams.javaOpts", ""));
         String url = "http://127.0.0.1:" + port + "/v1/chat/completions";
@@ -148,10 +151,9 @@ final class StreamLoadBench {
         Process process = Processes.start(variant.web, env, log, "bash", "bootstrap");
         Run run = new Run();
         try {
-            upstream.fallback(Reply.completion("您好", 12, 8));
-            Processes.untilAnswered(System.nanoTime(), process, "http://127.0.0.1:" + port + "/chat", "{\"query\":\"hi\"}", r -> r.statusCode() == 200);
+            Processes.untilAnswered(System.nanoTime(), process, "http://127.0.0.1:" + port + "/health", "", r -> r.statusCode() < 500);
             upstream.fallback(whole);
-            List<SseLoad.Stream> warmUp = load.run(url, Map.of(), body(), 100, LIMIT);
+            List<SseLoad.Stream> warmUp = load.run(url, KEY, body(), 100, LIMIT);
             if (count(warmUp, SseLoad.Stream::completed) != warmUp.size()) {
                 throw new IllegalStateException(variant.name + ": warm-up streams failed; see " + log);
             }
@@ -170,15 +172,15 @@ final class StreamLoadBench {
                 }
             }, "rss-sampler");
             sampler.start();
-            run.load = load.run(url, Map.of(), body(), streams, LIMIT);
-            run.again = load.run(url, Map.of(), body(), streams, LIMIT);
+            run.load = load.run(url, KEY, body(), streams, LIMIT);
+            run.again = load.run(url, KEY, body(), streams, LIMIT);
             sampler.interrupt();
             sampler.join();
             run.peakRssMb = peakKb.get() / 1024.0;
             run.hwmMb = Processes.statusKb(pid, "VmHWM") / 1024.0;
 
             upstream.fallback(whole.resetAfter(RESET_AFTER, 1_000));
-            run.resets = load.run(url, Map.of(), body(), resetStreams, LIMIT);
+            run.resets = load.run(url, KEY, body(), resetStreams, LIMIT);
             upstream.fallback(whole);
             Files.writeString(work.resolve("streams-last-status.txt"), Files.readString(Path.of("/proc/" + pid + "/status")));
         } finally {
