@@ -30,7 +30,7 @@ public final class BenchMain {
 
         try (FakeUpstream upstream = FakeUpstream.start()) {
             if (wanted.test("coldstart")) {
-                new ColdStart(root, work, quick ? 3 : 5).run(report, upstream);
+                new ColdStart(root, work, quick ? 3 : 5, quick ? 5 : 11).run(report, upstream);
             }
             if (wanted.test("gateway")) {
                 gatewayBenchmarks(root, work, upstream, report, quick);

@@ -10,6 +10,7 @@ import io.jingnei.core.functions.Reply;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -54,6 +55,10 @@ final class Handlers {
     static void initialize(Context context) {
         remember(context);
         InstanceBoot.initialize(300);
+        if (System.getenv("JAVA_TOOL_OPTIONS") != null) {
+            ToolOptions.report(System.getenv("JAVA_TOOL_OPTIONS"), ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                    System.getProperty("java.vm.version")).ifPresent(fields -> InstanceBoot.calls().instance().log.event("JAVA_TOOL_OPTIONS", fields));
+        }
     }
 
     static void writeJson(OutputStream out, Reply reply) throws IOException {

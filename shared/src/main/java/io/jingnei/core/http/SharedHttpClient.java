@@ -33,6 +33,7 @@ public final class SharedHttpClient implements AutoCloseable {
     private final CloseableHttpAsyncClient client;
     private final PoolingAsyncClientConnectionManager pool;
     private final ConnectionConfig defaults;
+    private final LazyTlsStrategy tls = new LazyTlsStrategy();
     /** Hosts with their own connection settings (object storage); a handful per instance. */
     private final Map<String, ConnectionConfig> byHost = new ConcurrentHashMap<>();
 
@@ -49,6 +50,7 @@ public final class SharedHttpClient implements AutoCloseable {
                 .setConnectionConfigResolver(route -> byHost.getOrDefault(route.getTargetHost().getHostName(), defaults))
                 // HTTP/1.1 keeps one exchange per connection, so cancelling a stream closes only its own socket.
                 .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+                .setTlsStrategy(tls)
                 .build();
         this.client = HttpAsyncClients.custom()
                 .setConnectionManager(pool)
@@ -85,6 +87,11 @@ public final class SharedHttpClient implements AutoCloseable {
                 .setConnectTimeout(Timeout.of(connectTimeout))
                 .setSocketTimeout(Timeout.of(socketTimeout))
                 .build());
+    }
+
+    // visible for tests
+    LazyTlsStrategy tls() {
+        return tls;
     }
 
     public CloseableHttpAsyncClient client() {
