@@ -65,9 +65,11 @@ class StreamResetsIT {
 
     @Test
     void every_one_of_200_concurrent_streams_reset_mid_way_ends_with_an_error_event_and_no_lease_leaks() throws Exception {
-        // The reset waits 1 s (not 100 ms) after the last event: with 200 streams on a loaded machine
-        // the app may take longer than 100 ms to read them, and a reset discards what it has not read.
-        upstream.fallback(Reply.stream(20, "一", "二", "三", "四", "五", "六", "七", "八", "九", "十").resetAfter(RESET_AFTER, 1_000));
+        // The reset comes 300 ms after the 4th event, well under the tests' 1 s stream idle timeout
+        // (FakeUpstreamResource), which would end a stream as a timeout first. A reset discards what the
+        // app had not read yet, so on a loaded machine a stream may relay fewer than 4 events: what
+        // matters is that each relays a prefix of the upstream's events, then the error, never [DONE].
+        upstream.fallback(Reply.stream(20, "一", "二", "三", "四", "五", "六", "七", "八", "九", "十").resetAfter(RESET_AFTER, 300));
         PoolStats before = jingnei.http().poolStats();
 
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
@@ -81,8 +83,11 @@ class StreamResetsIT {
             HttpResponse<String> response = call.get();
             List<String> events = events(response.body());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            assertThat(events).as(response.body()).hasSize(RESET_AFTER + 1).doesNotContain("[DONE]");
-            JsonNode error = JSON.readTree(events.get(RESET_AFTER)).path("error");
+            assertThat(events).as(response.body()).doesNotContain("[DONE]").hasSizeBetween(1, RESET_AFTER + 1);
+            for (int e = 0; e < events.size() - 1; e++) {
+                assertThat(JSON.readTree(events.get(e)).has("error")).as(response.body()).isFalse();
+            }
+            JsonNode error = JSON.readTree(events.get(events.size() - 1)).path("error");
             assertThat(error.path("code").asText()).as(response.body()).isEqualTo("upstream_error");
             assertThat(error.path("message").asText()).contains("127.0.0.1");
         }
