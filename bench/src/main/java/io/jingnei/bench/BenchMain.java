@@ -27,6 +27,8 @@ public final class BenchMain {
         report.raw("# Jingnei benchmark results\n\n" + machine(root, quick) + "\n"
                 + "Rerun with `bench/run.sh` (`bench/run.sh --quick` for a smoke run). Numbers are from one run on this machine; "
                 + "compare rows within a table, not across machines.\n");
+        report.targetsHere();
+        Pinning.available(); // reads the core count before anything is pinned
 
         try (FakeUpstream upstream = FakeUpstream.start()) {
             if (wanted.test("coldstart")) {
@@ -108,13 +110,23 @@ public final class BenchMain {
         env.put("JAVA_HOME", System.getProperty("java.home"));
         env.put("JINGNEI_JAVA_OPTS", "-Xmx512m");
         Path web = root.resolve("functions/app/target/jingnei-web");
-        long start = System.nanoTime();
-        Process jingnei = Processes.start(web, env, work.resolve("jingnei-gateway.log"), Pinning.onGatewayCore("bash", "bootstrap"));
-        Processes.untilAnswered(start, jingnei, "http://127.0.0.1:" + port + "/health", "", r -> r.statusCode() < 500);
-        gateways.add(new Gateway("through Jingnei /v1", "http://127.0.0.1:" + port + "/v1", Map.of("Authorization", "Bearer " + BENCH_KEY), jingnei));
+        gateways.add(jingnei("through Jingnei /v1", web, env, work.resolve("jingnei-gateway.log")));
+        // The same package with C2 as well (bootstrap runs C1 only for its cold start): what a long-lived instance would gain.
+        Map<String, String> c2 = new HashMap<>(env);
+        c2.put("FC_CUSTOM_LISTEN_PORT", String.valueOf(Processes.freePort()));
+        c2.put("JINGNEI_JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=4");
+        gateways.add(jingnei("through Jingnei /v1, C2 (`JINGNEI_JAVA_OPTS=-XX:TieredStopAtLevel=4`)", web, c2, work.resolve("jingnei-gateway-c2.log")));
 
         gateways.add(Portkey.start(root, work, upstream));
         return gateways;
+    }
+
+    private static Gateway jingnei(String name, Path web, Map<String, String> env, Path log) throws Exception {
+        String port = env.get("FC_CUSTOM_LISTEN_PORT");
+        long start = System.nanoTime();
+        Process process = Processes.start(web, env, log, Pinning.onGatewayCore("bash", "bootstrap"));
+        Processes.untilAnswered(start, process, "http://127.0.0.1:" + port + "/health", "", r -> r.statusCode() < 500);
+        return new Gateway(name, "http://127.0.0.1:" + port + "/v1", Map.of("Authorization", "Bearer " + BENCH_KEY), process);
     }
 
     private static String machine(Path root, boolean quick) throws Exception {

@@ -14,12 +14,18 @@ import java.util.List;
 final class Pinning {
     static final String LOAD_CORE = "0";
     static final String GATEWAY_CORE = "1";
+    /**
+     * Read once, before anything is pinned: once this JVM is pinned to one core,
+     * availableProcessors() answers 1 and pinning would look unavailable.
+     */
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final boolean AVAILABLE = CORES >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
 
     private Pinning() {
     }
 
     static boolean available() {
-        return Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
+        return AVAILABLE;
     }
 
     /** {@code command} run on the gateway core. */
@@ -45,7 +51,7 @@ final class Pinning {
     }
 
     static String allCores() {
-        return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
+        return "0-" + (CORES - 1);
     }
 
     static String describe() {

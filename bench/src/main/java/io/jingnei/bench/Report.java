@@ -3,12 +3,16 @@ package io.jingnei.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** bench/RESULTS.md, written section by section so a failed section still leaves the others. */
 final class Report {
     private final StringBuilder text = new StringBuilder();
     private final Path file;
+    /** Where the targets table goes (after the header), and its rows as the benchmarks report them. */
+    private int targetsAt = -1;
+    private final List<List<String>> targets = new ArrayList<>();
 
     Report(Path file) {
         this.file = file;
@@ -38,12 +42,36 @@ final class Report {
         System.out.println(header + "\n" + rows);
     }
 
+    /** Marks where the performance targets table is printed: the rows come in later, from the benchmarks that measure them. */
+    void targetsHere() {
+        targetsAt = text.length();
+    }
+
+    /**
+     * One row of the targets table: the figure, Jingnei's and Portkey's measurements in this run, the target, and
+     * whether it was met; when it was not, {@code limit} says what was measured to limit it (where to read more).
+     */
+    void target(String figure, String measured, String portkey, String target, boolean met, String limit) throws IOException {
+        targets.add(List.of(figure, measured, portkey, target, met ? "met" : "**not met**: " + limit));
+        save();
+    }
+
     void raw(String markdown) throws IOException {
         text.append(markdown);
         save();
     }
 
     private void save() throws IOException {
-        Files.writeString(file, text.toString());
+        if (targetsAt < 0 || targets.isEmpty()) {
+            Files.writeString(file, text.toString());
+            return;
+        }
+        StringBuilder table = new StringBuilder("\n## Performance targets\n\nThe figures issue 15 set, as this run measured them; "
+                + "the sections below have the details. \"Not met\" says what limits the figure, as measured.\n\n"
+                + "| figure | Jingnei | Portkey 1.15 | target | |\n| --- | --- | --- | --- | --- |\n");
+        for (List<String> row : targets) {
+            table.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        Files.writeString(file, text.substring(0, targetsAt) + table + text.substring(targetsAt));
     }
 }

@@ -43,14 +43,37 @@ final class StreamLoadBench {
         this.runs = runs;
     }
 
+    /** A gateway process started for one run: where its streams go and with which headers. */
+    private static final class Launched {
+        final Process process;
+        final String url;
+        final Map<String, String> headers;
+        final Path log;
+
+        Launched(Process process, String url, Map<String, String> headers, Path log) {
+            this.process = process;
+            this.url = url;
+            this.headers = headers;
+            this.log = log;
+        }
+    }
+
+    private interface Launcher {
+        Launched launch(FakeUpstream upstream, int run) throws Exception;
+    }
+
     private static final class Variant {
         final String name;
-        final Path web;
+        /** Null for the direct path: no process of its own. */
+        final Launcher launcher;
+        /** Jingnei builds also take the reset burst; Portkey is measured for memory and first chunk only. */
+        final boolean jingnei;
         final List<Run> runs = new ArrayList<>();
 
-        Variant(String name, Path web) {
+        Variant(String name, Launcher launcher, boolean jingnei) {
             this.name = name;
-            this.web = web;
+            this.launcher = launcher;
+            this.jingnei = jingnei;
         }
     }
 
@@ -61,18 +84,21 @@ final class StreamLoadBench {
         List<SseLoad.Stream> again;
         List<SseLoad.Stream> resets;
         double idleRssMb;
+        /** Highest VmRSS sampled during a burst of 100 streams (the figure). */
+        double rss100Mb;
         double peakRssMb;
         double hwmMb;
     }
 
     void run(Report report) throws Exception {
         List<Variant> variants = new ArrayList<>();
-        variants.add(new Variant("through Jingnei /v1", root.resolve("functions/app/target/jingnei-web")));
+        variants.add(new Variant("through Jingnei /v1", jingnei(root.resolve("functions/app/target/jingnei-web"), ""), true));
         String compare = System.getProperty("streams.compare", "");
         if (!compare.isEmpty()) {
-            variants.add(new Variant("through Jingnei /v1, " + Path.of(compare).getFileName() + " (compare)", Path.of(compare)));
+            variants.add(new Variant("through Jingnei /v1, " + Path.of(compare).getFileName() + " (compare)", jingnei(Path.of(compare), "-compare"), true));
         }
-        Variant direct = new Variant("direct to upstream", null);
+        variants.add(new Variant("through Portkey gateway 1.15.2 (Node, pinned to core " + Pinning.GATEWAY_CORE + ")", portkey(), false));
+        Variant direct = new Variant("direct to upstream", null, false);
         String[] deltas = new String[CHUNKS];
         for (int i = 0; i < CHUNKS; i++) {
             deltas[i] = "字" + i;
@@ -92,7 +118,7 @@ final class StreamLoadBench {
                 direct.runs.add(d);
                 print(direct.name, r, d);
                 for (Variant variant : variants) {
-                    Run run = measure(variant, upstream, load, whole);
+                    Run run = measure(variant, upstream, load, whole, r);
                     variant.runs.add(run);
                     print(variant.name, r, run);
                 }
@@ -104,28 +130,43 @@ final class StreamLoadBench {
         report.heading("Concurrent streams on one instance", streams + " SSE clients at once (raw HTTP/1.1 from one selector thread, a fresh connection each) on `/v1/chat/completions`, "
                 + "`stream: true`; the fake upstream streams a role chunk and " + CHUNKS + " content chunks " + GAP_MS + " ms apart, so a stream "
                 + "takes at least " + (CHUNKS + 4) * GAP_MS + " ms and its first content chunk comes " + 2 * GAP_MS + " ms after the request at best. "
-                + "Jingnei is the packaged web function started by `bootstrap` (its default flags, RAG off, cache off), one fresh process per run, "
-                + "after 100 warm-up streams; \"again\" is a second burst of " + streams + " on the same process right after the first (its "
+                + "Jingnei is the packaged web function started by `bootstrap` (its default flags, RAG off, cache off), Portkey is `@portkey-ai/gateway` "
+                + "on Node; one fresh process per run, after 100 warm-up streams, then a burst of 100 streams, then the burst of " + streams
+                + "; \"again\" is a second burst of " + streams + " on the same process right after the first (its "
                 + "connections pooled, its code compiled). First chunk = time from opening the connection to the first content chunk. Idle RSS = "
-                + "VmRSS after the warm-up; peak RSS = VmHWM of the process after both bursts. Medians over " + runs + " runs (p99: median of the runs' p99s).");
+                + "VmRSS after the warm-up; RSS at 100 streams = the highest VmRSS sampled every 20 ms during the burst of 100; peak RSS = VmHWM "
+                + "of the process after all bursts. Medians over " + runs + " runs (p99: median of the runs' p99s).");
         List<List<String>> rows = new ArrayList<>();
         for (Variant v : all) {
-            boolean process = v.web != null;
+            boolean process = v.launcher != null;
             rows.add(List.of(v.name, completed(v, r -> r.load) + (process ? ", " + completed(v, r -> r.again) : ""),
                     Stats.ms(median(v, r -> Stats.median(firsts(r.load)))),
                     Stats.ms(median(v, r -> Stats.p99(firsts(r.load)))), Stats.ms(median(v, r -> lastEnd(r.load))),
                     process ? Stats.ms(median(v, r -> Stats.median(firsts(r.again)))) + " / " + Stats.ms(median(v, r -> Stats.p99(firsts(r.again)))) : "-",
-                    v.web == null ? "-" : String.format("%.0f", median(v, r -> r.idleRssMb)),
-                    v.web == null ? "-" : String.format("%.0f", median(v, r -> r.hwmMb))));
+                    process ? String.format("%.0f", median(v, r -> r.idleRssMb)) : "-",
+                    process ? String.format("%.0f", median(v, r -> r.rss100Mb)) : "-",
+                    process ? String.format("%.0f", median(v, r -> r.hwmMb)) : "-"));
         }
         report.table(List.of("path", "completed", "first chunk p50 ms", "first chunk p99 ms", "all done ms",
-                "again: first chunk p50 / p99 ms", "idle RSS MB", "peak RSS MB"), rows);
+                "again: first chunk p50 / p99 ms", "idle RSS MB", "RSS at 100 streams MB", "peak RSS MB"), rows);
+        Variant ours = variants.get(0);
+        Variant portkey = variants.get(variants.size() - 1);
+        double rss100 = median(ours, r -> r.rss100Mb);
+        report.target("RSS under 100 concurrent streams (RAG off); idle / " + streams + " streams",
+                String.format("%.0f MB; %.0f / %.0f MB", rss100, median(ours, r -> r.idleRssMb), median(ours, r -> r.hwmMb)),
+                String.format("%.0f MB; %.0f / %.0f MB", median(portkey, r -> r.rss100Mb), median(portkey, r -> r.idleRssMb),
+                        median(portkey, r -> r.hwmMb)),
+                "≤ 200 MB", rss100 <= 200,
+                "heap and young generation as `bootstrap` sets them (`-XX:MaxNewSize=32m`); see \"Concurrent streams on one instance\"");
 
         report.heading("Upstream resets mid-stream", resetStreams + " streams at once on the same instance, right after the run above; the upstream "
                 + "resets each connection 1 s after its " + RESET_AFTER + "th event. Every client should get the final `data: {\"error\": ...}` event "
                 + "and none `[DONE]`. Medians over " + runs + " runs; counts are the worst run.");
         List<List<String>> resetRows = new ArrayList<>();
         for (Variant v : variants) {
+            if (!v.jingnei) {
+                continue;
+            }
             resetRows.add(List.of(v.name, String.valueOf(resetStreams), worst(v, r -> count(r.resets, s -> s.errorEvent != null), true),
                     worst(v, r -> count(r.resets, s -> s.done), false),
                     worst(v, r -> count(r.resets, s -> s.failure != null || s.status != 200), false),
@@ -134,8 +175,9 @@ final class StreamLoadBench {
         report.table(List.of("path", "streams", "error event", "[DONE]", "failed otherwise", "all done ms"), resetRows);
     }
 
-    private Run measure(Variant variant, FakeUpstream upstream, SseLoad load, Reply whole) throws Exception {
-        int port = Processes.freePort();
+    private Launcher jingnei(Path web, String logSuffix) {
+        return (upstream, r) -> {
+            int port = Processes.freePort();
         Map<String, String> env = new HashMap<>();
         env.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
         env.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
@@ -145,23 +187,67 @@ final class StreamLoadBench {
         // FC_CUSTOM_LISTEN_PORT makes it FC, where callers need credentials: measured as deployed, with a client key.
         env.put("JINGNEI_CLIENT_KEYS", BenchMain.BENCH_KEY + ":bench");
         env.put("JAVA_HOME", System.getProperty("java.home"));
-        env.put("JINGNEI_JAVA_OPTS", System.getProperty("streams.javaOpts", ""));
-        String url = "http://127.0.0.1:" + port + "/v1/chat/completions";
-        Path log = work.resolve("streams-" + variant.runs.size() + (variant.web.startsWith(root) ? "" : "-compare") + ".log");
-        Process process = Processes.start(variant.web, env, log, "bash", "bootstrap");
+            env.put("JINGNEI_JAVA_OPTS", System.getProperty("streams.javaOpts", ""));
+            Path log = work.resolve("streams-" + r + logSuffix + ".log");
+            Process process = Processes.start(web, env, log, "bash", "bootstrap");
+            Processes.untilAnswered(System.nanoTime(), process, "http://127.0.0.1:" + port + "/health", "", h -> h.statusCode() < 500);
+            return new Launched(process, "http://127.0.0.1:" + port + "/v1/chat/completions", KEY, log);
+        };
+    }
+
+    private Launcher portkey() {
+        return (upstream, r) -> {
+            Gateway gateway = Portkey.start(root, work, upstream);
+            return new Launched(gateway.process, gateway.baseUrl + "/chat/completions", gateway.headers, work.resolve("portkey.log"));
+        };
+    }
+
+    private Run measure(Variant variant, FakeUpstream upstream, SseLoad load, Reply whole, int r) throws Exception {
+        upstream.fallback(whole);
+        Launched launched = variant.launcher.launch(upstream, r);
         Run run = new Run();
         try {
-            Processes.untilAnswered(System.nanoTime(), process, "http://127.0.0.1:" + port + "/health", "", r -> r.statusCode() < 500);
-            upstream.fallback(whole);
-            List<SseLoad.Stream> warmUp = load.run(url, KEY, body(), 100, LIMIT);
+            List<SseLoad.Stream> warmUp = load.run(launched.url, launched.headers, body(), 100, LIMIT);
             if (count(warmUp, SseLoad.Stream::completed) != warmUp.size()) {
-                throw new IllegalStateException(variant.name + ": warm-up streams failed; see " + log);
+                throw new IllegalStateException(variant.name + ": warm-up streams failed; see " + launched.log);
             }
             Thread.sleep(500);
-            long pid = process.pid();
+            long pid = launched.process.pid();
             run.idleRssMb = Processes.statusKb(pid, "VmRSS") / 1024.0;
-            AtomicLong peakKb = new AtomicLong();
-            Thread sampler = new Thread(() -> {
+            try (RssSampler hundred = new RssSampler(pid)) {
+                List<SseLoad.Stream> burst = load.run(launched.url, launched.headers, body(), 100, LIMIT);
+                if (count(burst, SseLoad.Stream::completed) != burst.size()) {
+                    throw new IllegalStateException(variant.name + ": " + (burst.size() - count(burst, SseLoad.Stream::completed))
+                            + " of 100 streams failed; see " + launched.log);
+                }
+                run.rss100Mb = hundred.peakMb();
+            }
+            try (RssSampler sampler = new RssSampler(pid)) {
+                run.load = load.run(launched.url, launched.headers, body(), streams, LIMIT);
+                run.again = load.run(launched.url, launched.headers, body(), streams, LIMIT);
+                run.peakRssMb = sampler.peakMb();
+            }
+            run.hwmMb = Processes.statusKb(pid, "VmHWM") / 1024.0;
+
+            if (variant.jingnei) {
+                upstream.fallback(whole.resetAfter(RESET_AFTER, 1_000));
+                run.resets = load.run(launched.url, launched.headers, body(), resetStreams, LIMIT);
+                upstream.fallback(whole);
+                Files.writeString(work.resolve("streams-last-status.txt"), Files.readString(Path.of("/proc/" + pid + "/status")));
+            }
+        } finally {
+            Processes.stop(launched.process);
+        }
+        return run;
+    }
+
+    /** The highest VmRSS of a process, sampled every 20 ms while open. */
+    private static final class RssSampler implements AutoCloseable {
+        private final AtomicLong peakKb = new AtomicLong();
+        private final Thread thread;
+
+        RssSampler(long pid) {
+            thread = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     peakKb.accumulateAndGet(Processes.statusKb(pid, "VmRSS"), Math::max);
                     try {
@@ -171,22 +257,18 @@ final class StreamLoadBench {
                     }
                 }
             }, "rss-sampler");
-            sampler.start();
-            run.load = load.run(url, KEY, body(), streams, LIMIT);
-            run.again = load.run(url, KEY, body(), streams, LIMIT);
-            sampler.interrupt();
-            sampler.join();
-            run.peakRssMb = peakKb.get() / 1024.0;
-            run.hwmMb = Processes.statusKb(pid, "VmHWM") / 1024.0;
-
-            upstream.fallback(whole.resetAfter(RESET_AFTER, 1_000));
-            run.resets = load.run(url, KEY, body(), resetStreams, LIMIT);
-            upstream.fallback(whole);
-            Files.writeString(work.resolve("streams-last-status.txt"), Files.readString(Path.of("/proc/" + pid + "/status")));
-        } finally {
-            Processes.stop(process);
+            thread.start();
         }
-        return run;
+
+        double peakMb() {
+            return Math.max(peakKb.get(), 0) / 1024.0;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            thread.interrupt();
+            thread.join();
+        }
     }
 
     private static String body() {
