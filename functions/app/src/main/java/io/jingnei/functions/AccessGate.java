@@ -73,7 +73,9 @@ public class AccessGate {
         }
         RouteTable.Route route = RouteTable.of(path);
         if (route == null) {
-            ctx.next(); // the catch-all answers a JSON 404
+            // Answered here, not passed on: Vert.x matches an exact route with a trailing slash too, so
+            // "/chat-stream/" or "/invoke/" would otherwise reach a handler without credentials.
+            notFound(ctx);
             return;
         }
         if (route.access == RouteTable.Access.CONTROL && !sentByFc(platform, path, ctx.request().getHeader("x-fc-control-path"))) {
@@ -115,9 +117,13 @@ public class AccessGate {
                 + " bytes (JINGNEI_MAX_BODY_BYTES)");
     }
 
+    /** The caller the gate authenticated; a handler reached without one is a bug, never an anonymous call. */
     static Caller caller(RoutingContext ctx) {
         Caller caller = ctx.get(CALLER);
-        return caller == null ? Caller.anonymous() : caller;
+        if (caller == null) {
+            throw new IllegalStateException("no authenticated caller for " + shown(ctx.normalizedPath()) + ": the access gate did not run");
+        }
+        return caller;
     }
 
     static String requestId(RoutingContext ctx) {

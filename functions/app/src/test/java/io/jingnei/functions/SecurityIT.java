@@ -155,6 +155,29 @@ class SecurityIT {
         assertThat(upstream().completionRequests()).isEmpty();
     }
 
+    @Test
+    void a_trailing_slash_reaches_no_handler_without_credentials_nor_a_control_path_without_fc() throws Exception {
+        // Vert.x matches exact routes with a trailing slash too: the gate must not let "/chat-stream/" pass unauthenticated.
+        for (String path : List.of("/chat-stream/", "/rag-stream/", "/v1/chat/completions/", "/v1/embeddings/", "/chat/", "/faq-batch/")) {
+            Response attack = Api.anonymous().body("{\"query\":\"你好\",\"model\":\"deepseek-v3.2\","
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"input\":\"hi\"}").post(path);
+            assertThat(attack.statusCode()).as(path).isEqualTo(404);
+        }
+        Response invoke = given().header("x-fc-control-path", "/http-invoke").contentType("application/json")
+                .body("{\"input\":\"oss://jingnei-faq/faq-batch/in/a.jsonl\"}").post("/invoke/");
+        assertThat(invoke.statusCode()).isEqualTo(404);
+        Response initialize = given().header("x-fc-control-path", "/http-invoke").header("x-fc-access-key-id", "ATTACKER-AK")
+                .header("x-fc-access-key-secret", "ATTACKER-SECRET").post("/initialize/");
+        assertThat(initialize.statusCode()).isEqualTo(404);
+        assertThat(upstream().completionRequests()).isEmpty();
+
+        upstream().enqueue(Reply.stream(0, "您好"));
+        Response legit = given().contentType("application/json").header("Authorization", "Bearer " + FakeUpstreamResource.CLIENT_KEY)
+                .body("{\"query\":\"你好\"}").post("/chat-stream");
+        assertThat(legit.statusCode()).isEqualTo(200);
+        assertThat(legit.asString()).contains("[DONE]");
+    }
+
     // --- credentials on every public route ---
 
     @Test

@@ -4,13 +4,16 @@ import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-/** A route that fails the way a bug would (test sources only), to see the app answer a JSON 500. */
+/**
+ * A route that fails the way a bug would (test sources only), to see the app answer a JSON 500. It runs
+ * before the access gate, which answers 404 for any path outside the app's route table.
+ */
 @ApplicationScoped
 public class TestBoomRoute {
     static final String PATH = "/test-only/boom";
 
     void register(@Observes Router router) {
-        router.get(PATH).order(-250).handler(ctx -> {
+        router.get(PATH).order(-400).handler(ctx -> {
             throw new IllegalStateException("a bug in a handler");
         });
     }
