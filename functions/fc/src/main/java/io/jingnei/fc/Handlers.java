@@ -26,17 +26,7 @@ final class Handlers {
 
     static Reply call(Context context, Function<FunctionCalls, CompletableFuture<Reply>> call) {
         remember(context);
-        FunctionCalls calls;
-        try {
-            calls = InstanceBoot.calls();
-        } catch (RuntimeException bootFailure) {
-            return InstanceBoot.bootFailure(bootFailure, context.getRequestId());
-        }
-        try {
-            return call.apply(calls).join();
-        } catch (RuntimeException e) {
-            return Reply.failure(JingneiException.from(e), context.getRequestId());
-        }
+        return InstanceBoot.answer(context.getRequestId(), call);
     }
 
     /** An HTTP-trigger invocation: the core decides access, route and method from the event. */

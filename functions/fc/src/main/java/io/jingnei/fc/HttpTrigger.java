@@ -10,8 +10,6 @@ import io.jingnei.core.request.RequestBodies;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,9 +38,7 @@ final class HttpTrigger {
     static HttpTrigger read(InputStream event) throws IOException {
         ObjectNode node = RequestBodies.readObject(event.readAllBytes());
         String text = node.path("body").asText("");
-        byte[] body = node.path("isBase64Encoded").asBoolean(false)
-                ? Base64.getMimeDecoder().decode(text)
-                : text.getBytes(StandardCharsets.UTF_8);
+        byte[] body = RequestBodies.eventBody(text, node.path("isBase64Encoded").asBoolean(false));
         Map<String, String> headers = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.path("headers").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> header = it.next();

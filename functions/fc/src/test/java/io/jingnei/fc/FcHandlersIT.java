@@ -140,6 +140,13 @@ class FcHandlersIT {
         assertThat(wrongMethod.path("statusCode").asInt()).isEqualTo(405);
         assertThat(wrongMethod.path("headers").path("Allow").asText()).isEqualTo("POST");
 
+        com.fasterxml.jackson.databind.node.ObjectNode notBase64 = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(HandlerBackends.withAuthorization("fc3-http-trigger-base64.json", CLIENT_KEY));
+        notBase64.put("isBase64Encoded", true).put("body", "%%% not base64 %%%");
+        JsonNode badBody = invoke(instance, "io.jingnei.fc.ChatHandler", notBase64.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(badBody.path("statusCode").asInt()).as("a clear JSON error, not a bare exception").isEqualTo(400);
+        assertThat(body(badBody).path("status").asText()).isEqualTo("invalid_request");
+
         assertThat(upstream.completionRequests()).isEmpty();
     }
 

@@ -2,10 +2,9 @@ package io.jingnei.scf;
 
 import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
 import io.jingnei.core.auth.RequestHeaders;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.Reply;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import io.jingnei.core.request.RequestBodies;
 
 /** An API Gateway event as the core's HTTP call: method, path, headers and the body (base64-decoded when the event says so). */
 final class ApiGatewayRequests {
@@ -13,10 +12,12 @@ final class ApiGatewayRequests {
     }
 
     static ApiGatewayResponse handle(String function, APIGatewayProxyRequestEvent event, String requestId) {
-        String body = event == null || event.getBody() == null ? "" : event.getBody();
-        byte[] bytes = event != null && Boolean.TRUE.equals(event.getIsBase64Encoded())
-                ? Base64.getMimeDecoder().decode(body)
-                : body.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes;
+        try {
+            bytes = RequestBodies.eventBody(event == null ? null : event.getBody(), event != null && Boolean.TRUE.equals(event.getIsBase64Encoded()));
+        } catch (JingneiException unreadable) {
+            return ApiGatewayResponse.of(Reply.failure(unreadable, requestId), requestId);
+        }
         String method = event == null || event.getHttpMethod() == null ? "POST" : event.getHttpMethod();
         String path = event == null || event.getPath() == null ? "/" : event.getPath();
         RequestHeaders headers = RequestHeaders.of(event == null ? null : event.getHeaders());

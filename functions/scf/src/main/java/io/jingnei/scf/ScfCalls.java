@@ -1,6 +1,5 @@
 package io.jingnei.scf;
 
-import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.FunctionCalls;
 import io.jingnei.core.functions.InstanceBoot;
 import io.jingnei.core.functions.Reply;
@@ -19,16 +18,6 @@ final class ScfCalls {
     }
 
     static Reply call(String requestId, Function<FunctionCalls, CompletableFuture<Reply>> call) {
-        FunctionCalls calls;
-        try {
-            calls = InstanceBoot.calls();
-        } catch (RuntimeException bootFailure) {
-            return InstanceBoot.bootFailure(bootFailure, requestId);
-        }
-        try {
-            return call.apply(calls).join();
-        } catch (RuntimeException e) {
-            return Reply.failure(JingneiException.from(e), requestId);
-        }
+        return InstanceBoot.answer(requestId, call);
     }
 }

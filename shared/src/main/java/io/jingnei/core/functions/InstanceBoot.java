@@ -69,6 +69,29 @@ public final class InstanceBoot {
         }
     }
 
+    /**
+     * One call of a built-in runtime's handler: the boot failure's reply when the instance could not
+     * start, the call's own reply, or, for an exception the call let out (a bug), a JSON 500 whose
+     * cause and stack are logged once under the request id, as the reply says.
+     */
+    public static Reply answer(String requestId, java.util.function.Function<FunctionCalls, java.util.concurrent.CompletableFuture<Reply>> call) {
+        FunctionCalls ready;
+        try {
+            ready = calls();
+        } catch (RuntimeException bootFailure) {
+            return bootFailure(bootFailure, requestId);
+        }
+        try {
+            return call.apply(ready).join();
+        } catch (RuntimeException e) {
+            JingneiException failure = JingneiException.from(e);
+            if (failure.kind() == ErrorKind.INTERNAL_ERROR) {
+                ready.instance().log.error("unexpected failure in a handler", requestId, JingneiException.unwrap(e));
+            }
+            return Reply.failure(failure, requestId);
+        }
+    }
+
     /** The reply for a call that arrives after a failed boot. */
     public static Reply bootFailure(RuntimeException e, String requestId) {
         return Reply.failure(e instanceof JingneiException && ((JingneiException) e).kind() == ErrorKind.BOOT_FAILED

@@ -85,6 +85,22 @@ public final class RequestBodies {
     }
 
     /** Says what is wrong with unparseable JSON; the location is absent for constraint violations. */
+    /**
+     * A trigger event's body: base64-decoded when the event says so (FC HTTP triggers, API Gateway),
+     * else its UTF-8 bytes. Bad base64 is the caller's invalid_request, never a bare exception.
+     */
+    public static byte[] eventBody(String body, boolean base64) {
+        String text = body == null ? "" : body;
+        if (!base64) {
+            return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        try {
+            return java.util.Base64.getMimeDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, "the event says its body is base64, but it is not valid base64");
+        }
+    }
+
     public static JingneiException explain(JsonProcessingException e) {
         Throwable cause = e;
         while (cause != null && !(cause instanceof StreamConstraintsException)) {
