@@ -2,6 +2,7 @@ package io.jingnei.core.limits;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.error.ErrorKind;
@@ -114,10 +115,10 @@ public final class Quotas implements Metering {
                     throw rate(user, "tokens per minute (" + limits.tpm + ")", admission.retryAfterMillis);
                 case BUDGET_DAY:
                     throw new LimitExceeded(ErrorKind.INSUFFICIENT_QUOTA, "the daily budget of ¥" + limits.cnyDay.toPlainString()
-                            + " for " + user + " is used up (cny_day in JINGNEI_LIMITS); it resets at " + nextDay(now), secondsUntil(nextDay(now)));
+                            + " for " + whose(user) + " is used up (cny_day in JINGNEI_LIMITS); it resets at " + nextDay(now), secondsUntil(nextDay(now)));
                 default:
                     throw new LimitExceeded(ErrorKind.INSUFFICIENT_QUOTA, "the monthly budget of ¥" + limits.cnyMonth.toPlainString()
-                            + " for " + user + " is used up (cny_month in JINGNEI_LIMITS); it resets at " + nextMonth(now),
+                            + " for " + whose(user) + " is used up (cny_month in JINGNEI_LIMITS); it resets at " + nextMonth(now),
                             secondsUntil(nextMonth(now)));
             }
         });
@@ -172,9 +173,20 @@ public final class Quotas implements Metering {
         }
     }
 
+    /**
+     * Who a refusal is about, without naming a user: a user id may be a phone number or an e-mail
+     * address, and refusals are logged. The platform's events and anonymous callers are labels, not people.
+     */
+    private static String whose(String user) {
+        if (Caller.PLATFORM.equals(user)) {
+            return "the platform's events";
+        }
+        return Caller.EVERYONE.equals(user) ? "anonymous callers" : "this user";
+    }
+
     private static LimitExceeded rate(String user, String limit, long retryAfterMillis) {
         long seconds = Math.max(1, (retryAfterMillis + 999) / 1000);
-        return new LimitExceeded(ErrorKind.RATE_LIMITED, "rate limit for " + user + " reached: " + limit
+        return new LimitExceeded(ErrorKind.RATE_LIMITED, "rate limit for " + whose(user) + " reached: " + limit
                 + " (JINGNEI_LIMITS); retry in " + seconds + " s", seconds);
     }
 

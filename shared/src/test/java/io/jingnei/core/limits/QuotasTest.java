@@ -87,7 +87,7 @@ class QuotasTest {
         LimitExceeded refused = refusal(() -> quotas.admit(call("alice"), 10).join());
         assertThat(refused.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
         assertThat(refused.seconds()).as("the first call was 30 s ago").isEqualTo(30);
-        assertThat(refused.getMessage()).contains("alice", "requests per minute (3)");
+        assertThat(refused.getMessage()).contains("this user", "requests per minute (3)").doesNotContain("alice");
 
         quotas.admit(call("bob"), 10).join();
         clock.advance(Duration.ofSeconds(30));
@@ -136,6 +136,21 @@ class QuotasTest {
         clock.set(BEFORE_MIDNIGHT_SHANGHAI.plus(Duration.ofMinutes(1)));
         quotas.admit(call("alice"), 10).join();
         assertThat(quotas.usage("alice").join().path("today").path("spent_cny").decimalValue()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void a_refusal_never_names_the_user_whose_id_may_be_a_phone_number_because_refusals_are_logged() {
+        String phone = "13812345678";
+        Quotas rpm = quotas("*:rpm=1");
+        rpm.admit(call(phone), 10).join();
+        LimitExceeded rate = refusal(() -> rpm.admit(call(phone), 10).join());
+        assertThat(rate.getMessage()).contains("requests per minute (1)").doesNotContain(phone);
+
+        Quotas budget = quotas("*:cny_day=1");
+        budget.charge(call(phone), new Usage(10, 10, 0), new Cost(BigDecimal.ZERO, new BigDecimal("1.5")));
+        LimitExceeded day = refusal(() -> budget.admit(call(phone), 10).join());
+        assertThat(day.getMessage()).contains("daily budget of ¥1").doesNotContain(phone);
+        assertThat(String.join("\n", log)).doesNotContain(phone);
     }
 
     @Test
