@@ -78,7 +78,7 @@ public final class AnswerCache {
             throw PiiPolicy.refusal(session.counts().keySet());
         }
         String scopeHash = Hashing.sha256Hex(scope);
-        return new Key(Hashing.sha256Hex(scopeHash + "\n" + QuestionNormaliser.normalise(masked)), scopeHash, session);
+        return new Key(Hashing.sha256Hex(scopeHash + "\n" + QuestionNormaliser.normalise(masked)), scopeHash, session, masked);
     }
 
     /** The stored answer for exactly this question, restored for this asker; empty on a miss or when the cache is unavailable. */
@@ -165,11 +165,27 @@ public final class AnswerCache {
         final String hash;
         final String scope;
         final PiiSession session;
+        private final String maskedQuestion;
 
-        Key(String hash, String scope, PiiSession session) {
+        Key(String hash, String scope, PiiSession session, String maskedQuestion) {
             this.hash = hash;
             this.scope = scope;
             this.session = session;
+            this.maskedQuestion = maskedQuestion;
+        }
+
+        /**
+         * The question as the cache sees it, personal information replaced by placeholders: what the
+         * semantic cache embeds, so a stored vector never derives from a customer's own number (and
+         * two customers asking the same thing with their own numbers land on the same vector).
+         */
+        public String maskedQuestion() {
+            return maskedQuestion;
+        }
+
+        /** Whether masking changed the question (then its vector differs from the raw question's). */
+        public boolean masked() {
+            return session.masked();
         }
     }
 

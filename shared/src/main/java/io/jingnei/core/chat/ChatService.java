@@ -131,7 +131,7 @@ public final class ChatService {
             if (model.isEmpty()) {
                 return CompletableFuture.completedFuture(new Lookup(null, null));
             }
-            return CompletableFuture.supplyAsync(() -> model.get().embed(List.of(request.query)).get(0), cpu)
+            return CompletableFuture.supplyAsync(() -> model.get().embed(List.of(key.get().maskedQuestion())).get(0), cpu)
                     .thenCompose(vector -> cache.similar(key.get(), vector).thenApply(similar -> new Lookup(similar.orElse(null), vector)))
                     .exceptionally(embeddingFailed -> new Lookup(null, null));
         });

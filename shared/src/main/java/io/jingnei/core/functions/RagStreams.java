@@ -64,7 +64,8 @@ final class RagStreams {
         }
         ObjectNode sources = sourcesEvent(found.sources, found.call.requestId);
         return rag.answerStream(found).thenApply(chunks -> subscriber -> chunks.subscribe(
-                new Relay(subscriber, sources, found, completions, (answer, model) -> rag.keepStreamed(key, found, answer, model))));
+                new Relay(subscriber, sources, found, completions, (answer, model) -> rag.keepStreamed(key, found, answer, model),
+                        model -> rag.declinedStream(found, model))));
     }
 
     private static ObjectNode sourcesEvent(List<RagResult.Source> sources, String requestId) {
@@ -131,24 +132,34 @@ final class RagStreams {
         void keep(String answer, String model);
     }
 
-    /** Sources first, then the LLM's chunks (the usage chunk becomes the final event), passing demand through. */
+    /**
+     * Sources first, then the LLM's chunks (the usage chunk becomes the final event), passing demand
+     * through. While the answer may still be the model declining ({@link RagService#NO_ANSWER_MARKER}),
+     * its chunks are held back; a declined answer becomes the fixed no-context answer with status
+     * {@code no_context}, is not cached, and is still charged (the upstream billed it).
+     */
     private static final class Relay implements Flow.Subscriber<ObjectNode> {
         private final Flow.Subscriber<? super ObjectNode> downstream;
         private final ObjectNode sources;
         private final Retrieval found;
         private final Completions completions;
         private final Keeper keeper;
+        private final java.util.function.Consumer<String> declined;
         private final StringBuilder answer = new StringBuilder();
+        private final List<ObjectNode> held = new java.util.ArrayList<>();
+        private boolean released;
         private QueueSubscription<ObjectNode> out;
         private Usage usage;
         private String model;
 
-        Relay(Flow.Subscriber<? super ObjectNode> downstream, ObjectNode sources, Retrieval found, Completions completions, Keeper keeper) {
+        Relay(Flow.Subscriber<? super ObjectNode> downstream, ObjectNode sources, Retrieval found, Completions completions, Keeper keeper,
+              java.util.function.Consumer<String> declined) {
             this.downstream = downstream;
             this.sources = sources;
             this.found = found;
             this.completions = completions;
             this.keeper = keeper;
+            this.declined = declined;
         }
 
         @Override
@@ -169,8 +180,21 @@ final class RagStreams {
             }
             if (chunk.path("choices").size() > 0) {
                 answer.append(chunk.path("choices").path(0).path("delta").path("content").asText(""));
-                out.emit(chunk);
+                if (released) {
+                    out.emit(chunk);
+                    return;
+                }
+                held.add(chunk);
+                if (!RagService.mayBeDeclining(answer.toString())) {
+                    release();
+                }
             }
+        }
+
+        private void release() {
+            released = true;
+            held.forEach(out::emit);
+            held.clear();
         }
 
         @Override
@@ -181,12 +205,33 @@ final class RagStreams {
         @Override
         public void onComplete() {
             String answered = model == null ? found.model : model;
-            if (!out.isCancelled()) {
-                keeper.keep(answer.toString(), answered);
+            boolean declinedByLlm = RagService.declined(answer.toString());
+            if (declinedByLlm) {
+                if (!released) {
+                    held.clear();
+                    out.emit(noContextChunk(answered, found.call.requestId));
+                }
+                declined.accept(answered);
+            } else {
+                release();
+                if (!out.isCancelled()) {
+                    keeper.keep(answer.toString(), answered);
+                }
             }
-            out.emit(finalEvent("success", "generated", usage, JSON.valueToTree(completions.prices().cost(answered, usage)),
-                    found.retrieveMs, found.call.elapsedMillis(), answered, found.call.requestId));
+            out.emit(finalEvent(declinedByLlm ? "no_context" : "success", "generated", usage,
+                    JSON.valueToTree(completions.prices().cost(answered, usage)), found.retrieveMs, found.call.elapsedMillis(), answered,
+                    found.call.requestId));
             out.complete();
+        }
+
+        /** The fixed no-context answer as one chunk, in place of the held-back marker. */
+        private static ObjectNode noContextChunk(String model, String requestId) {
+            ObjectNode chunk = JSON.createObjectNode().put("id", "chatcmpl-" + requestId).put("object", "chat.completion.chunk")
+                    .put("created", System.currentTimeMillis() / 1000).put("model", model);
+            ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+            choice.putObject("delta").put("content", RagResult.NO_CONTEXT_ANSWER);
+            choice.put("finish_reason", "stop");
+            return chunk;
         }
     }
 }

@@ -132,15 +132,30 @@ public final class RagService implements AutoCloseable {
     }
 
     private CompletableFuture<Optional<AnswerCache.Hit>> similar(Optional<AnswerCache.Key> key, Retrieval found) {
-        return key.isPresent() && !found.empty() ? cache.similar(key.get(), found.queryVector)
+        return key.isPresent() && !found.empty() ? cache.similar(key.get(), cacheVector(key.get(), found))
                 : CompletableFuture.completedFuture(Optional.empty());
+    }
+
+    /**
+     * The vector the semantic cache files a question under: the search's own when the question holds
+     * no personal information, else the masked question's (embedded once more, only then), so no
+     * stored vector derives from a customer's own number.
+     */
+    private float[] cacheVector(AnswerCache.Key key, Retrieval found) {
+        if (!key.masked()) {
+            return found.queryVector;
+        }
+        if (found.maskedQueryVector == null) {
+            found.maskedQueryVector = embedder.embed(List.of(key.maskedQuestion())).get(0);
+        }
+        return found.maskedQueryVector;
     }
 
     private void keep(Optional<AnswerCache.Key> key, Retrieval found, RagResult result) {
         if (key.isPresent() && "success".equals(result.status) && "generated".equals(result.mode)) {
             ObjectNode stored = JSON.createObjectNode().put("answer", result.answer).put("model", result.model);
             stored.set("sources", JSON.valueToTree(result.sources));
-            cache.store(key.get(), stored, found.queryVector, "answer");
+            cache.store(key.get(), stored, cacheVector(key.get(), found), "answer");
         }
     }
 
@@ -258,7 +273,7 @@ public final class RagService implements AutoCloseable {
      * a word or a full stop). Merely containing it is not enough: an answer that quotes the prompt
      * (an echoing test upstream does) would then be turned away.
      */
-    static boolean declined(String content) {
+    public static boolean declined(String content) {
         if (content == null) {
             return false;
         }
@@ -266,9 +281,30 @@ public final class RagService implements AutoCloseable {
         return answer.startsWith(NO_ANSWER_MARKER) || answer.endsWith(NO_ANSWER_MARKER);
     }
 
-    /** Chunks of the LLM's answer for what was retrieved (only when there is context and an LLM). */
+    /**
+     * Chunks of the LLM's answer for what was retrieved (only when there is context and an LLM). The
+     * prompt lets the model decline with {@link #NO_ANSWER_MARKER}, as rag-query's does; the relay
+     * holds back an answer that may be the marker ({@link #mayBeDeclining}).
+     */
     public CompletableFuture<Flow.Publisher<ObjectNode>> answerStream(Retrieval found) {
-        return completions.stream(prompt(found, false), found.call, true);
+        return completions.stream(prompt(found, true), found.call, true);
+    }
+
+    /**
+     * Whether the start of a streamed answer may still be the marker (or is it): until it is not, the
+     * chunks are held back, so a client never sees "[NO_ANSWER]" and a real answer is held only for
+     * its first chunk or two (an answer rarely starts with "[").
+     */
+    public static boolean mayBeDeclining(String soFar) {
+        String text = soFar.strip();
+        return text.isEmpty() || NO_ANSWER_MARKER.startsWith(text) || text.startsWith(NO_ANSWER_MARKER);
+    }
+
+    /** A streamed answer the model declined: logged as rag-query logs it (the call itself is logged already). */
+    public void declinedStream(Retrieval found, String model) {
+        CallContext call = found.call;
+        log.write(new CallRecord(call.requestId, call.function, model, call.userId, "no_context").put("declined_by", "llm")
+                .put("best_similarity", found.bestScore).put("latency_ms", call.elapsedMillis()));
     }
 
     RagResult noContext(Retrieval found) {

@@ -108,6 +108,18 @@ class AnswerCacheTest {
     }
 
     @Test
+    void the_semantic_cache_embeds_the_masked_question_so_no_stored_vector_derives_from_a_customers_number() {
+        AnswerCache cache = cache(Map.of());
+        AnswerCache.Key withPhone = cache.key("我的手机号13812345678收不到验证码", SCOPE);
+        AnswerCache.Key without = cache.key("收不到验证码怎么办", SCOPE);
+
+        assertThat(withPhone.maskedQuestion()).isEqualTo("我的手机号[手机号1]收不到验证码");
+        assertThat(withPhone.masked()).isTrue();
+        assertThat(without.maskedQuestion()).isEqualTo("收不到验证码怎么办");
+        assertThat(without.masked()).isFalse();
+    }
+
+    @Test
     void an_answer_holding_personal_data_the_question_did_not_is_not_kept() {
         AnswerCache cache = cache(Map.of());
         AnswerCache.Key key = cache.key("售后电话是多少？", SCOPE);

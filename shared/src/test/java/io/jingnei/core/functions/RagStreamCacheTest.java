@@ -109,6 +109,30 @@ class RagStreamCacheTest {
     }
 
     @Test
+    void a_streamed_answer_the_model_declines_is_the_no_context_answer_never_the_marker_and_is_not_cached() throws Exception {
+        upstream.enqueue(Reply.stream(0, "[NO_", "ANSWER", "]。"));
+        RagRequest question = RagRequest.ofQuery("退货要多久能到账？");
+
+        CollectingSubscriber<ObjectNode> declined = stream(question, "s-20");
+
+        assertThat(declined.await()).isNull();
+        assertThat(answer(declined.items)).isEqualTo(io.jingnei.core.rag.RagResult.NO_CONTEXT_ANSWER);
+        assertThat(declined.items.toString()).doesNotContain("NO_ANSWER").doesNotContain("[NO_");
+        assertThat(last(declined.items).path("status").asText()).isEqualTo("no_context");
+        assertThat(last(declined.items).path("cost").path("usd").decimalValue()).as("the upstream billed it").isPositive();
+        assertThat(upstream.completionRequests().get(0).json().toString()).as("the prompt offers the marker").contains("[NO_ANSWER]");
+        assertThat(log).anySatisfy(line -> assertThat(line).contains("\"request_id\":\"s-20\"", "\"status\":\"no_context\"",
+                "\"declined_by\":\"llm\""));
+
+        upstream.enqueue(Reply.stream(0, "[1] 退款", "在商家确认收货后发起。"));
+        CollectingSubscriber<ObjectNode> answered = stream(question, "s-21");
+        assertThat(answered.await()).isNull();
+        assertThat(answer(answered.items)).as("not cached: asked again; an answer starting with [ is not held").isEqualTo("[1] 退款在商家确认收货后发起。");
+        assertThat(last(answered.items).path("status").asText()).isEqualTo("success");
+        assertThat(upstream.completionRequests()).hasSize(2);
+    }
+
+    @Test
     void a_streamed_answer_is_kept_and_serves_the_next_rag_query_and_rag_stream() throws Exception {
         upstream.enqueue(Reply.stream(0, "发票", "在订单页", "申请。"));
         RagRequest question = RagRequest.ofQuery("发票怎么开？");
@@ -193,6 +217,24 @@ class RagStreamCacheTest {
         assertThat(answer(similar.items)).isEqualTo("退款在商家确认收货后24小时内发起。");
         assertThat(last(similar.items).path("cached").asBoolean()).isTrue();
         assertThat(Instances.logLine(log, "s-8").path("cache").asText()).isEqualTo("semantic");
+        assertThat(upstream.completionRequests()).hasSize(1);
+    }
+
+    @Test
+    void in_semantic_mode_two_customers_asking_alike_with_their_own_numbers_share_the_masked_questions_vector() throws Exception {
+        instance.close();
+        instance = Instances.bootWithRag(upstream, log, "JINGNEI_CACHE", "semantic", "JINGNEI_CACHE_SIMILARITY", "0.95");
+        instance.rag().get(60, TimeUnit.SECONDS);
+        calls = new FunctionCalls(instance);
+        upstream.reset();
+        upstream.enqueue(Reply.completion("请确认[手机号1]能接收短信，或稍后重试。", 300, 20));
+        query(RagRequest.ofQuery("我的手机13812345678收不到验证码，怎么办？"), "q-10");
+
+        CollectingSubscriber<ObjectNode> other = stream(RagRequest.ofQuery("我的手机13987654321收不到验证码，怎么办呢？"), "s-10");
+
+        assertThat(other.await()).isNull();
+        assertThat(answer(other.items)).isEqualTo("请确认13987654321能接收短信，或稍后重试。");
+        assertThat(Instances.logLine(log, "s-10").path("cache").asText()).isEqualTo("semantic");
         assertThat(upstream.completionRequests()).hasSize(1);
     }
 
