@@ -78,6 +78,7 @@ public final class Completions {
         Map<String, Integer> masked = masking.counts();
         body.put("stream", false);
         body.remove("stream_options");
+        long promptEstimate = TokenEstimate.promptOf(body);
         return catalog.requireKnown(model)
                 .thenCompose(ok -> llm.complete(body, ctx.trace))
                 .handle((response, error) -> {
@@ -87,7 +88,9 @@ public final class Completions {
                     masking.unmaskAnswer(response);
                     // The model that answered: a fallback model when the asked one failed everywhere.
                     String answered = response.path("model").asText(model);
-                    Usage usage = Usage.fromJson(response.get("usage"));
+                    Usage reported = Usage.fromJson(response.get("usage"));
+                    // An answer without usage was still billed upstream: charged an estimate, as a stream without one is.
+                    Usage usage = reported != null ? reported : new Usage(promptEstimate, TokenEstimate.ofGenerated(answerChars(response)), 0);
                     Cost cost = prices.cost(answered, usage);
                     CompletionOutcome outcome = new CompletionOutcome(response, answered, usage, cost, ctx.trace.list(), ctx.elapsedMillis(),
                             ctx.trace.upstreamRequestId());
@@ -95,10 +98,24 @@ public final class Completions {
                     log.write(record(ctx, answered, "success").usage(usage, cost)
                             .put("attempts", outcome.attempts).put("latency_ms", outcome.latencyMs).put("prompt", prompt)
                             .put("pii", masked.isEmpty() ? null : masked)
+                            .put("usage_estimated", reported == null ? true : null)
                             .put("unpriced", prices.priceOf(answered).isPresent() ? null : true));
                     return CompletableFuture.completedFuture(outcome);
                 })
                 .thenCompose(f -> f);
+    }
+
+    /** Characters of every choice's answer and tool-call arguments: what an estimate of generated tokens counts. */
+    private static int answerChars(JsonNode response) {
+        int chars = 0;
+        for (JsonNode choice : response.path("choices")) {
+            JsonNode message = choice.path("message");
+            chars += message.path("content").asText("").length();
+            for (JsonNode call : message.path("tool_calls")) {
+                chars += call.path("function").path("arguments").asText("").length();
+            }
+        }
+        return chars;
     }
 
     /**

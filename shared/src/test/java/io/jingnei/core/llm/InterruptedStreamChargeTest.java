@@ -108,6 +108,25 @@ class InterruptedStreamChargeTest {
     }
 
     @Test
+    void a_whole_answer_without_usage_is_charged_an_estimate_not_nothing() throws Exception {
+        upstream.enqueue(Reply.json(200, "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion\",\"created\":1764201600,"
+                + "\"model\":\"deepseek-v3.2\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                + "\"退款在商家确认收货后\"},\"finish_reason\":\"stop\"}]}"));
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("model", "deepseek-v3.2");
+        body.putArray("messages").addObject().put("role", "user").put("content", QUESTION);
+
+        instance.completions().complete(body, new CallContext("nousage-1", "chat", null)).get(10, TimeUnit.SECONDS);
+
+        assertThat(charged).hasSize(1);
+        assertThat(charged.get(0).promptTokens).isEqualTo(QUESTION.length());
+        assertThat(charged.get(0).completionTokens).isEqualTo("退款在商家确认收货后".length());
+        assertThat(costs.get(0).usd).isPositive();
+        JsonNode line = Instances.logLine(log, "nousage-1");
+        assertThat(line.path("usage_estimated").asBoolean()).isTrue();
+        assertThat(line.path("cost_usd").decimalValue()).isPositive();
+    }
+
+    @Test
     void a_stream_whose_usage_arrived_is_charged_that_usage_once_and_not_an_estimate() throws Exception {
         upstream.enqueue(Reply.stream(0, "退款", "在商家"));
 
