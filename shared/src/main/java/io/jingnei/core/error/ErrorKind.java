@@ -58,9 +58,8 @@ public enum ErrorKind {
                 return "rate_limit_error";
             case INSUFFICIENT_QUOTA:
                 return "insufficient_quota";
-            case TIMEOUT:
-                return "timeout";
             default:
+                // Every 5xx, a timeout (504) included, is OpenAI's server_error; the code says which.
                 return httpStatus >= 500 ? "server_error" : "api_error";
         }
     }

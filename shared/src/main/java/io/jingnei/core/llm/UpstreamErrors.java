@@ -65,14 +65,11 @@ final class UpstreamErrors {
                 kind = ErrorKind.TIMEOUT;
                 retryable = true;
                 break;
-            case 500:
-            case 502:
-            case 503:
-                kind = ErrorKind.UPSTREAM_ERROR;
-                retryable = true;
-                break;
             default:
                 kind = ErrorKind.UPSTREAM_ERROR;
+                // Every 5xx is the upstream's own trouble (501, Cloudflare's 520-524, 529 "overloaded"):
+                // another key, upstream or fallback may serve. Other statuses are about the request.
+                retryable = status >= 500;
         }
         return new UpstreamException(kind, detail, retryable, retryable ? retryAfter : null, status, type, code, param, null);
     }

@@ -163,6 +163,23 @@ class FailoverTest {
     }
 
     @Test
+    void every_5xx_moves_on_to_the_next_upstream_not_only_500_502_503() throws Exception {
+        for (int status : new int[] {501, 520, 524, 529}) {
+            primary.reset();
+            secondary.reset();
+            primary.fallback(Reply.error(status, "server_error", null, "overloaded"));
+            Router router = router("[" + upstream("primary", primary, KEY, ALL, null) + "," + upstream("secondary", secondary, KEY, ALL, null) + "]");
+
+            CallTrace trace = new CallTrace();
+            ObjectNode answer = router.complete(body("deepseek-v3.2"), trace).get(10, TimeUnit.SECONDS);
+
+            assertThat(answer.path("choices").path(0).path("message").path("content").asText()).as("HTTP " + status).isNotEmpty();
+            assertThat(trace.list()).extracting(a -> a.upstream + "/" + a.status).as("HTTP " + status)
+                    .containsExactly("primary/" + status, "secondary/200");
+        }
+    }
+
+    @Test
     void a_request_error_is_not_retried_elsewhere_and_keeps_the_upstream_code_and_param() {
         primary.enqueue(Reply.json(400, "{\"error\":{\"message\":\"This model's maximum context length is 65536 tokens\","
                 + "\"type\":\"invalid_request_error\",\"code\":\"context_length_exceeded\",\"param\":\"messages\"}}"));
