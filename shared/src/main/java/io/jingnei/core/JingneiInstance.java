@@ -181,7 +181,10 @@ public final class JingneiInstance implements AutoCloseable {
         try {
             return store.get(StorageUris.parse(uri)).get(30, TimeUnit.SECONDS).bytes;
         } catch (Exception e) {
-            throw new ConfigException("JINGNEI_UPSTREAMS: cannot read " + uri + ": " + JingneiException.from(e).getMessage());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new ConfigException("JINGNEI_UPSTREAMS: cannot read " + uri + ": " + JingneiException.from(e).getMessage(), e);
         }
     }
 

@@ -11,4 +11,9 @@ public final class ConfigException extends JingneiException {
     public ConfigException(String message) {
         super(ErrorKind.BOOT_FAILED, message);
     }
+
+    /** Keeps what went wrong underneath (an I/O or storage failure) for the boot failure's logged stack. */
+    public ConfigException(String message, Throwable cause) {
+        super(ErrorKind.BOOT_FAILED, message, cause);
+    }
 }

@@ -93,7 +93,7 @@ public final class UpstreamsConfig {
             try {
                 return Files.readString(Paths.get(trimmed.substring(1)), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new ConfigException("JINGNEI_UPSTREAMS: cannot read " + trimmed.substring(1) + " (" + e.getClass().getSimpleName() + ")");
+                throw new ConfigException("JINGNEI_UPSTREAMS: cannot read " + trimmed.substring(1) + " (" + e.getClass().getSimpleName() + ")", e);
             }
         }
         if (trimmed.contains("://")) {

@@ -120,7 +120,7 @@ public final class RagBoot {
         try (InputStream in = RagBoot.class.getResourceAsStream(SAMPLE_KB)) {
             kb = in.readAllBytes();
         } catch (IOException | NullPointerException e) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the sample knowledge base is missing from the jar"));
+            return CompletableFuture.failedFuture(new IllegalStateException("the sample knowledge base is missing from the jar", e));
         }
         String version = Hashing.sha256Hex(kb).substring(0, 12) + "-" + embedder.modelId();
         Path file = Paths.get(System.getProperty("java.io.tmpdir"), "jingnei-sample", "sample-" + version + ".jnix").toAbsolutePath();
