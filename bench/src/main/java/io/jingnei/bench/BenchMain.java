@@ -1,7 +1,6 @@
 package io.jingnei.bench;
 
 import io.jingnei.core.testing.FakeUpstream;
-import io.jingnei.core.testing.Reply;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -18,7 +17,7 @@ public final class BenchMain {
     static final String BENCH_KEY = "ck-bench-0000000001";
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        // --only=coldstart,gateway,streams,search,indexload,routing,pii,limits,cache,retrieval runs a subset (all by default).
+        // --only=coldstart,gateway,faults,streams,search,indexload,routing,pii,limits,cache,retrieval runs a subset (all by default).
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst().orElse("");
         java.util.function.Predicate<String> wanted = name -> only.isEmpty() || List.of(only.split(",")).contains(name);
         Path root = Path.of(System.getProperty("jingnei.root", ".")).toAbsolutePath().normalize();
@@ -35,8 +34,13 @@ public final class BenchMain {
                 new ColdStart(root, work, quick ? 3 : 5, quick ? 5 : 11).run(report, upstream);
             }
             if (wanted.test("gateway")) {
-                gatewayBenchmarks(root, work, upstream, report, quick);
+                try (UpstreamProcess own = UpstreamProcess.start(work.resolve("gateway-upstream.log"))) {
+                    gatewayBenchmarks(root, work, own, report, quick);
+                }
             }
+        }
+        if (wanted.test("faults")) {
+            faultFigures(root, report);
         }
         if (wanted.test("streams")) {
             new StreamLoadBench(root, work, 1000, 200, quick ? 1 : 5).run(report);
@@ -70,20 +74,16 @@ public final class BenchMain {
     }
 
     /** Overhead and streaming through each gateway, then the cost model on what they measured. */
-    private static void gatewayBenchmarks(Path root, Path work, FakeUpstream upstream, Report report, boolean quick) throws Exception {
-        upstream.reset();
+    private static void gatewayBenchmarks(Path root, Path work, UpstreamProcess upstream, Report report, boolean quick) throws Exception {
+        upstream.whole();
         List<Gateway> gateways = gateways(root, work, upstream);
         OverheadBench overhead = new OverheadBench(quick ? 300 : 2000, quick ? 300 : 2000, quick ? 5 : 15, quick ? 10 : 40);
         // The load generator and the fake upstream share core 0; each gateway has core 1 to itself.
         Pinning.thisJvmOn(Pinning.LOAD_CORE);
         try {
             overhead.overhead(report, gateways);
-            String[] deltas = new String[20];
-            for (int i = 0; i < deltas.length; i++) {
-                deltas[i] = "字" + i;
-            }
-            upstream.fallback(Reply.stream(50, deltas));
-            overhead.streaming(report, gateways, deltas.length, 50);
+            upstream.stream(50, 20);
+            overhead.streaming(report, gateways, 20, 50);
         } finally {
             Pinning.thisJvmOn(Pinning.allCores());
             for (Gateway gateway : gateways) {
@@ -95,13 +95,13 @@ public final class BenchMain {
         new CostModel().run(report, overhead.jingneiAddedMs, overhead.jingneiRssMb);
     }
 
-    private static List<Gateway> gateways(Path root, Path work, FakeUpstream upstream) throws Exception {
+    private static List<Gateway> gateways(Path root, Path work, UpstreamProcess upstream) throws Exception {
         List<Gateway> gateways = new ArrayList<>();
-        gateways.add(new Gateway("direct to upstream", upstream.baseUrl(), Map.of("Authorization", "Bearer " + FakeUpstream.KEY), null));
+        gateways.add(new Gateway("direct to upstream", upstream.baseUrl, Map.of("Authorization", "Bearer " + FakeUpstream.KEY), null));
 
         int port = Processes.freePort();
         Map<String, String> env = new HashMap<>();
-        env.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl());
+        env.put("JINGNEI_LLM_BASE_URL", upstream.baseUrl);
         env.put("JINGNEI_LLM_API_KEY", FakeUpstream.KEY);
         env.put("JINGNEI_RAG_ENABLED", "false");
         env.put("FC_CUSTOM_LISTEN_PORT", String.valueOf(port));
@@ -117,8 +117,25 @@ public final class BenchMain {
         c2.put("JINGNEI_JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=4");
         gateways.add(jingnei("through Jingnei /v1, C2 (`JINGNEI_JAVA_OPTS=-XX:TieredStopAtLevel=4`)", web, c2, work.resolve("jingnei-gateway-c2.log")));
 
-        gateways.add(Portkey.start(root, work, upstream));
+        gateways.add(Portkey.start(root, work, upstream.baseUrl));
         return gateways;
+    }
+
+    /**
+     * The fault figures IndexFaultsIT and FaqBatchKillIT measured (bench/run.sh runs them first): tests,
+     * because each fault is scripted and asserted; the report shows what they counted.
+     */
+    private static void faultFigures(Path root, Report report) throws Exception {
+        Path index = root.resolve("shared/target/index-fault-figures.md");
+        Path kill = root.resolve("shared/target/faq-kill-figures.md");
+        report.heading("Faults: object storage during index load and reload", "From `IndexFaultsIT` (run by `bench/run.sh` before the "
+                + "benchmarks): the real S3 client through a fault-injecting proxy to S3Proxy, each fault on the index object's GETs, "
+                + "3 tries per request and 3 transfers per load. Each row is asserted by the test: the outcome, one log line, and "
+                + "attempts equal to the GETs the proxy counted.");
+        report.raw(Files.exists(index) ? Files.readString(index) + "\n" : "_Not measured: run IndexFaultsIT first (bench/run.sh does)._\n\n");
+        report.heading("Faults: faq-batch killed with SIGKILL mid-run", "From `FaqBatchKillIT`: faq-batch in its own JVM, killed "
+                + "(SIGKILL) mid-run and started again on the same input; the bound is questions + one checkpoint interval + concurrency.");
+        report.raw(Files.exists(kill) ? Files.readString(kill) + "\n" : "_Not measured: run FaqBatchKillIT first (bench/run.sh does)._\n\n");
     }
 
     private static Gateway jingnei(String name, Path web, Map<String, String> env, Path log) throws Exception {

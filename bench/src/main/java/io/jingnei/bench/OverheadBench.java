@@ -1,14 +1,5 @@
 package io.jingnei.bench;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,8 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class OverheadBench {
     private static final String BODY = "{\"model\":\"deepseek-v3.2\",\"messages\":[{\"role\":\"user\",\"content\":\"你好\"}]}";
     private static final String STREAM_BODY = "{\"model\":\"deepseek-v3.2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"你好\"}]}";
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(8)).connectTimeout(Duration.ofSeconds(5)).build();
     private final int warmup;
     private final int sequential;
     private final int concurrentSeconds;
@@ -41,18 +30,18 @@ final class OverheadBench {
         this.streams = streams;
     }
 
-    private HttpRequest request(Gateway gateway, String body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(gateway.baseUrl + "/chat/completions"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        gateway.headers.forEach(builder::header);
-        return builder.build();
-    }
+    /** The sequential rounds' connection to each path, kept alive across calls. */
+    private final Map<Gateway, KeepAliveClient> sequentialClients = new java.util.HashMap<>();
 
     private double once(Gateway gateway) throws Exception {
+        return once(gateway, sequentialClients.computeIfAbsent(gateway, g -> new KeepAliveClient(g.baseUrl, g.headers)));
+    }
+
+    private static double once(Gateway gateway, KeepAliveClient connection) throws Exception {
         long start = System.nanoTime();
-        HttpResponse<String> response = client.send(request(gateway, BODY), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(gateway.name + " answered " + response.statusCode() + ": " + response.body());
+        KeepAliveClient.Response response = connection.post("/chat/completions", BODY);
+        if (response.status != 200) {
+            throw new IllegalStateException(gateway.name + " answered " + response.status + ": " + response.body);
         }
         return (System.nanoTime() - start) / 1e6;
     }
@@ -63,7 +52,8 @@ final class OverheadBench {
                 + "rotating order, so every path sees the same machine state. Concurrent: 50 clients for " + concurrentSeconds
                 + " s per path. Added = the path's median minus the direct median; \"vs Portkey\" = Jingnei's figure over Portkey's "
                 + "(added latency: lower is better; throughput: higher is better). RSS = resident memory of the gateway process after the "
-                + "concurrent run. Jingnei runs the packaged web function (`bootstrap`, C1 only for its cold start; the C2 row is the same "
+                + "concurrent run. Every call goes over a kept-alive HTTP/1.1 connection on a plain socket (TCP_NODELAY), one per client "
+                + "thread. Jingnei runs the packaged web function (`bootstrap`, C1 only for its cold start; the C2 row is the same "
                 + "package with the full JIT); Portkey is `@portkey-ai/gateway` on Node.");
         Map<Gateway, List<Double>> times = new LinkedHashMap<>();
         gateways.forEach(g -> times.put(g, new ArrayList<>()));
@@ -128,12 +118,23 @@ final class OverheadBench {
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < 50; c++) {
             running.add(clients.submit(() -> {
+                KeepAliveClient connection = new KeepAliveClient(gateway.baseUrl, gateway.headers);
                 while (System.nanoTime() < end) {
                     try {
-                        times.add(once(gateway));
+                        times.add(once(gateway, connection));
                     } catch (Exception e) {
                         errors.incrementAndGet();
+                        try {
+                            connection.close();
+                        } catch (java.io.IOException ignored) {
+                            // a new connection is opened on the next call
+                        }
                     }
+                }
+                try {
+                    connection.close();
+                } catch (java.io.IOException ignored) {
+                    // closing at the end
                 }
             }));
         }
@@ -203,18 +204,15 @@ final class OverheadBench {
 
     /** Arrival times (ms after sending) of the content chunks of one stream. */
     private List<Double> stream(Gateway gateway) throws Exception {
-        long start = System.nanoTime();
-        HttpResponse<InputStream> response = client.send(request(gateway, STREAM_BODY), HttpResponse.BodyHandlers.ofInputStream());
         List<Double> arrivals = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (line.startsWith("data:") && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
-                    arrivals.add((System.nanoTime() - start) / 1e6);
-                }
+        KeepAliveClient connection = sequentialClients.computeIfAbsent(gateway, g -> new KeepAliveClient(g.baseUrl, g.headers));
+        int status = connection.stream("/chat/completions", STREAM_BODY, (line, ms) -> {
+            if (line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
+                arrivals.add(ms);
             }
-        }
+        });
         if (arrivals.isEmpty()) {
-            throw new IllegalStateException(gateway.name + " streamed no content (HTTP " + response.statusCode() + ")");
+            throw new IllegalStateException(gateway.name + " streamed no content (HTTP " + status + ")");
         }
         return arrivals;
     }

@@ -13,7 +13,7 @@ final class Portkey {
     private Portkey() {
     }
 
-    static Gateway start(Path root, Path work, FakeUpstream upstream) throws Exception {
+    static Gateway start(Path root, Path work, String upstreamBaseUrl) throws Exception {
         int port = Processes.freePort();
         Path dir = root.resolve("bench/portkey");
         Process process = Processes.start(dir, Map.of(), work.resolve("portkey.log"), Pinning.onGatewayCore("node", "--require",
@@ -35,7 +35,7 @@ final class Portkey {
             }
         }
         return new Gateway("through Portkey gateway 1.15.2", "http://127.0.0.1:" + port + "/v1",
-                Map.of("x-portkey-provider", "openai", "x-portkey-custom-host", upstream.baseUrl(), "Authorization", "Bearer " + FakeUpstream.KEY),
+                Map.of("x-portkey-provider", "openai", "x-portkey-custom-host", upstreamBaseUrl, "Authorization", "Bearer " + FakeUpstream.KEY),
                 process);
     }
 }

@@ -197,7 +197,7 @@ final class StreamLoadBench {
 
     private Launcher portkey() {
         return (upstream, r) -> {
-            Gateway gateway = Portkey.start(root, work, upstream);
+            Gateway gateway = Portkey.start(root, work, upstream.baseUrl());
             return new Launched(gateway.process, gateway.baseUrl + "/chat/completions", gateway.headers, work.resolve("portkey.log"));
         };
     }
