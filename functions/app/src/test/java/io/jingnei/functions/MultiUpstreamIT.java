@@ -94,8 +94,10 @@ class MultiUpstreamIT {
         JsonNode answer = JSON.readTree(chat.body());
         assertThat(answer.path("content").asText()).isNotEmpty();
         List<String> tried = attempts(answer.path("request_id").asText());
+        // Which provider is tried first depends on their health so far (other tests fail the primary too):
+        // whatever the order, the answer comes from the healthy one and every try of the other failed.
         assertThat(tried).last().isEqualTo("secondary/deepseek-v3.2/200");
-        assertThat(tried).anyMatch(a -> a.startsWith("primary/"));
+        assertThat(tried.subList(0, tried.size() - 1)).allMatch(a -> a.startsWith("primary/") && !a.endsWith("/200"));
         assertThat(secondary.completionRequests()).hasSize(1);
 
         primary.reset();
