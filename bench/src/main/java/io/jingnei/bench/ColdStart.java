@@ -246,10 +246,16 @@ final class ColdStart {
             int port = Processes.freePort();
             Map<String, String> withPort = new HashMap<>(env);
             withPort.put(fcPort ? "FC_CUSTOM_LISTEN_PORT" : "QUARKUS_HTTP_PORT", String.valueOf(port));
+            Map<String, String> headers = Map.of();
+            if (fcPort) {
+                // FC_CUSTOM_LISTEN_PORT makes it FC, where callers need credentials: measured as deployed, with a client key.
+                withPort.put("JINGNEI_CLIENT_KEYS", BenchMain.BENCH_KEY + ":bench");
+                headers = Map.of("Authorization", "Bearer " + BenchMain.BENCH_KEY);
+            }
             long start = System.nanoTime();
             Process process = Processes.start(dir, withPort, work.resolve("coldstart.log"), command);
             try {
-                out.add(Processes.untilAnswered(start, process, "http://127.0.0.1:" + port + path, body,
+                out.add(Processes.untilAnswered(start, process, "http://127.0.0.1:" + port + path, body, headers,
                         r -> r.statusCode() == 200 && !r.body().contains("\"status\":\"index_unavailable\"")));
             } finally {
                 Processes.stop(process);

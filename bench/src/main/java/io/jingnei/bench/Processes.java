@@ -35,15 +35,22 @@ final class Processes {
 
     /** Milliseconds from {@code startNanos} until a POST answers in a way {@code done} accepts. */
     static double untilAnswered(long startNanos, Process process, String url, String body, Predicate<HttpResponse<String>> done) throws Exception {
+        return untilAnswered(startNanos, process, url, body, Map.of(), done);
+    }
+
+    /** The same, sending {@code headers} with each try (a client key where the instance requires one). */
+    static double untilAnswered(long startNanos, Process process, String url, String body, Map<String, String> headers,
+                                Predicate<HttpResponse<String>> done) throws Exception {
         long deadline = startNanos + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("process exited with " + process.exitValue() + " before answering " + url);
             }
             try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                headers.forEach(request::header);
+                HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (done.test(response)) {
                     return (System.nanoTime() - startNanos) / 1e6;
                 }
