@@ -98,9 +98,9 @@ final class OverheadBench {
             double ratio = jingneiAddedMs / portkeyAdded;
             report.target("added latency p50, non-streamed `/v1` (packaged `bootstrap`)", String.format("%.2f ms (%.2fx Portkey)", jingneiAddedMs, ratio),
                     String.format("%.2f ms", portkeyAdded), "≤ 0.3 ms and ≤ 0.25x Portkey's", jingneiAddedMs <= 0.3 && ratio <= 0.25,
-                    "a profile of this path (README, performance notes) has no hot spot left after the log redaction fix: the time is "
-                            + "spread over Vert.x routing, parsing and writing the JSON body, HttpClient 5's exchange (event loop to I/O "
-                            + "reactor and back) and the log line, each a few percent of the samples; the JVM runs C1 only (`bootstrap`)");
+                    "a JFR profile of this path (README, performance notes) has no hot spot left after the log-redaction fix (74% of the "
+                            + "samples before it): the time is spread over Vert.x routing, parsing and writing the JSON body, HttpClient 5's "
+                            + "exchange (event loop to I/O reactor and back) and the log line; C2 (the row below) does not lower it");
             double throughput = load.get(jingnei)[0] / load.get(portkey)[0];
             report.target("c=50 throughput, one core", String.format("%.0f req/s (%.1fx Portkey)", load.get(jingnei)[0], throughput),
                     String.format("%.0f req/s", load.get(portkey)[0]), "≥ 8x Portkey", throughput >= 8,
@@ -197,8 +197,9 @@ final class OverheadBench {
             double theirs = Stats.median(first.get(portkey)) - directFirst;
             report.target("added time to first chunk, streamed", String.format("%.2f ms (%.2fx Portkey)", ours, ours / theirs),
                     String.format("%.2f ms", theirs), "≤ 1 ms", ours <= 1,
-                    "the first chunk pays what a non-streamed call pays (routing, body, upstream exchange) plus one SSE frame; see the "
-                            + "non-streamed row above and the README's performance notes");
+                    "every relayed chunk arrives about as much later than the direct path's as the first (\"added per chunk\" below), "
+                            + "a per-chunk relay lag on top of the non-streamed overhead; C1 or C2, masking on or off and pinning change it little "
+                            + "and it was not traced to its cause this round; README, performance notes");
         }
     }
 

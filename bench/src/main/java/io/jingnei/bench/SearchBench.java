@@ -95,8 +95,8 @@ final class SearchBench {
             double floatX = Stats.median(float32At100k) / 1000 / bandwidth.floorSeconds(100_000L * DIM * 4);
             report.target("exact search 100k x 512, float32", String.format("%.2f ms, %.2fx the floor", Stats.median(float32At100k), floatX), "-",
                     "≤ 1.2x the measured memory-bandwidth floor", floatX <= 1.2,
-                    "the scan already reads eight rows per pass with the widest Vector API lanes; what is left is the bandwidth one "
-                            + "thread gets while the machine's other core is busy (the floor is the best of 10 quiet reads)");
+                    "the scan already reads eight rows per pass with the widest Vector API lanes; what is left is the gap between a scan "
+                            + "that also multiplies and keeps the top 5 and a pure sum of the same bytes (the floor: the best of 10 such reads)");
         }
     }
 
