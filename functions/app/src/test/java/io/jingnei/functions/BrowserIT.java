@@ -58,4 +58,29 @@ class BrowserIT {
         }
         assertThat(new String(Files.readAllBytes(OUT.resolve("page-desktop.png")), StandardCharsets.ISO_8859_1)).startsWith("\u0089PNG");
     }
+
+    /**
+     * The README's quick start: the packaged app with no configuration at all (no LLM key, the sample
+     * knowledge base, no credentials on a private host). The page and the widget answer extractively
+     * with the matching article and its source; the extract comes whole, so no growth is required.
+     */
+    @Test
+    void the_quick_start_without_an_llm_key_answers_extractively_in_the_page_and_the_widget() throws Exception {
+        int hostPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            hostPort = socket.getLocalPort();
+        }
+        Path out = OUT.resolve("extractive");
+        Files.createDirectories(out);
+        try (AppProcess app = AppProcess.start(java.util.Map.of("JINGNEI_CORS_ORIGINS", "http://127.0.0.1:" + hostPort))) {
+            String result = OpenAiNodeSdkIT.run(List.of("node", "browser-check.mjs", "--app", "http://127.0.0.1:" + app.port,
+                    "--out", out.toString(), "--question", "退货要多久能到账？", "--host-port", String.valueOf(hostPort), "--min-steps", "0"), 240);
+
+            JsonNode summary = new ObjectMapper().readTree(result.substring(result.indexOf('{')));
+            assertThat(summary.toString()).doesNotContain("\"error\":\"");
+            assertThat(summary.findValuesAsText("answer")).hasSize(2).allSatisfy(answer ->
+                    assertThat(answer).isNotBlank().doesNotContain("抱歉，我在知识库中未找到相关信息"));
+            assertThat(app.logText()).contains("\"mode\":\"extractive\"");
+        }
+    }
 }
