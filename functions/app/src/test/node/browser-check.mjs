@@ -138,7 +138,8 @@ async function withPage(browser, name, out, fn) {
   const bearers = [];
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/rag-stream')) {
-      bearers.push({ url: r.url(), authorization: r.headers().authorization ?? null, cookie: r.headers().cookie ?? null });
+      bearers.push({ url: r.url(), authorization: r.headers().authorization ?? null, cookie: r.headers().cookie ?? null,
+        body: r.postData() ?? '' });
     }
   });
   await page.evaluateOnNewDocument(`window.__jingneiFind = ${deepFind.toString()};`);
@@ -215,6 +216,36 @@ async function settle(page) {
   await new Promise((r) => setTimeout(r, 150));
 }
 
+// A follow-up carries the first turn as `history`; Shift+Enter makes a new line instead of sending;
+// 新对话 clears the conversation, so the next question goes without history.
+async function conversationCheck(page, seen, opts, firstAnswer) {
+  const minSteps = Number(opts['min-steps']);
+  const input = await page.waitForSelector('>>> [data-jingnei="question"]', { visible: true });
+  await input.click();
+  const sent = seen.bearers.length;
+  await input.type('还有');
+  await page.keyboard.down('Shift');
+  await page.keyboard.press('Enter');
+  await page.keyboard.up('Shift');
+  const afterShiftEnter = await page.evaluate(() => window.__jingneiFind('question').value);
+  check(afterShiftEnter.includes('\n'), 'page: Shift+Enter did not make a new line in the question');
+  check(seen.bearers.length === sent, 'page: Shift+Enter sent the question');
+  await page.evaluate(() => { window.__jingneiFind('question').value = ''; });
+  await askAndWatch(page, '多久能退回银行卡？', 'page, follow-up', minSteps);
+  const followUp = JSON.parse(seen.bearers[seen.bearers.length - 1].body);
+  check(Array.isArray(followUp.history) && followUp.history.length === 2
+      && followUp.history[0].role === 'user' && followUp.history[0].content === opts.question
+      && followUp.history[1].role === 'assistant' && followUp.history[1].content.trim() === firstAnswer.trim(),
+    `page: the follow-up did not send the first turn as history: ${JSON.stringify(followUp.history)}`);
+  const newConversation = await page.waitForSelector('>>> [data-jingnei="new-conversation"]', { visible: true });
+  await newConversation.click();
+  await askAndWatch(page, opts.question, 'page, new conversation', minSteps);
+  const fresh = JSON.parse(seen.bearers[seen.bearers.length - 1].body);
+  check(!fresh.history || fresh.history.length === 0, `page: after 新对话 the question still sent history: ${JSON.stringify(fresh.history)}`);
+  check(!seen.problems.length, `page: ${seen.problems.join('; ')}`);
+  return { follow_up_history_turns: followUp.history.length / 2, history_after_new_conversation: (fresh.history || []).length };
+}
+
 async function pageCheck(browser, opts) {
   return withPage(browser, 'page', opts.out, async (page, seen) => {
     await page.setViewport(DESKTOP);
@@ -235,7 +266,8 @@ async function pageCheck(browser, opts) {
     await settle(page);
     await page.screenshot({ path: shots[1] });
     check(!seen.problems.length, `page: ${seen.problems.join('; ')}`);
-    return { url: opts.token ? `${opts.app}/#token=…` : `${opts.app}/`, ...result, screenshots: shots };
+    const conversation = await conversationCheck(page, seen, opts, result.answer);
+    return { url: opts.token ? `${opts.app}/#token=…` : `${opts.app}/`, ...result, screenshots: shots, conversation };
   });
 }
 

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The chat page and the widget in Debian's Chromium, driven by puppeteer-core
  * (src/test/node/browser-check.mjs): a question typed and sent, the answer growing in several steps
- * while it streams, its sources shown, no console errors; the widget on a page of another origin,
+ * while it streams, its sources shown, no console errors; on the page, Shift+Enter making a new line,
+ * a follow-up sending the first turn as history and 新对话 starting over without it; the widget on a page of another origin,
  * behind that page's own CSS, with a token from the site's token route. Screenshots at phone and
  * desktop size go to target/browser/ and are checked to be non-blank.
  */
@@ -52,6 +53,9 @@ class BrowserIT {
 
         JsonNode summary = new ObjectMapper().readTree(out.substring(out.indexOf('{')));
         assertThat(summary.toString()).doesNotContain("\"error\":\"");
+        // The page's conversation: a follow-up sent the first turn as history; after 新对话 none.
+        assertThat(summary.findValue("conversation").path("follow_up_history_turns").asInt()).isEqualTo(1);
+        assertThat(summary.findValue("conversation").path("history_after_new_conversation").asInt()).isZero();
         for (String shot : List.of("page-desktop.png", "page-phone.png", "widget-desktop.png", "widget-phone.png")) {
             assertThat(OUT.resolve(shot)).exists();
             assertThat(Files.size(OUT.resolve(shot))).as(shot).isGreaterThan(5_000);
@@ -78,6 +82,7 @@ class BrowserIT {
 
             JsonNode summary = new ObjectMapper().readTree(result.substring(result.indexOf('{')));
             assertThat(summary.toString()).doesNotContain("\"error\":\"");
+            assertThat(summary.findValue("conversation").path("follow_up_history_turns").asInt()).isEqualTo(1);
             assertThat(summary.findValuesAsText("answer")).hasSize(2).allSatisfy(answer ->
                     assertThat(answer).isNotBlank().doesNotContain("抱歉，我在知识库中未找到相关信息"));
             assertThat(app.logText()).contains("\"mode\":\"extractive\"");
