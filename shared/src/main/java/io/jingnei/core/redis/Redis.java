@@ -41,6 +41,16 @@ public final class Redis implements AutoCloseable {
     private final CallLog log;
     private final AtomicLong lastLoggedNanos = new AtomicLong(Long.MIN_VALUE / 2);
     private final String display;
+    /**
+     * After a timeout Redis rests for this long: commands fail at once instead of each waiting out
+     * the socket timeout in the queue (a Redis that accepts connections but never answers would
+     * otherwise hold every call for timeout x queued calls / threads). Then commands are tried again:
+     * at most one per Redis thread waits out a timeout per rest.
+     */
+    private final long restNanos;
+    private final AtomicLong downUntilNanos = new AtomicLong(Long.MIN_VALUE / 2);
+    /** The failure a resting call answers (one instance: no stack trace to make per refused call). */
+    private final RedisUnavailable resting;
 
     private Redis(URI uri, Duration timeout, int threadCount, CallLog log) {
         this.address = new HostAndPort(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort());
@@ -80,6 +90,9 @@ public final class Redis implements AutoCloseable {
         this.threads = pool;
         this.log = log;
         this.display = uri.getScheme() + "://" + address;
+        this.restNanos = Math.max(TimeUnit.SECONDS.toNanos(1), 2 * timeout.toNanos());
+        this.resting = new RedisUnavailable(display, new IllegalStateException("not tried: Redis failed less than "
+                + TimeUnit.NANOSECONDS.toMillis(restNanos) + " ms ago"));
     }
 
     /** Empty without JINGNEI_REDIS_URL: limits and cache are then kept per instance. */
@@ -116,14 +129,38 @@ public final class Redis implements AutoCloseable {
      * cannot be reached or answers an error; the connection is then made anew for the next command.
      */
     public <T> CompletableFuture<T> call(Function<Jedis, T> command) {
+        if (resting()) {
+            return CompletableFuture.failedFuture(resting);
+        }
         return CompletableFuture.supplyAsync(() -> {
+            if (resting()) {
+                // queued before a failure that came meanwhile: do not wait out another timeout
+                throw resting;
+            }
             try {
                 return command.apply(jedis());
             } catch (RuntimeException e) {
                 drop();
+                if (timedOut(e)) {
+                    // A refused connection fails at once by itself; only a silent Redis needs the rest.
+                    downUntilNanos.set(System.nanoTime() + restNanos);
+                }
                 throw new RedisUnavailable(display, e);
             }
         }, threads);
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean resting() {
+        return System.nanoTime() - downUntilNanos.get() < 0;
     }
 
     /** Logs a Redis failure at most once a minute, with what the caller did about it. */

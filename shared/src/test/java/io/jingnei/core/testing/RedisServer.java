@@ -78,6 +78,28 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGSTOP: the process stays, the kernel still accepts connections on its port, and nothing is
+     * ever answered, as a hung or overloaded Redis looks. {@link #resume()} undoes it.
+     */
+    public void freeze() {
+        signal("-STOP");
+    }
+
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String which) {
+        try {
+            new ProcessBuilder("kill", which, String.valueOf(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Starts again on the same port with the same append-only file. */
     public void restart() {
         try {
