@@ -92,7 +92,8 @@ public final class RedisServer implements AutoCloseable {
 
     private void signal(String which) {
         try {
-            new ProcessBuilder("kill", which, String.valueOf(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+            // the shell's own kill: a fresh machine may have no kill binary (procps)
+            new ProcessBuilder("sh", "-c", "kill " + which + " " + process.pid()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
