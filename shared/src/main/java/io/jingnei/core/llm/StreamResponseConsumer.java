@@ -165,10 +165,13 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
 
     /**
      * Real time, as the socket timeouts it tightens are. A check that comes early (the stream
-     * moved meanwhile) looks again when the limit could next pass.
+     * moved meanwhile) looks again when the limit could next pass. The check is a few comparisons,
+     * so it runs on the JDK's delay thread itself: handed to the default async pool it cost a new
+     * thread per check where the JVM sees two cores or fewer (every FC/SCF instance), one for each
+     * stream ever started, an idle timeout after it started.
      */
     private void checkIn(long nanos) {
-        CompletableFuture.delayedExecutor(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos) + 1), TimeUnit.MILLISECONDS)
+        CompletableFuture.delayedExecutor(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos) + 1), TimeUnit.MILLISECONDS, Runnable::run)
                 .execute(this::check);
     }
 
