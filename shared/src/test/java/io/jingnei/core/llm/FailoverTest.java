@@ -132,6 +132,53 @@ class FailoverTest {
     }
 
     @Test
+    void a_set_aside_key_is_tried_again_once_the_key_cooldown_has_passed() throws Exception {
+        String bad = "sk-revoked-key-5555555555";
+        Router router = router("[" + upstream("holysheep", primary, "[\"" + bad + "\",\"" + FakeUpstream.KEY + "\"]", ALL, null) + "]",
+                "JINGNEI_KEY_COOLDOWN", "10m");
+        java.util.function.LongSupplier triesWithBadKey = () -> primary.completionRequests().stream()
+                .filter(r -> ("Bearer " + bad).equals(r.headers.get("authorization"))).count();
+
+        for (int i = 0; i < 3; i++) {
+            router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(triesWithBadKey.getAsLong()).isEqualTo(1);
+
+        time.advance(java.time.Duration.ofMinutes(9));
+        for (int i = 0; i < 3; i++) {
+            router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(triesWithBadKey.getAsLong()).as("still resting after 9 minutes").isEqualTo(1);
+
+        time.advance(java.time.Duration.ofMinutes(2));
+        for (int i = 0; i < 3; i++) {
+            router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(triesWithBadKey.getAsLong()).as("tried again after the cooldown, and set aside again").isEqualTo(2);
+    }
+
+    @Test
+    void a_key_answered_429_rests_for_its_retry_after_on_the_next_calls_too() throws Exception {
+        primary.expectKey(null);
+        primary.enqueue(Reply.rateLimited("20"));
+        Router router = router("[" + upstream("holysheep", primary, "[\"sk-key-one-1111111\",\"sk-key-two-2222222\"]", ALL, null) + "]");
+
+        for (int i = 0; i < 4; i++) {
+            router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS);
+        }
+        String rested = primary.completionRequests().get(0).headers.get("authorization");
+        assertThat(primary.completionRequests().subList(1, 5)).extracting(r -> r.headers.get("authorization"))
+                .as("the 429'd key rests for its Retry-After").doesNotContain(rested);
+
+        time.advance(java.time.Duration.ofSeconds(21));
+        for (int i = 0; i < 2; i++) {
+            router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(primary.completionRequests().subList(5, 7)).extracting(r -> r.headers.get("authorization"))
+                .as("back in rotation after it").contains(rested);
+    }
+
+    @Test
     void keys_rotate_and_a_429_moves_on_to_the_next_key_without_waiting() throws Exception {
         primary.expectKey(null);
         primary.enqueue(Reply.rateLimited("20"));

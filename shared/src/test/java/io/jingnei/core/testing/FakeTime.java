@@ -31,6 +31,11 @@ public final class FakeTime implements TimeSource {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** Lets time pass without a delay being asked for (cooldowns, rests). */
+    public void advance(Duration duration) {
+        nanos.addAndGet(duration.toNanos());
+    }
+
     public List<Duration> delays() {
         return delays;
     }
