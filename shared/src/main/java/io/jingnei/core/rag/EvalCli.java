@@ -55,7 +55,14 @@ public final class EvalCli {
             err.println(USAGE);
             return 2;
         }
-        RagConfig config = RagConfig.from(env);
+        RagConfig config;
+        try {
+            config = RagConfig.from(env);
+        } catch (RuntimeException badSetting) {
+            // a malformed JINGNEI_RAG_* setting: say which, as a start-up would, not with a stack trace
+            err.println("eval failed: " + badSetting.getMessage());
+            return 1;
+        }
         try (Embedder embedder = embedders.get()) {
             HybridIndex loaded = load(store, index);
             if (!loaded.vectors().modelId().equals(embedder.modelId())) {

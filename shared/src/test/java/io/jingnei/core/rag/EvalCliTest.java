@@ -91,6 +91,34 @@ class EvalCliTest {
     }
 
     @Test
+    void prints_a_readable_report_by_default_and_a_bad_setting_is_a_failure_not_a_stack_trace() throws Exception {
+        List<Chunk> chunks = List.of(
+                new Chunk("refund", 0, "退款原路退回，一般三到五个工作日到账。", "{\"title\":\"退款到账时间\"}"),
+                new Chunk("puk", 0, "输错三次PIN码后需要PUK码解锁。", "{\"title\":\"PUK码\"}"));
+        List<float[]> vectors = new CharacterEmbedder().embed(chunks.stream().map(c -> c.text).collect(java.util.stream.Collectors.toList()));
+        float[] flat = new float[2 * 64];
+        for (int i = 0; i < 2; i++) {
+            System.arraycopy(vectors.get(i), 0, flat, i * 64, 64);
+        }
+        Path index = Files.write(dir.resolve("text.jnix"), IndexFormat.write(flat, 64, chunks, "chars", false));
+        Path queries = Files.writeString(dir.resolve("text-q.jsonl"), "{\"q\":\"退款几天到账\",\"expected\":[\"refund\"]}\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        assertThat(run(out, err, "--index", index.toString(), "--queries", queries.toString())).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("1 in-scope and 0 out-of-scope questions").contains("hit@1").contains("MRR@10")
+                .contains("confidence bar | answered");
+
+        ByteArrayOutputStream badErr = new ByteArrayOutputStream();
+        int status = EvalCli.run(new String[] {"--index", index.toString(), "--queries", queries.toString()},
+                Env.of(Map.of("JINGNEI_RAG_MIN_CONFIDENCE", "lots")), new FileObjectStore(), CharacterEmbedder::new,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(badErr, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(badErr.toString(StandardCharsets.UTF_8)).contains("eval failed").contains("JINGNEI_RAG_MIN_CONFIDENCE").doesNotContain("\tat ");
+    }
+
+    @Test
     void a_missing_argument_is_a_usage_error_and_a_missing_index_a_failure() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
