@@ -34,11 +34,35 @@ final class FormatChecks {
 
     /**
      * A bank card number: 13 to 19 digits passing the Luhn check. A leading 0 is refused: no card
-     * issuer number starts with 0, zero-padded codes do.
+     * issuer number starts with 0, zero-padded codes do. Ungrouped timestamps that happen to pass
+     * Luhn are not cards: 13 digits starting with 1 (milliseconds since 1970, 2001-2033; 13-digit
+     * cards are old Visa numbers, which start with 4) and 14 digits that read as a date and time
+     * yyyyMMddHHmmss (14-digit cards are Diners numbers, starting 30, 36 or 38).
      */
     static boolean isCardNumber(String grouped) {
         String digits = digitsOf(grouped);
-        return digits.length() >= 13 && digits.length() <= 19 && digits.charAt(0) != '0' && passesLuhn(digits);
+        if (digits.length() < 13 || digits.length() > 19 || digits.charAt(0) == '0' || !passesLuhn(digits)) {
+            return false;
+        }
+        boolean ungrouped = digits.length() == grouped.length();
+        return !(ungrouped && isTimestamp(digits));
+    }
+
+    private static boolean isTimestamp(String digits) {
+        if (digits.length() == 13) {
+            return digits.charAt(0) == '1';
+        }
+        if (digits.length() != 14) {
+            return false;
+        }
+        int year = Integer.parseInt(digits.substring(0, 4));
+        int month = Integer.parseInt(digits.substring(4, 6));
+        int day = Integer.parseInt(digits.substring(6, 8));
+        int hour = Integer.parseInt(digits.substring(8, 10));
+        int minute = Integer.parseInt(digits.substring(10, 12));
+        int second = Integer.parseInt(digits.substring(12, 14));
+        return year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= YearMonth.of(year, month).lengthOfMonth()
+                && hour <= 23 && minute <= 59 && second <= 59;
     }
 
     static boolean passesLuhn(String digits) {
