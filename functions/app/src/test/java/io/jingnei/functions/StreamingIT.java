@@ -172,6 +172,37 @@ class StreamingIT {
     }
 
     @Test
+    void the_upstreams_request_id_comes_back_as_x_upstream_request_id_only_when_it_is_safe_to_repeat() throws Exception {
+        upstream.enqueue(Reply.completion("好的", 3, 2).header("x-request-id", "up-req-42"),
+                Reply.completion("好的", 3, 2).header("x-request-id", "up req\u0007<script>"));
+
+        var safe = io.restassured.RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + CLIENT_KEY)
+                .body("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions");
+        var unsafe = io.restassured.RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + CLIENT_KEY)
+                .body("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").post("/v1/chat/completions");
+
+        assertThat(safe.statusCode()).isEqualTo(200);
+        assertThat(safe.header("x-upstream-request-id")).isEqualTo("up-req-42");
+        assertThat(safe.header("x-request-id")).isNotBlank().isNotEqualTo("up-req-42");
+        assertThat(unsafe.statusCode()).isEqualTo(200);
+        assertThat(unsafe.header("x-upstream-request-id")).isNull();
+    }
+
+    @Test
+    void the_callers_stream_options_are_merged_not_replaced() throws Exception {
+        upstream.enqueue(tenChunks(0));
+
+        SseCall call = SseCall.post("/v1/chat/completions", "{\"model\":\"deepseek-v3.2\",\"stream\":true,"
+                + "\"stream_options\":{\"include_obfuscation\":false},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", CLIENT_KEY);
+
+        assertThat(call.body).contains("data: [DONE]").doesNotContain("\"usage\"");
+        JsonNode sent = upstream.completionRequests().get(0).json().path("stream_options");
+        assertThat(sent.path("include_obfuscation").isBoolean()).isTrue();
+        assertThat(sent.path("include_obfuscation").asBoolean()).isFalse();
+        assertThat(sent.path("include_usage").asBoolean()).as("added upstream for accounting").isTrue();
+    }
+
+    @Test
     void bad_bodies_on_the_openai_surface_are_400s_in_the_openai_shape() throws Exception {
         for (String bad : List.of("{not json", "[]", "{\"model\":\"deepseek-v3.2\"}", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"model\":7}")) {
             var response = io.restassured.RestAssured.given().contentType("application/json")
