@@ -1,0 +1,97 @@
+package io.jingnei.core.limits;
+
+import io.jingnei.core.auth.Caller;
+import io.jingnei.core.config.Env;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.log.CallLog;
+import io.jingnei.core.pricing.Cost;
+import io.jingnei.core.pricing.Usage;
+import io.jingnei.core.redis.Redis;
+import io.jingnei.core.testing.RedisServer;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** The Lua path on a real redis-server: a monthly budget, and JINGNEI_LIMITS_ON_REDIS_ERROR=closed while Redis is gone. */
+class QuotasOnRedisIT {
+    /** 10 November, midday in Shanghai: well inside the day and the month. */
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-10T04:00:00Z"), ZoneOffset.UTC);
+
+    private static CallContext call(String user) {
+        return new CallContext("r", "chat", Caller.user(Caller.Via.CLIENT_KEY, user));
+    }
+
+    private static LimitExceeded refusal(Runnable call) {
+        Throwable thrown = catchThrowable(call::run);
+        Throwable cause = thrown instanceof CompletionException ? thrown.getCause() : thrown;
+        assertThat(cause).isInstanceOf(LimitExceeded.class);
+        return (LimitExceeded) cause;
+    }
+
+    @Test
+    void a_monthly_budget_spent_on_redis_refuses_with_insufficient_quota_and_leaves_other_users_alone() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (RedisServer server = RedisServer.start();
+             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
+            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_month=2")), Optional.of(redis), CLOCK, new CallLog(log::add));
+            String user = "month-user-" + System.nanoTime();
+            quotas.admit(call(user), 10).get(5, TimeUnit.SECONDS);
+            quotas.charge(call(user), new Usage(10, 10, 0), new Cost(BigDecimal.ZERO, new BigDecimal("2.0000001")));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (quotas.usage(user).get(5, TimeUnit.SECONDS).path("month").path("spent_cny").decimalValue().compareTo(new BigDecimal("2")) <= 0
+                    && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+
+            LimitExceeded month = refusal(() -> quotas.admit(call(user), 10).join());
+            assertThat(month.kind()).isEqualTo(ErrorKind.INSUFFICIENT_QUOTA);
+            assertThat(month.getMessage()).contains("monthly budget of ¥2", "2026-12-01T00:00+08:00").doesNotContain(user);
+            assertThat(month.seconds()).as("until the 1st, 00:00 in Shanghai").isPositive();
+            quotas.admit(call("someone-else-" + System.nanoTime()), 10).get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void with_limits_closed_on_redis_errors_calls_are_refused_while_redis_is_gone_and_admitted_again_after() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (RedisServer server = RedisServer.start();
+             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
+            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:rpm=100", "JINGNEI_LIMITS_ON_REDIS_ERROR", "closed")),
+                    Optional.of(redis), CLOCK, new CallLog(log::add));
+            quotas.admit(call("closed-user"), 10).get(5, TimeUnit.SECONDS);
+
+            server.kill();
+            LimitExceeded refused = refusal(() -> quotas.admit(call("closed-user"), 10).join());
+            assertThat(refused.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
+            assertThat(refused.getMessage()).contains("limits cannot be checked");
+            assertThat(refused.seconds()).isEqualTo(5);
+            assertThat(String.join("\n", log)).contains("redis unavailable").contains("JINGNEI_LIMITS_ON_REDIS_ERROR=closed");
+
+            server.restart();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean admitted = false;
+            while (!admitted && System.nanoTime() < until) {
+                try {
+                    quotas.admit(call("closed-user"), 10).get(5, TimeUnit.SECONDS);
+                    admitted = true;
+                } catch (java.util.concurrent.ExecutionException stillDown) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(admitted).as("admitted again once Redis is back").isTrue();
+        }
+    }
+}
