@@ -141,9 +141,7 @@ final class KeepAliveClient implements AutoCloseable {
     }
 
     private byte[] readBody() throws IOException {
-        InputStream body = bodyStream();
-        byte[] bytes = body.readAllBytes();
-        return bytes;
+        return bodyStream().readAllBytes();
     }
 
     /** The body as it arrives: by length, de-chunked, or until the connection closes. */

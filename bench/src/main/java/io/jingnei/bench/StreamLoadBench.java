@@ -43,23 +43,9 @@ final class StreamLoadBench {
         this.runs = runs;
     }
 
-    /** A gateway process started for one run: where its streams go and with which headers. */
-    private static final class Launched {
-        final Process process;
-        final String url;
-        final Map<String, String> headers;
-        final Path log;
-
-        Launched(Process process, String url, Map<String, String> headers, Path log) {
-            this.process = process;
-            this.url = url;
-            this.headers = headers;
-            this.log = log;
-        }
-    }
-
+    /** Starts a gateway process for one run (its logs go under the work folder). */
     private interface Launcher {
-        Launched launch(FakeUpstream upstream, int run) throws Exception;
+        Gateway launch(FakeUpstream upstream, int run) throws Exception;
     }
 
     private static final class Variant {
@@ -188,50 +174,47 @@ final class StreamLoadBench {
         env.put("JINGNEI_CLIENT_KEYS", BenchMain.BENCH_KEY + ":bench");
         env.put("JAVA_HOME", System.getProperty("java.home"));
             env.put("JINGNEI_JAVA_OPTS", System.getProperty("streams.javaOpts", ""));
-            Path log = work.resolve("streams-" + r + logSuffix + ".log");
-            Process process = Processes.start(web, env, log, "bash", "bootstrap");
+            Process process = Processes.start(web, env, work.resolve("streams-" + r + logSuffix + ".log"), "bash", "bootstrap");
             Processes.untilAnswered(System.nanoTime(), process, "http://127.0.0.1:" + port + "/health", "", h -> h.statusCode() < 500);
-            return new Launched(process, "http://127.0.0.1:" + port + "/v1/chat/completions", KEY, log);
+            return new Gateway("Jingnei", "http://127.0.0.1:" + port + "/v1", KEY, process);
         };
     }
 
     private Launcher portkey() {
-        return (upstream, r) -> {
-            Gateway gateway = Portkey.start(root, work, upstream.baseUrl());
-            return new Launched(gateway.process, gateway.baseUrl + "/chat/completions", gateway.headers, work.resolve("portkey.log"));
-        };
+        return (upstream, r) -> Portkey.start(root, work, upstream.baseUrl());
     }
 
     private Run measure(Variant variant, FakeUpstream upstream, SseLoad load, Reply whole, int r) throws Exception {
         upstream.fallback(whole);
-        Launched launched = variant.launcher.launch(upstream, r);
+        Gateway launched = variant.launcher.launch(upstream, r);
+        String url = launched.baseUrl + "/chat/completions";
         Run run = new Run();
         try {
-            List<SseLoad.Stream> warmUp = load.run(launched.url, launched.headers, body(), 100, LIMIT);
+            List<SseLoad.Stream> warmUp = load.run(url, launched.headers, body(), 100, LIMIT);
             if (count(warmUp, SseLoad.Stream::completed) != warmUp.size()) {
-                throw new IllegalStateException(variant.name + ": warm-up streams failed; see " + launched.log);
+                throw new IllegalStateException(variant.name + ": warm-up streams failed; see its log in " + work);
             }
             Thread.sleep(500);
             long pid = launched.process.pid();
             run.idleRssMb = Processes.statusKb(pid, "VmRSS") / 1024.0;
             try (RssSampler hundred = new RssSampler(pid)) {
-                List<SseLoad.Stream> burst = load.run(launched.url, launched.headers, body(), 100, LIMIT);
+                List<SseLoad.Stream> burst = load.run(url, launched.headers, body(), 100, LIMIT);
                 if (count(burst, SseLoad.Stream::completed) != burst.size()) {
                     throw new IllegalStateException(variant.name + ": " + (burst.size() - count(burst, SseLoad.Stream::completed))
-                            + " of 100 streams failed; see " + launched.log);
+                            + " of 100 streams failed; see its log in " + work);
                 }
                 run.rss100Mb = hundred.peakMb();
             }
             try (RssSampler sampler = new RssSampler(pid)) {
-                run.load = load.run(launched.url, launched.headers, body(), streams, LIMIT);
-                run.again = load.run(launched.url, launched.headers, body(), streams, LIMIT);
+                run.load = load.run(url, launched.headers, body(), streams, LIMIT);
+                run.again = load.run(url, launched.headers, body(), streams, LIMIT);
                 run.peakRssMb = sampler.peakMb();
             }
             run.hwmMb = Processes.statusKb(pid, "VmHWM") / 1024.0;
 
             if (variant.jingnei) {
                 upstream.fallback(whole.resetAfter(RESET_AFTER, 1_000));
-                run.resets = load.run(launched.url, launched.headers, body(), resetStreams, LIMIT);
+                run.resets = load.run(url, launched.headers, body(), resetStreams, LIMIT);
                 upstream.fallback(whole);
                 Files.writeString(work.resolve("streams-last-status.txt"), Files.readString(Path.of("/proc/" + pid + "/status")));
             }

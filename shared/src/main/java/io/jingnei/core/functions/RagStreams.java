@@ -209,7 +209,7 @@ final class RagStreams {
             if (declinedByLlm) {
                 if (!released) {
                     held.clear();
-                    out.emit(noContextChunk(answered, found.call.requestId));
+                    ReplayPublisher.chunks(RagResult.NO_CONTEXT_ANSWER, answered, found.call.requestId, false).forEach(out::emit);
                 }
                 declined.accept(answered);
             } else {
@@ -222,16 +222,6 @@ final class RagStreams {
                     JSON.valueToTree(completions.prices().cost(answered, usage)), found.retrieveMs, found.call.elapsedMillis(), answered,
                     found.call.requestId));
             out.complete();
-        }
-
-        /** The fixed no-context answer as one chunk, in place of the held-back marker. */
-        private static ObjectNode noContextChunk(String model, String requestId) {
-            ObjectNode chunk = JSON.createObjectNode().put("id", "chatcmpl-" + requestId).put("object", "chat.completion.chunk")
-                    .put("created", System.currentTimeMillis() / 1000).put("model", model);
-            ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
-            choice.putObject("delta").put("content", RagResult.NO_CONTEXT_ANSWER);
-            choice.put("finish_reason", "stop");
-            return chunk;
         }
     }
 }

@@ -25,6 +25,17 @@ public final class ReplayPublisher {
 
     /** @param withUsage whether to end with the usage chunk (an OpenAI client asks with {@code stream_options.include_usage}) */
     public static Flow.Publisher<ObjectNode> of(String content, String model, String requestId, boolean withUsage) {
+        List<ObjectNode> chunks = chunks(content, model, requestId, withUsage);
+        return subscriber -> {
+            QueueSubscription<ObjectNode> subscription = new QueueSubscription<>(subscriber, () -> { });
+            subscriber.onSubscribe(subscription);
+            chunks.forEach(subscription::emit);
+            subscription.complete();
+        };
+    }
+
+    /** The chunks {@link #of} replays, for a relay that sends a whole answer in place of what it held back. */
+    public static List<ObjectNode> chunks(String content, String model, String requestId, boolean withUsage) {
         List<ObjectNode> chunks = new ArrayList<>();
         long created = System.currentTimeMillis() / 1000;
         chunks.add(chunk(requestId, model, created));
@@ -45,12 +56,7 @@ public final class ReplayPublisher {
             usage.putObject("usage").put("prompt_tokens", 0).put("completion_tokens", 0).put("total_tokens", 0);
             chunks.add(usage);
         }
-        return subscriber -> {
-            QueueSubscription<ObjectNode> subscription = new QueueSubscription<>(subscriber, () -> { });
-            subscriber.onSubscribe(subscription);
-            chunks.forEach(subscription::emit);
-            subscription.complete();
-        };
+        return chunks;
     }
 
     private static ObjectNode chunk(String requestId, String model, long created) {

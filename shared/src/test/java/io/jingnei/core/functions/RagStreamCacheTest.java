@@ -47,10 +47,21 @@ class RagStreamCacheTest {
 
     @BeforeEach
     void boot() throws Exception {
-        instance = Instances.bootWithRag(upstream, log, "JINGNEI_CACHE", "exact");
+        boot("JINGNEI_CACHE", "exact");
+    }
+
+    /** A RAG-ready instance with these settings, the upstream's script cleared. */
+    private void boot(String... settings) throws Exception {
+        instance = Instances.bootWithRag(upstream, log, settings);
         instance.rag().get(60, TimeUnit.SECONDS);
         calls = new FunctionCalls(instance);
         upstream.reset();
+    }
+
+    /** Another instance, with other settings, for one test. */
+    private void reboot(String... settings) throws Exception {
+        instance.close();
+        boot(settings);
     }
 
     @AfterEach
@@ -203,11 +214,7 @@ class RagStreamCacheTest {
 
     @Test
     void in_semantic_mode_a_similar_question_answered_by_rag_query_is_replayed_once_embedded() throws Exception {
-        instance.close();
-        instance = Instances.bootWithRag(upstream, log, "JINGNEI_CACHE", "semantic", "JINGNEI_CACHE_SIMILARITY", "0.95");
-        instance.rag().get(60, TimeUnit.SECONDS);
-        calls = new FunctionCalls(instance);
-        upstream.reset();
+        reboot("JINGNEI_CACHE", "semantic", "JINGNEI_CACHE_SIMILARITY", "0.95");
         upstream.enqueue(Reply.completion("退款在商家确认收货后24小时内发起。", 300, 20));
         query(RagRequest.ofQuery("退货要多久能到账？"), "q-8");
 
@@ -222,11 +229,7 @@ class RagStreamCacheTest {
 
     @Test
     void in_semantic_mode_two_customers_asking_alike_with_their_own_numbers_share_the_masked_questions_vector() throws Exception {
-        instance.close();
-        instance = Instances.bootWithRag(upstream, log, "JINGNEI_CACHE", "semantic", "JINGNEI_CACHE_SIMILARITY", "0.95");
-        instance.rag().get(60, TimeUnit.SECONDS);
-        calls = new FunctionCalls(instance);
-        upstream.reset();
+        reboot("JINGNEI_CACHE", "semantic", "JINGNEI_CACHE_SIMILARITY", "0.95");
         upstream.enqueue(Reply.completion("请确认[手机号1]能接收短信，或稍后重试。", 300, 20));
         query(RagRequest.ofQuery("我的手机13812345678收不到验证码，怎么办？"), "q-10");
 
@@ -240,11 +243,7 @@ class RagStreamCacheTest {
 
     @Test
     void in_block_mode_a_question_with_personal_information_is_refused_before_the_cache_and_logged() throws Exception {
-        instance.close();
-        instance = Instances.bootWithRag(upstream, log, "JINGNEI_CACHE", "exact", "JINGNEI_PII", "block");
-        instance.rag().get(60, TimeUnit.SECONDS);
-        calls = new FunctionCalls(instance);
-        upstream.reset();
+        reboot("JINGNEI_CACHE", "exact", "JINGNEI_PII", "block");
 
         java.util.concurrent.CompletableFuture<java.util.concurrent.Flow.Publisher<ObjectNode>> refused =
                 calls.ragStream(CALLER, RagRequest.ofQuery("我的手机13812345678收不到验证码"), "s-9");

@@ -18,12 +18,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The Lua path on a real redis-server: a monthly budget, and JINGNEI_LIMITS_ON_REDIS_ERROR=closed while Redis is gone. */
 class QuotasOnRedisIT {
@@ -32,13 +30,6 @@ class QuotasOnRedisIT {
 
     private static CallContext call(String user) {
         return new CallContext("r", "chat", Caller.user(Caller.Via.CLIENT_KEY, user));
-    }
-
-    private static LimitExceeded refusal(Runnable call) {
-        Throwable thrown = catchThrowable(call::run);
-        Throwable cause = thrown instanceof CompletionException ? thrown.getCause() : thrown;
-        assertThat(cause).isInstanceOf(LimitExceeded.class);
-        return (LimitExceeded) cause;
     }
 
     @Test
@@ -56,7 +47,7 @@ class QuotasOnRedisIT {
                 Thread.sleep(20);
             }
 
-            LimitExceeded month = refusal(() -> quotas.admit(call(user), 10).join());
+            LimitExceeded month = QuotasTest.refusal(() -> quotas.admit(call(user), 10).join());
             assertThat(month.kind()).isEqualTo(ErrorKind.INSUFFICIENT_QUOTA);
             assertThat(month.getMessage()).contains("monthly budget of ¥2", "2026-12-01T00:00+08:00").doesNotContain(user);
             assertThat(month.seconds()).as("until the 1st, 00:00 in Shanghai").isPositive();
@@ -74,7 +65,7 @@ class QuotasOnRedisIT {
             quotas.admit(call("closed-user"), 10).get(5, TimeUnit.SECONDS);
 
             server.kill();
-            LimitExceeded refused = refusal(() -> quotas.admit(call("closed-user"), 10).join());
+            LimitExceeded refused = QuotasTest.refusal(() -> quotas.admit(call("closed-user"), 10).join());
             assertThat(refused.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
             assertThat(refused.getMessage()).contains("limits cannot be checked");
             assertThat(refused.seconds()).isEqualTo(5);

@@ -44,7 +44,8 @@ class QuotasTest {
         return new CallContext("r", "chat", user == null ? Caller.anonymous() : Caller.user(Caller.Via.CLIENT_KEY, user));
     }
 
-    private static LimitExceeded refusal(Runnable call) {
+    /** The refusal a call ends with (also for QuotasOnRedisIT). */
+    static LimitExceeded refusal(Runnable call) {
         Throwable thrown = catchThrowable(call::run);
         Throwable cause = thrown instanceof CompletionException ? thrown.getCause() : thrown;
         assertThat(cause).isInstanceOf(LimitExceeded.class);

@@ -61,10 +61,14 @@ class InterruptedStreamChargeTest {
         upstream.reset();
     }
 
-    private CollectingSubscriber<ObjectNode> stream(String requestId) throws Exception {
+    private static ObjectNode body() {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("model", "deepseek-v3.2");
         body.putArray("messages").addObject().put("role", "user").put("content", QUESTION);
-        Flow.Publisher<ObjectNode> chunks = instance.completions().stream(body, new CallContext(requestId, "chat-stream", null), true)
+        return body;
+    }
+
+    private CollectingSubscriber<ObjectNode> stream(String requestId) throws Exception {
+        Flow.Publisher<ObjectNode> chunks = instance.completions().stream(body(), new CallContext(requestId, "chat-stream", null), true)
                 .get(10, TimeUnit.SECONDS);
         CollectingSubscriber<ObjectNode> subscriber = new CollectingSubscriber<>();
         chunks.subscribe(subscriber);
@@ -112,10 +116,7 @@ class InterruptedStreamChargeTest {
         upstream.enqueue(Reply.json(200, "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion\",\"created\":1764201600,"
                 + "\"model\":\"deepseek-v3.2\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
                 + "\"退款在商家确认收货后\"},\"finish_reason\":\"stop\"}]}"));
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("model", "deepseek-v3.2");
-        body.putArray("messages").addObject().put("role", "user").put("content", QUESTION);
-
-        instance.completions().complete(body, new CallContext("nousage-1", "chat", null)).get(10, TimeUnit.SECONDS);
+        instance.completions().complete(body(), new CallContext("nousage-1", "chat", null)).get(10, TimeUnit.SECONDS);
 
         assertThat(charged).hasSize(1);
         assertThat(charged.get(0).promptTokens).isEqualTo(QUESTION.length());

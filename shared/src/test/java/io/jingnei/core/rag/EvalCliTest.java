@@ -54,18 +54,23 @@ class EvalCliTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
+    /** An index of these chunks, embedded by the test's 64-dimension character embedder. */
+    private Path index(String name, List<Chunk> chunks) throws Exception {
+        List<float[]> vectors = new CharacterEmbedder().embed(chunks.stream().map(c -> c.text).collect(java.util.stream.Collectors.toList()));
+        float[] flat = new float[chunks.size() * 64];
+        for (int i = 0; i < chunks.size(); i++) {
+            System.arraycopy(vectors.get(i), 0, flat, i * 64, 64);
+        }
+        return Files.write(dir.resolve(name), IndexFormat.write(flat, 64, chunks, "chars", false));
+    }
+
     @Test
     void prints_the_figures_as_json_for_a_small_index() throws Exception {
         List<Chunk> chunks = List.of(
                 new Chunk("refund", 0, "退款原路退回，一般三到五个工作日到账。", "{\"title\":\"退款到账时间\"}"),
                 new Chunk("invoice", 0, "在订单详情页申请电子发票。", "{\"title\":\"开发票\"}"),
                 new Chunk("puk", 0, "输错三次PIN码后需要PUK码解锁。", "{\"title\":\"PUK码\"}"));
-        List<float[]> vectors = new CharacterEmbedder().embed(chunks.stream().map(c -> c.text).collect(java.util.stream.Collectors.toList()));
-        float[] flat = new float[3 * 64];
-        for (int i = 0; i < 3; i++) {
-            System.arraycopy(vectors.get(i), 0, flat, i * 64, 64);
-        }
-        Path index = Files.write(dir.resolve("kb.jnix"), IndexFormat.write(flat, 64, chunks, "chars", false));
+        Path index = index("kb.jnix", chunks);
         Path queries = Files.writeString(dir.resolve("q.jsonl"), "{\"q\":\"退款几天到账\",\"expected\":[\"refund\"]}\n"
                 + "{\"q\":\"PUK码是什么\",\"expected\":[\"puk\"]}\n");
         Path oos = Files.writeString(dir.resolve("oos.jsonl"), "{\"q\":\"今天天气怎么样\",\"near\":false}\n");
@@ -95,12 +100,7 @@ class EvalCliTest {
         List<Chunk> chunks = List.of(
                 new Chunk("refund", 0, "退款原路退回，一般三到五个工作日到账。", "{\"title\":\"退款到账时间\"}"),
                 new Chunk("puk", 0, "输错三次PIN码后需要PUK码解锁。", "{\"title\":\"PUK码\"}"));
-        List<float[]> vectors = new CharacterEmbedder().embed(chunks.stream().map(c -> c.text).collect(java.util.stream.Collectors.toList()));
-        float[] flat = new float[2 * 64];
-        for (int i = 0; i < 2; i++) {
-            System.arraycopy(vectors.get(i), 0, flat, i * 64, 64);
-        }
-        Path index = Files.write(dir.resolve("text.jnix"), IndexFormat.write(flat, 64, chunks, "chars", false));
+        Path index = index("text.jnix", chunks);
         Path queries = Files.writeString(dir.resolve("text-q.jsonl"), "{\"q\":\"退款几天到账\",\"expected\":[\"refund\"]}\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
