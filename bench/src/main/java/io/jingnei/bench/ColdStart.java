@@ -90,7 +90,7 @@ final class ColdStart {
                 "loading, verifying and initialising ~2,150 classes (Jackson databind ~615, HttpClient 5 ~400) on the initializer's "
                         + "thread, with the JIT compilers taking as much CPU again; only JVM flags (C1 only, AppCDS) cut that, and FC does "
                         + "not document whether its java11 runtime takes `JAVA_TOOL_OPTIONS` (the initializer logs whether it did); "
-                        + "README, performance notes");
+                        + "docs/benchmarks.md, performance notes");
 
         report.heading("Cold start, JVM launch", "JVM launch to the first successful answer, median of " + runs + " runs (p99 = slowest "
                 + "here). A fake upstream on loopback answers LLM calls at once. RAG-ready rows answer a `rag-query` (model and the "

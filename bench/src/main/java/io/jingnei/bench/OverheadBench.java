@@ -98,7 +98,7 @@ final class OverheadBench {
             double ratio = jingneiAddedMs / portkeyAdded;
             report.target("added latency p50, non-streamed `/v1` (packaged `bootstrap`)", String.format("%.2f ms (%.2fx Portkey)", jingneiAddedMs, ratio),
                     String.format("%.2f ms", portkeyAdded), "≤ 0.3 ms and ≤ 0.25x Portkey's", jingneiAddedMs <= 0.3 && ratio <= 0.25,
-                    "a JFR profile of this path (README, performance notes) has no hot spot left after the log-redaction fix (74% of the "
+                    "a JFR profile of this path (docs/benchmarks.md, performance notes) has no hot spot left after the log-redaction fix (74% of the "
                             + "samples before it): the time is spread over Vert.x routing, parsing and writing the JSON body, HttpClient 5's "
                             + "exchange (event loop to I/O reactor and back) and the log line; C2 (the row below) does not lower it");
             double throughput = load.get(jingnei)[0] / load.get(portkey)[0];
@@ -200,7 +200,7 @@ final class OverheadBench {
                     "the chunks' arrival times count from the request, so \"added per chunk\" below carries the same offset: "
                             + "strace shows each chunk relayed from the upstream's socket to the client's in well under a millisecond, "
                             + "while the work before the upstream request (read, authenticate, mask, route, lease a connection, start "
-                            + "the exchange) is the larger part; it was not cut further this round; README, performance notes");
+                            + "the exchange) is the larger part; it was not cut further this round; docs/benchmarks.md, performance notes");
         }
     }
 

@@ -14,8 +14,8 @@ import static io.jingnei.deployment.Descriptors.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a deployer must set, per descriptor, and the README's Deploy variables table: the same
- * names both ways. A variable the README does not name is one nobody sets (and ${env('X')}
+ * What a deployer must set, per descriptor, and the deploy guide's Deploy variables table: the same
+ * names both ways. A variable the guide does not name is one nobody sets (and ${env('X')}
  * without a default stops `s deploy`); a row no descriptor reads is a setting that does nothing.
  */
 class DeployVariablesTest {
@@ -74,18 +74,18 @@ class DeployVariablesTest {
     }
 
     @Test
-    void every_variable_a_descriptor_reads_is_in_the_readme_deploy_variables_table() throws Exception {
-        assertThat(Descriptors.readmeDeployVariables()).containsAll(descriptorVariables());
+    void every_variable_a_descriptor_reads_is_in_the_deploy_guides_variables_table() throws Exception {
+        assertThat(Descriptors.deployGuideVariables()).containsAll(descriptorVariables());
     }
 
     @Test
-    void every_row_of_the_readme_deploy_variables_table_is_read_by_a_descriptor() throws Exception {
-        assertThat(descriptorVariables()).containsAll(Descriptors.readmeDeployVariables());
+    void every_row_of_the_deploy_guides_variables_table_is_read_by_a_descriptor() throws Exception {
+        assertThat(descriptorVariables()).containsAll(Descriptors.deployGuideVariables());
     }
 
     @Test
-    void the_readme_table_names_each_variable_once() throws Exception {
-        List<String> rows = Descriptors.readmeDeployVariables();
+    void the_deploy_guides_table_names_each_variable_once() throws Exception {
+        List<String> rows = Descriptors.deployGuideVariables();
         assertThat(rows).doesNotHaveDuplicates().isNotEmpty();
     }
 

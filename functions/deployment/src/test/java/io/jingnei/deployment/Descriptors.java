@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the deployment descriptors and the README at the repository root, the way the deploy tools do. */
+/** Reads the deployment descriptors and the deploy guide at the repository root, the way the deploy tools do. */
 final class Descriptors {
     static final Path ROOT = Paths.get("../..");
 
@@ -63,23 +63,17 @@ final class Descriptors {
         return functions;
     }
 
-    /** The README's Deploy section: from "## Deploy" to the next second-level heading. */
-    static String readmeDeploySection() throws IOException {
-        String readme = text("README.md");
-        int start = readme.indexOf("\n## Deploy\n");
-        if (start < 0) {
-            throw new AssertionError("README.md has no '## Deploy' section");
-        }
-        int end = readme.indexOf("\n## ", start + 1);
-        return readme.substring(start, end < 0 ? readme.length() : end);
+    /** The deploy guide, {@code docs/deploy.md}: what a deployer reads. */
+    static String deployGuide() throws IOException {
+        return text("docs/deploy.md");
     }
 
-    /** The first cell of every row of the table under the "### Deploy variables" heading, without backticks. */
-    static List<String> readmeDeployVariables() throws IOException {
-        String section = readmeDeploySection();
-        int heading = section.indexOf("\n### Deploy variables\n");
+    /** The first cell of every row of the table under the "## Deploy variables" heading, without backticks. */
+    static List<String> deployGuideVariables() throws IOException {
+        String section = deployGuide();
+        int heading = section.indexOf("\n## Deploy variables\n");
         if (heading < 0) {
-            throw new AssertionError("the README's Deploy section has no '### Deploy variables' table");
+            throw new AssertionError("docs/deploy.md has no '## Deploy variables' table");
         }
         List<String> names = new ArrayList<>();
         boolean inTable = false;

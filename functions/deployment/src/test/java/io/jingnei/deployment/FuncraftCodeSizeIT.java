@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Funcraft's code-size limits against the packages the build made: `fun deploy` refuses a package
  * over 50 MiB and exits; `fun package` puts code in OSS and allows 100 MiB. A package over the
- * first needs the README to deploy through the second.
+ * first needs the deploy guide to deploy through the second.
  */
 class FuncraftCodeSizeIT {
 
@@ -35,10 +35,10 @@ class FuncraftCodeSizeIT {
     }
 
     @Test
-    void a_package_over_the_direct_upload_limit_is_deployed_through_fun_package_as_the_readme_says() throws Exception {
+    void a_package_over_the_direct_upload_limit_is_deployed_through_fun_package_as_the_deploy_guide_says() throws Exception {
         boolean over = codeSizes().values().stream().anyMatch(bytes -> bytes > FuncraftSchema.DIRECT_UPLOAD_MAX_BYTES);
         if (over) {
-            String deploy = Descriptors.readmeDeploySection();
+            String deploy = Descriptors.deployGuide();
             assertThat(deploy).contains("fun package --oss-bucket").contains("fun deploy -t template.packaged.yml");
             assertThat(Descriptors.text("template.yml")).contains("fun package --oss-bucket");
         }

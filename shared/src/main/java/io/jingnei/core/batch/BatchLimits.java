@@ -4,7 +4,7 @@ import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 
-/** faq-batch settings (README table). */
+/** faq-batch settings (docs/configuration.md). */
 public final class BatchLimits {
     final long maxInputBytes;
     final int maxQuestions;

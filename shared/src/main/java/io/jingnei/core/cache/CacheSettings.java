@@ -12,7 +12,7 @@ public final class CacheSettings {
     /**
      * Chosen from measured false hits: at 0.95 cosine, 1.9% of LCQMC and 0.5% of AFQMC question
      * pairs labelled "different" would share an answer, against 11.2% and 5.4% at 0.90 (all pairs of
-     * both sets; README, "Limits, budgets and cache", and bench/RESULTS.md).
+     * both sets; docs/limits-and-cache.md, and bench/RESULTS.md).
      */
     public static final double DEFAULT_SIMILARITY = 0.95;
 

@@ -13,7 +13,7 @@ import static io.jingnei.core.config.Settings.integer;
 
 /**
  * The LLM and chat settings, read once per instance from {@link Env}. Each variable is documented
- * in the README. The API key is kept out of {@link #toString()} and every message.
+ * in docs/configuration.md. The API key is kept out of {@link #toString()} and every message.
  */
 public final class JingneiConfig {
     public static final String DEFAULT_SYSTEM_PROMPT =

@@ -6,7 +6,7 @@ package io.jingnei.core.index;
  * above this question's typical candidate" comparable), floored at -3 so one list cannot veto,
  * and the candidate's score is {@code z(dense) + lexicalWeight * z(lexical)}. Chosen over
  * reciprocal-rank fusion and a max-normalised weighted sum by cross-validation on the retrieval
- * dev set (notes in the README). {@code lexicalWeight} 0 is dense-only search.
+ * dev set (notes in docs/rag.md). {@code lexicalWeight} 0 is dense-only search.
  */
 public final class Fusion {
     /** Tuned on the retrieval dev set with leave-one-domain-out cross-validation. */

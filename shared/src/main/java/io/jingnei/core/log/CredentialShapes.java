@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Text shaped like a credential, found without running a regex over the whole text (on every log
- * line the regex cost more than the rest of a {@code /v1} call: bench/RESULTS.md, README
+ * line the regex cost more than the rest of a {@code /v1} call: bench/RESULTS.md, docs/benchmarks.md
  * performance notes). Keywords are located with {@code indexOf} on an ASCII-lowered copy, then
  * checked where they stand. Three shapes, matched as this regex would, leftmost first:
  * <pre>

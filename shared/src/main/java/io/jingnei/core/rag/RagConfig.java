@@ -7,11 +7,11 @@ import io.jingnei.core.config.Settings;
 import java.time.Duration;
 import java.util.Optional;
 
-/** RAG settings (see the README table). */
+/** RAG settings (see docs/configuration.md). */
 public final class RagConfig {
     /**
      * For question-to-passage search with bge-small-zh-v1.5, measured on LCQMC/AFQMC and the sample
-     * knowledge base (README, "Choosing the threshold"). The reference design's 0.7 was tuned for
+     * knowledge base (docs/rag.md, "The cosine floor"). The reference design's 0.7 was tuned for
      * another model; an index whose entries are themselves questions wants about 0.80.
      */
     public static final double DEFAULT_THRESHOLD = 0.50;

@@ -12,7 +12,7 @@ import java.util.List;
  * ({@link Ranking#lead}), reaches {@code minConfidence}. A lone cosine threshold cannot tell a
  * question the knowledge base answers from one in the same domain that nothing answers: both are
  * close to its articles, but only the first is much closer to one of them than to the rest.
- * Chosen on the retrieval dev set by leave-one-domain-out cross-validation (README notes).
+ * Chosen on the retrieval dev set by leave-one-domain-out cross-validation (docs/rag.md).
  */
 public final class RejectionRule {
     /**

@@ -9,7 +9,7 @@ import java.util.function.LongConsumer;
  * alone (a typo such as 退宽 for 退款 still shares 退), except a few function characters (的, 了,
  * 吗 …) that match everything. A run of Latin letters or digits is one term (PUK, esim, 2fa, 48).
  * NFKC folds full-width forms and case first. Costs nothing at start-up, unlike a dictionary
- * segmenter; on the retrieval dev set it also ranks better than HanLP's words (notes in the README).
+ * segmenter; on the retrieval dev set it also ranks better than HanLP's words (notes in docs/rag.md).
  */
 public final class BigramSplitter implements TermSplitter {
     public static final BigramSplitter INSTANCE = new BigramSplitter();
