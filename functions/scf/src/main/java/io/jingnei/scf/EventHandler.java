@@ -28,7 +28,8 @@ public final class EventHandler {
         if (event != null && event.containsKey("Records")) {
             return new FaqBatchCosHandler().handle(JSON.convertValue(event, CosEvent.class), context);
         }
-        if (event != null && "timer".equals(event.get("Type"))) {
+        // Tencent's trigger documentation sends "Timer"; serverless.com's Tencent pages print "timer".
+        if (event != null && event.get("Type") instanceof String && "timer".equalsIgnoreCase((String) event.get("Type"))) {
             return new FaqBatchTimerHandler().handle(JSON.convertValue(event, ScfTimerEvent.class), context);
         }
         if (event != null && event.containsKey("httpMethod")) {

@@ -191,6 +191,20 @@ class ScfHandlersIT {
     }
 
     @Test
+    void a_timer_event_is_recognised_whatever_the_case_of_its_type() throws Exception {
+        // Tencent's event summary prints "Timer" (what the platform sends); serverless.com's Tencent pages print "timer".
+        assertThat(new String(Events.bytes("scf-timer.json"), StandardCharsets.UTF_8)).contains("\"Type\": \"Timer\"");
+        put("faq-batch/in/nightly.jsonl", "{\"id\":\"n1\",\"question\":\"积分多久过期\"}\n");
+        for (String type : new String[] {"Timer", "timer", "TIMER"}) {
+            byte[] event = new String(Events.bytes("scf-timer.json"), StandardCharsets.UTF_8)
+                    .replace("\"Type\": \"Timer\"", "\"Type\": \"" + type + "\"").getBytes(StandardCharsets.UTF_8);
+            JsonNode summary = invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map", event, "timer-" + type);
+            assertThat(summary.path("status").asText()).as(type).isEqualTo("success");
+            assertThat(summary.path("questions").asInt()).as(type).isEqualTo(1);
+        }
+    }
+
+    @Test
     void the_single_event_handler_answers_unknown_paths_and_wrong_methods_in_json() throws Exception {
         String event = new String(HandlerBackends.withAuthorization("scf-apigw.json", HandlerBackends.CLIENT_KEY), StandardCharsets.UTF_8);
         JsonNode unknown = invoke(ragInstance, "io.jingnei.scf.EventHandler", "java.util.Map",
