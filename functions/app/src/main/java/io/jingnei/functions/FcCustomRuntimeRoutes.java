@@ -1,7 +1,6 @@
 package io.jingnei.functions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.FunctionCalls;
 import io.jingnei.core.functions.Reply;
@@ -12,9 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import io.jingnei.core.functions.RagHealth;
+
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The FC custom runtime's control paths: {@code POST /initialize} (the initializer: wait until model
@@ -46,26 +46,40 @@ public class FcCustomRuntimeRoutes {
         ctx.response().end("ok");
     }
 
-    /** For the platforms' health checks: up as soon as HTTP is served; says how RAG is doing. */
+    /**
+     * For the platforms' health checks: up as soon as HTTP is served (a RAG failure never takes the
+     * instance down: chat still works); says how RAG is doing, {@link RagHealth}.
+     */
     private void health(RoutingContext ctx) {
-        CompletableFuture<?> rag = calls.instance().rag();
-        String state = !calls.instance().ragConfig.enabled ? "disabled"
-                : !rag.isDone() ? "loading" : rag.isCompletedExceptionally() ? "failed" : "ready";
-        Errors.write(json, ctx, new Reply(200, Map.of("status", "UP", "rag", state)));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("status", "UP");
+        report.putAll(RagHealth.of(calls.instance()));
+        Errors.write(json, ctx, new Reply(200, report));
     }
 
+    /**
+     * Waits until RAG has settled, then succeeds whatever the outcome, as the java11 initializer
+     * does: FC retries a failed initializer before every request, so failing here would turn a
+     * missing index into failed chat calls; rag-query and /health say why instead, and the index is
+     * loaded by itself once it appears.
+     */
     private void initialize(RoutingContext ctx) {
         PlatformCredentials.remember(ctx.request());
         if (!calls.instance().ragConfig.enabled) {
             ctx.response().end("ok");
             return;
         }
-        Uni.createFrom().completionStage(calls.instance().rag())
-                .ifNoItem().after(java.time.Duration.ofSeconds(INITIALIZE_SECONDS)).fail()
-                .subscribe().with(
-                        rag -> ctx.response().end("ok"),
-                        error -> Errors.write(json, ctx, Reply.failure(new JingneiException(ErrorKind.BOOT_FAILED,
-                                "RAG could not start: " + JingneiException.from(error).getMessage()), AccessGate.requestId(ctx))));
+        Uni.createFrom().completionStage(calls.instance().rag().handle((rag, error) -> RagHealth.of(calls.instance())))
+                .ifNoItem().after(java.time.Duration.ofSeconds(INITIALIZE_SECONDS)).recoverWithItem(() -> RagHealth.of(calls.instance()))
+                .subscribe().with(report -> {
+                    if (!"ready".equals(report.get("rag"))) {
+                        Map<String, Object> fields = new LinkedHashMap<>(report);
+                        fields.put("level_hint", "WARN");
+                        fields.put("request_id", AccessGate.requestId(ctx));
+                        calls.instance().log.event("initialized without RAG ready; chat works, rag-query answers why", fields);
+                    }
+                    ctx.response().end("ok");
+                });
     }
 
     private void invoke(RoutingContext ctx) {

@@ -8,6 +8,8 @@ import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.storage.Credentials;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,8 +55,9 @@ public final class InstanceBoot {
 
     /**
      * For initializers: boots and, when RAG is enabled, waits until model and index are loaded, so
-     * the first request does not pay for them. A RAG failure is not a boot failure: chat still works
-     * and rag-query answers why.
+     * the first request does not pay for them. A RAG failure (model or index) is not a boot failure,
+     * here as in the web function's /initialize: the initializer succeeds and logs why, chat still
+     * works, rag-query answers the cause, and a missing index is loaded by itself once it appears.
      */
     public static void initialize(long timeoutSeconds) {
         FunctionCalls ready = calls();
@@ -63,8 +66,14 @@ public final class InstanceBoot {
                 ready.instance().rag().get(timeoutSeconds, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (Exception ignored) {
-                // kept in the future and answered by rag-query with its cause
+            } catch (Exception kept) {
+                // kept in the future and answered by rag-query with its cause; logged below
+            }
+            Map<String, Object> report = RagHealth.of(ready.instance());
+            if (!"ready".equals(report.get("rag"))) {
+                Map<String, Object> fields = new LinkedHashMap<>(report);
+                fields.put("level_hint", "WARN");
+                ready.instance().log.event("initialized without RAG ready; chat works, rag-query answers why", fields);
             }
         }
     }

@@ -32,12 +32,32 @@ import java.util.function.LongSupplier;
  * (checked at most once per interval, in the background of a query). The object is parsed while it
  * streams in, on a worker thread (never the HTTP client's I/O threads, which carry live LLM
  * streams). The store retries what fails before the body starts (5xx, resets, timeouts); a body
- * that breaks off is tried again here, with backoff. A failed first load is kept as the reason
- * rag-query gives; a failed reload keeps serving the index already loaded. Each load or reload that
- * met a fault logs one line naming it, with the requests it took and whether it was transient.
+ * that breaks off is tried again here, with backoff. While there is no index (a failed first load:
+ * the object is missing, unreadable, or built with another model) its cause is what rag-query
+ * answers, and the load is tried again when a query or a health check comes after the retry is due:
+ * 1 s after the failure, doubling up to {@link #RETRY_MAX} (so an index that appears is served within
+ * that, and a missing one costs one request per interval). A failed reload keeps serving the index
+ * already loaded. Each load or reload that met a fault logs one line naming it, with the requests it
+ * took and whether it was transient.
  */
 public final class IndexHolder {
     static final int LOAD_ATTEMPTS = 3; // visible for tests
+    static final Duration RETRY_FIRST = Duration.ofSeconds(1);
+    static final Duration RETRY_MAX = Duration.ofSeconds(30);
+
+    /** What the holder can serve: ready, loading (no index yet, a load under way) or failed (no index; why; retried later). */
+    public enum Status { READY, LOADING, FAILED }
+
+    /** The holder's state for a health report; {@code cause} is null when ready or loading. */
+    public static final class State {
+        public final Status status;
+        public final String cause;
+
+        State(Status status, String cause) {
+            this.status = status;
+            this.cause = cause;
+        }
+    }
 
     private final ObjectStore store;
     private final URI uri;
@@ -51,6 +71,9 @@ public final class IndexHolder {
     private volatile LoadedIndex current;
     private volatile RuntimeException failure;
     private volatile long checkedAtNanos;
+    private volatile long retryAtNanos;
+    private volatile int failedLoads;
+    private volatile boolean loading = true;
 
     public IndexHolder(ObjectStore store, URI uri, URI faissMetadata, String embedderModel, Duration interval, LongSupplier nanoTime,
                        Executor worker, CallLog log) {
@@ -70,22 +93,43 @@ public final class IndexHolder {
 
     /** Loads the index; completes normally even on failure, which is then kept for {@link #require()}. */
     public CompletableFuture<Void> load() {
+        loading = true;
         checkedAtNanos = nanoTime.getAsLong();
         Tally tally = new Tally();
         return fetch(1, tally).handle((loaded, error) -> {
             if (error == null) {
                 current = loaded;
                 failure = null;
-                if (!tally.faults.isEmpty()) {
+                if (failedLoads > 0) {
+                    Map<String, Object> fields = loadedFields(loaded, tally);
+                    fields.put("failed_loads_before", failedLoads);
+                    log.event("index loaded after failed loads", fields);
+                } else if (!tally.faults.isEmpty()) {
                     log.event("index loaded after transient faults", loadedFields(loaded, tally));
                 }
+                failedLoads = 0;
             } else {
                 JingneiException why = JingneiException.from(error);
                 failure = why;
+                failedLoads++;
+                long wait = Math.min(RETRY_MAX.toNanos(), RETRY_FIRST.toNanos() << Math.min(failedLoads - 1, 20));
+                retryAtNanos = nanoTime.getAsLong() + wait;
+                tally.nextTryInSeconds = Math.max(1, wait / 1_000_000_000L);
                 event("index load failed", why, tally);
             }
+            loading = false;
             return null;
         });
+    }
+
+    /** Ready, loading or failed with the cause; starts a due retry first (never blocks), as a query does. */
+    public State state() {
+        refreshIfDue();
+        if (current != null) {
+            return new State(Status.READY, null);
+        }
+        RuntimeException why = failure;
+        return loading || why == null ? new State(Status.LOADING, null) : new State(Status.FAILED, why.getMessage());
     }
 
     /** The index to query, or the reason there is none. */
@@ -105,10 +149,17 @@ public final class IndexHolder {
     }
 
     /**
-     * Starts a background version check when the interval has passed; never blocks. The future
-     * completes, always normally, when the check (and any reload) is over.
+     * Starts a background version check when the interval has passed, or, while there is no index,
+     * a new load when its retry is due; never blocks. The future completes, always normally, when
+     * the check (and any reload) is over.
      */
     public CompletableFuture<Void> refreshIfDue() {
+        if (current == null) {
+            if (loading || nanoTime.getAsLong() - retryAtNanos < 0 || !checking.compareAndSet(false, true)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return load().whenComplete((ok, error) -> checking.set(false));
+        }
         if (nanoTime.getAsLong() - checkedAtNanos < interval.toNanos() || !checking.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }
@@ -148,7 +199,9 @@ public final class IndexHolder {
         fields.put("error", cause.getMessage());
         fields.put("error_kind", cause.kind().status);
         fields.put("transient", transientFault);
-        fields.put("retry", transientFault ? "gave up after the retries allowed" : "none: the fault is not transient, a retry would meet it again");
+        fields.put("retry", tally.nextTryInSeconds > 0 ? "loaded again in " + tally.nextTryInSeconds + " s (then backing off up to "
+                + RETRY_MAX.toSeconds() + " s) until the index can be read"
+                : transientFault ? "gave up after the retries allowed" : "none: the fault is not transient, a retry would meet it again");
         if (tally.requests.get() > 0) {
             fields.put("attempts", tally.requests.get());
         }
@@ -175,6 +228,7 @@ public final class IndexHolder {
         final AtomicInteger requests = new AtomicInteger();
         final List<String> faults = new CopyOnWriteArrayList<>();
         volatile boolean gaveUpOnBrokenTransfers;
+        volatile long nextTryInSeconds;
 
         void opened(StoredStream stream) {
             requests.addAndGet(stream.retried.size() + 1);

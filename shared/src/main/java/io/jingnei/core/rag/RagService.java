@@ -221,9 +221,9 @@ public final class RagService implements AutoCloseable {
      * {@code threshold} the plain cosine rule (0 returns the ranking as it is).
      */
     private Retrieval search(RagRequest request, CallContext call, String model) {
+        index.refreshIfDue(); // first: while there is no index, this is what loads it once it appears
         HybridIndex searched = index.require();
         String version = index.version();
-        index.refreshIfDue();
         float[] query = embedder.embed(List.of(request.query)).get(0);
         Ranking ranking = searched.search(query, request.query, request.topK == null ? config.topK : request.topK, config.fusion());
         RejectionRule rule = request.threshold == null ? config.rejection() : RejectionRule.plainThreshold(request.threshold);
