@@ -80,4 +80,24 @@ class RagFunctionIT {
         assertThat(missing.as(JsonNode.class).path("error").asText()).contains("nope.jsonl");
         assertThat(Api.admin("/index-build", "{\"input\":\"x\"}").statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void bad_knowledge_base_input_is_a_400_naming_the_file_and_line() throws Exception {
+        Path dir = Files.createDirectories(FakeUpstreamResource.allowedDir.resolve("bad-kb-" + System.nanoTime()));
+        Path kb = Files.writeString(dir.resolve("kb.jsonl"), "{\"id\":\"a\",\"content\":\"会员年卡88元。\"}\n{\"id\":\"b\",\"title\":\"积分\"}\n");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        String output = dir.resolve("out/index.jnix").toUri().toString();
+
+        Response noContent = Api.admin("/index-build", "{\"input\":\"" + kb.toUri() + "\",\"output\":\"" + output + "\"}");
+        Response emptyFolder = Api.admin("/index-build", "{\"input\":\"" + empty.toUri() + "\",\"output\":\"" + output + "\"}");
+
+        assertThat(noContent.statusCode()).isEqualTo(400);
+        assertThat(noContent.as(JsonNode.class).path("status").asText()).isEqualTo("invalid_request");
+        assertThat(noContent.as(JsonNode.class).path("error").asText()).contains("kb.jsonl").contains("line 2").contains("'content'");
+        assertThat(emptyFolder.statusCode()).isEqualTo(400);
+        assertThat(emptyFolder.as(JsonNode.class).path("error").asText()).contains("empty").contains("no .jsonl");
+        // The legitimate build still works.
+        Files.writeString(kb, "{\"id\":\"a\",\"content\":\"会员年卡88元。\"}\n");
+        assertThat(Api.admin("/index-build", "{\"input\":\"" + kb.toUri() + "\",\"output\":\"" + output + "\"}").statusCode()).isEqualTo(200);
+    }
 }

@@ -179,8 +179,8 @@ class DeploymentDescriptorsIT {
                 eventTypes.add((String) map(event).get("Type"));
             }
         }
-        assertThat(functions).containsExactlyInAnyOrder("chat", "rag-query", "faq-batch", "web");
-        assertThat(eventTypes).containsExactlyInAnyOrder("HTTP", "OSS", "Timer");
+        assertThat(functions).containsExactlyInAnyOrder("chat", "rag-query", "faq-batch");
+        assertThat(eventTypes).containsExactlyInAnyOrder("OSS", "Timer");
     }
 
     @Test

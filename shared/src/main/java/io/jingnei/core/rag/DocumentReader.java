@@ -2,6 +2,8 @@ package io.jingnei.core.rag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.StoredObject;
 import io.jingnei.core.text.CsvReader;
@@ -26,6 +28,11 @@ public final class DocumentReader {
         this.store = store;
     }
 
+    /** Bad knowledge-base input is the caller's to fix: a 400 that names the file (and line). */
+    private static JingneiException invalid(String message) {
+        return new JingneiException(ErrorKind.INVALID_REQUEST, message);
+    }
+
     public CompletableFuture<List<SourceDocument>> read(URI input) {
         String path = input.getPath() == null ? "" : input.getPath();
         if (path.endsWith("/") || !hasKnownExtension(path)) {
@@ -40,7 +47,7 @@ public final class DocumentReader {
                     List<SourceDocument> all = new ArrayList<>();
                     parts.forEach(p -> all.addAll(p.join()));
                     if (all.isEmpty()) {
-                        throw new IllegalArgumentException(input + " holds no .jsonl, .csv, .md or .txt documents");
+                        throw invalid(input + " holds no .jsonl, .csv, .md or .txt documents");
                     }
                     return all;
                 });
@@ -79,11 +86,11 @@ public final class DocumentReader {
             try {
                 node = JSON.readTree(lines[i]);
             } catch (Exception e) {
-                throw new IllegalArgumentException(uri + " line " + (i + 1) + " is not valid JSON");
+                throw invalid(uri + " line " + (i + 1) + " is not valid JSON");
             }
             String content = node.path("content").asText(node.path("text").asText(""));
             if (content.isBlank()) {
-                throw new IllegalArgumentException(uri + " line " + (i + 1) + " has no 'content'");
+                throw invalid(uri + " line " + (i + 1) + " has no 'content'");
             }
             String id = node.path("id").asText("line-" + (i + 1));
             JsonNode metadata = node.path("metadata");
@@ -101,7 +108,7 @@ public final class DocumentReader {
         int id = header.indexOf("id");
         int content = header.contains("content") ? header.indexOf("content") : header.indexOf("text");
         if (content < 0) {
-            throw new IllegalArgumentException(uri + ": the CSV header must name a 'content' column (and ideally 'id'), got " + header);
+            throw invalid(uri + ": the CSV header must name a 'content' column (and ideally 'id'), got " + header);
         }
         List<SourceDocument> documents = new ArrayList<>();
         for (int r = 1; r < rows.size(); r++) {
