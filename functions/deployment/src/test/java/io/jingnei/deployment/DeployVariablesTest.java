@@ -26,6 +26,8 @@ class DeployVariablesTest {
     private static final Pattern SLS_ENV = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)}");
     /** Template-engine style ${{ NAME }}: none used today, but one would be a deploy variable too. */
     private static final Pattern DOUBLE_BRACE = Pattern.compile("\\$\\{\\{\\s*([A-Za-z0-9_.]+)\\s*}}");
+    /** ROS (template.yml through --use-ros): a parameter named inside Fn::Sub, ${Name}. */
+    private static final Pattern ROS_SUB = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9]*)}");
     /** Resolved by the tools themselves, not by the deployer's shell. */
     private static final Pattern TOOL_EXPRESSION = Pattern.compile("\\$\\{(vars\\.[A-Za-z0-9_]+|config\\('AccountID'\\)|stage)}");
 
@@ -68,7 +70,7 @@ class DeployVariablesTest {
         Set<String> all = new TreeSet<>();
         all.addAll(variables("s.yaml", S_ENV, DOUBLE_BRACE));
         all.addAll(variables("serverless.yml", SLS_ENV, DOUBLE_BRACE));
-        all.addAll(variables("template.yml", DOUBLE_BRACE));
+        all.addAll(variables("template.yml", DOUBLE_BRACE, ROS_SUB));
         all.addAll(map(yaml("template.yml").get("Parameters")).keySet());
         return all;
     }
