@@ -1,30 +1,44 @@
 package io.jingnei.core.cache;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.auth.Caller;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.pii.PiiMatch;
 import io.jingnei.core.pii.PiiMode;
 import io.jingnei.core.pii.PiiPolicy;
-import io.jingnei.core.pii.PiiSession;
 import io.jingnei.core.redis.Redis;
 import io.jingnei.core.text.QuestionNormaliser;
 import io.jingnei.core.util.Hashing;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The answer cache for rag-query, chat without history, chat-stream and faq-batch (and {@code /v1}
  * with JINGNEI_CACHE_V1): the same question, normalised, under the same model, system prompt, index
- * and prompt version, gets the stored answer without an LLM call. Keys are made from the question
- * with its personal information masked, and answers are stored masked: one customer's data is never
- * served to another, and a hit is restored with the asking customer's own values. An answer that
- * holds personal information its question did not (from a passage, say) is not stored. The cache
- * never fails a call: when Redis is down it is skipped.
+ * and prompt version, asked in the same tenant, gets the stored answer without an LLM call.
+ *
+ * <p>Whose answer a caller may be given (issue 21, findings 1, 2 and 15):
+ * <ul>
+ * <li>only one of its own tenant's ({@link CacheSettings.Scope}): one client key's user, all end-user
+ * tokens, or all anonymous callers; so a caller can poison, and learn from {@code cached: true}
+ * about, only the answers its own tenant is given;</li>
+ * <li>never one given for personal information: a question holding any (a phone number, an ID) is
+ * not cached at all, and an answer holding any is not stored. Two customers' numbers mask to the
+ * same placeholder, so a key made from the masked question served one customer's answer to the
+ * other; keying on the numbers themselves would put a digest of them in a shared store for the one
+ * hit the rule still allows, the same customer asking again;</li>
+ * <li>by similarity (semantic mode) only when the cosine reaches JINGNEI_CACHE_SIMILARITY, the
+ * identifiers are the same, and the wording agrees ({@link QuestionShape}).</li>
+ * </ul>
+ * The cache never fails a call: when Redis is down it is skipped.
  */
 public final class AnswerCache {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +46,7 @@ public final class AnswerCache {
     private final CacheSettings settings;
     private final CacheStore store;
     private final Optional<Redis> redis;
-    /** Always masking, whatever JINGNEI_PII says (see {@link PiiPolicy#masking()}). */
+    /** Finds personal information whatever JINGNEI_PII says (see {@link PiiPolicy#masking()}). */
     private final PiiPolicy pii;
     private final boolean blocks;
 
@@ -49,7 +63,7 @@ public final class AnswerCache {
                 .orElseGet(() -> new LocalCacheStore(settings.maxLocalEntries, clock));
         if (settings.mode != CacheSettings.Mode.OFF) {
             log.event("answer cache (" + settings.mode.name().toLowerCase(java.util.Locale.ROOT) + ") is kept " + store.describe(),
-                    Map.of("ttl_s", settings.ttl.getSeconds()));
+                    Map.of("ttl_s", settings.ttl.getSeconds(), "scope", settings.scope.name().toLowerCase(java.util.Locale.ROOT)));
         }
         return new AnswerCache(settings, store, redis, pii);
     }
@@ -67,66 +81,88 @@ public final class AnswerCache {
     }
 
     /**
-     * The key of one question in one scope. {@code scope} names everything besides the question that
-     * shapes the answer (function, model, system prompt, index version, prompt version, parameters).
+     * The key of one question asked by {@code caller} in one scope, or empty when the question holds
+     * personal information (it is not cached). {@code scope} names everything besides the question
+     * that shapes the answer (function, model, system prompt, index version, prompt version, parameters).
+     * In block mode a question with personal information is refused here, as the upstream path refuses it.
      */
-    public Key key(String question, String scope) {
-        PiiSession session = pii.newSession();
-        String masked = session.mask(question);
-        if (blocks && session.masked()) {
-            // Block mode answers, not the cache: the same refusal the upstream path gives.
-            throw PiiPolicy.refusal(session.counts().keySet());
+    public Optional<Key> key(String question, String scope, Caller caller) {
+        List<PiiMatch> found = pii.find(question);
+        if (!found.isEmpty()) {
+            if (blocks) {
+                Set<String> kinds = new LinkedHashSet<>();
+                found.forEach(match -> kinds.add(match.kind()));
+                throw PiiPolicy.refusal(kinds);
+            }
+            return Optional.empty();
         }
-        String scopeHash = Hashing.sha256Hex(scope);
-        return new Key(Hashing.sha256Hex(scopeHash + "\n" + QuestionNormaliser.normalise(masked)), scopeHash, session, masked);
+        String partition = Hashing.sha256Hex(scope + "\n" + tenant(caller));
+        String normalised = QuestionNormaliser.normalise(question);
+        return Optional.of(new Key(Hashing.sha256Hex(partition + "\n" + normalised), partition,
+                semantic() ? QuestionShape.of(normalised) : null));
     }
 
-    /** The stored answer for exactly this question, restored for this asker; empty on a miss or when the cache is unavailable. */
+    /** Who may share answers with {@code caller}: its tenant, or everyone with JINGNEI_CACHE_SCOPE=shared. */
+    private String tenant(Caller caller) {
+        if (settings.scope == CacheSettings.Scope.SHARED) {
+            return "shared";
+        }
+        Caller who = caller == null ? Caller.anonymous() : caller;
+        switch (who.via) {
+            case CLIENT_KEY:
+                return "tenant:key:" + who.userId;
+            case JWT:
+                // Every token is minted by the one backend that holds JINGNEI_JWT_SECRET (or the private key).
+                return "tenant:jwt";
+            default:
+                return "tenant:" + who.via.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The stored answer for exactly this question; empty on a miss or when the cache is unavailable. */
     public CompletableFuture<Optional<Hit>> exact(Key key) {
         if (!enabled()) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return read(key.hash, key, "exact");
+        return read(key.hash, "exact");
     }
 
-    /** The stored answer of the most similar question (at least JINGNEI_CACHE_SIMILARITY), in semantic mode. */
+    /**
+     * In semantic mode, the stored answer of the most similar question of the same tenant and scope
+     * with a cosine of at least JINGNEI_CACHE_SIMILARITY, the same identifiers and like wording.
+     */
     public CompletableFuture<Optional<Hit>> similar(Key key, float[] questionVector) {
         if (!semantic() || questionVector == null) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        return store.nearest(key.scope, questionVector, settings.similarity)
-                .thenCompose(found -> found.isPresent() ? read(found.get(), key, "semantic")
+        QuestionShape asked = key.shape;
+        return store.nearest(key.partition, questionVector, settings.similarity,
+                        stored -> stored.sameIdentifiers(asked) && stored.wordedLike(asked))
+                .thenCompose(found -> found.isPresent() ? read(found.get(), "semantic")
                         : CompletableFuture.completedFuture(Optional.<Hit>empty()))
                 .exceptionally(error -> skipped(error));
     }
 
     /**
-     * Keeps an answer for later askers. {@code texts} are the answer's texts, restored; they are
-     * masked with the question's session before storing, and nothing is stored when they hold
-     * personal information the question did not.
+     * Keeps an answer for later askers of its tenant; nothing is kept when one of {@code textFields}
+     * holds personal information (from a passage, say: the question held none).
      */
     public void store(Key key, ObjectNode answer, float[] questionVector, String... textFields) {
         if (!enabled()) {
             return;
         }
-        ObjectNode masked = answer.deepCopy();
-        int before = key.session.counts().values().stream().mapToInt(Integer::intValue).sum();
         for (String field : textFields) {
-            if (masked.path(field).isTextual()) {
-                masked.put(field, key.session.mask(masked.path(field).asText()));
+            if (answer.path(field).isTextual() && !pii.find(answer.path(field).asText()).isEmpty()) {
+                return;
             }
         }
-        int after = key.session.counts().values().stream().mapToInt(Integer::intValue).sum();
-        if (after > before) {
-            return;
-        }
-        store.put(key.hash, masked.toString(), settings.ttl).whenComplete((ok, error) -> {
+        store.put(key.hash, answer.toString(), settings.ttl).whenComplete((ok, error) -> {
             if (error != null) {
                 redis.ifPresent(r -> r.logFailure(error, "an answer was not cached"));
             }
         });
         if (semantic() && questionVector != null) {
-            store.remember(key.scope, questionVector, key.hash, settings.ttl).whenComplete((ok, error) -> {
+            store.remember(key.partition, questionVector, key.shape, key.hash, settings.ttl).whenComplete((ok, error) -> {
                 if (error != null) {
                     redis.ifPresent(r -> r.logFailure(error, "a question vector was not cached"));
                 }
@@ -134,25 +170,14 @@ public final class AnswerCache {
         }
     }
 
-    private CompletableFuture<Optional<Hit>> read(String hash, Key key, String how) {
+    private CompletableFuture<Optional<Hit>> read(String hash, String how) {
         return store.get(hash).thenApply(value -> value.flatMap(json -> {
             try {
-                ObjectNode answer = (ObjectNode) JSON.readTree(json);
-                return restorable(answer, key.session) ? Optional.of(new Hit(answer, key.session, how)) : Optional.<Hit>empty();
+                return Optional.of(new Hit((ObjectNode) JSON.readTree(json), how));
             } catch (IOException | ClassCastException e) {
                 return Optional.<Hit>empty();
             }
         })).exceptionally(this::skipped);
-    }
-
-    /** A similar question without the stored answer's personal information cannot use that answer. */
-    private static boolean restorable(ObjectNode answer, PiiSession session) {
-        for (JsonNode field : answer) {
-            if (field.isTextual() && !session.restoresAll(field.asText())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Optional<Hit> skipped(Throwable error) {
@@ -160,44 +185,26 @@ public final class AnswerCache {
         return Optional.empty();
     }
 
-    /** A question's cache key, with the masking session its personal information went through. */
+    /** A question's cache key: its digest and its tenant's and scope's partition (and shape, in semantic mode). */
     public static final class Key {
         final String hash;
-        final String scope;
-        final PiiSession session;
-        private final String maskedQuestion;
+        final String partition;
+        final QuestionShape shape;
 
-        Key(String hash, String scope, PiiSession session, String maskedQuestion) {
+        Key(String hash, String partition, QuestionShape shape) {
             this.hash = hash;
-            this.scope = scope;
-            this.session = session;
-            this.maskedQuestion = maskedQuestion;
-        }
-
-        /**
-         * The question as the cache sees it, personal information replaced by placeholders: what the
-         * semantic cache embeds, so a stored vector never derives from a customer's own number (and
-         * two customers asking the same thing with their own numbers land on the same vector).
-         */
-        public String maskedQuestion() {
-            return maskedQuestion;
-        }
-
-        /** Whether masking changed the question (then its vector differs from the raw question's). */
-        public boolean masked() {
-            return session.masked();
+            this.partition = partition;
+            this.shape = shape;
         }
     }
 
-    /** A stored answer, its texts restored with the asker's own values. */
+    /** A stored answer. */
     public static final class Hit {
         private final ObjectNode answer;
-        private final PiiSession session;
         public final String how;
 
-        Hit(ObjectNode answer, PiiSession session, String how) {
+        Hit(ObjectNode answer, String how) {
             this.answer = answer;
-            this.session = session;
             this.how = how;
         }
 
@@ -205,10 +212,8 @@ public final class AnswerCache {
             return answer;
         }
 
-        /** A text of the stored answer with this asker's values put back. */
         public String text(String field) {
-            String text = answer.path(field).asText(null);
-            return text == null ? null : session.unmask(text);
+            return answer.path(field).asText(null);
         }
     }
 }

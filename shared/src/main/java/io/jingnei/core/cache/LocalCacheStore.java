@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /** The cache in this instance's memory (no JINGNEI_REDIS_URL): least recently used out first, entries expire. */
 final class LocalCacheStore implements CacheStore {
@@ -46,21 +47,21 @@ final class LocalCacheStore implements CacheStore {
     }
 
     @Override
-    public CompletableFuture<Optional<String>> nearest(String scope, float[] vector, double minSimilarity) {
+    public CompletableFuture<Optional<String>> nearest(String scope, float[] vector, double minSimilarity, Predicate<QuestionShape> accepts) {
         SemanticEntries in = scopes.get(scope);
         if (in == null) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         synchronized (in) {
-            return CompletableFuture.completedFuture(in.nearest(vector, minSimilarity, clock.millis()));
+            return CompletableFuture.completedFuture(in.nearest(vector, minSimilarity, accepts, clock.millis()));
         }
     }
 
     @Override
-    public CompletableFuture<Void> remember(String scope, float[] vector, String key, Duration ttl) {
+    public CompletableFuture<Void> remember(String scope, float[] vector, QuestionShape shape, String key, Duration ttl) {
         SemanticEntries in = scopes.computeIfAbsent(scope, s -> new SemanticEntries(max));
         synchronized (in) {
-            in.add(vector, key, clock.millis() + ttl.toMillis());
+            in.add(vector, shape, key, clock.millis() + ttl.toMillis());
         }
         return CompletableFuture.completedFuture(null);
     }

@@ -16,10 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The cache in Redis, shared by every instance: answers under {@code jingnei:cache:<hash>} with the
- * TTL as expiry. For semantic hits each scope's question vectors go into a capped stream; every
+ * TTL as expiry. For semantic hits each scope's question vectors and shapes (a digest and bigram
+ * codes, no text) go into a capped stream; every
  * instance keeps a copy of the vectors it has read and, before each lookup, reads what other
  * instances added since (one round trip), then scans its copy in memory.
  */
@@ -55,7 +57,7 @@ final class RedisCacheStore implements CacheStore {
     }
 
     @Override
-    public CompletableFuture<Optional<String>> nearest(String scope, float[] vector, double minSimilarity) {
+    public CompletableFuture<Optional<String>> nearest(String scope, float[] vector, double minSimilarity, Predicate<QuestionShape> accepts) {
         Mirror mirror = mirrors.computeIfAbsent(scope, s -> new Mirror(max));
         String stream = stream(scope);
         return redis.call(jedis -> {
@@ -66,22 +68,27 @@ final class RedisCacheStore implements CacheStore {
                     for (Map.Entry<String, List<StreamEntry>> batch : read) {
                         for (StreamEntry entry : batch.getValue()) {
                             Map<String, String> f = entry.getFields();
-                            mirror.entries.add(Vectors.decode(f.get("v")), f.get("k"), Long.parseLong(f.get("e")));
+                            // An entry without a shape (written by an older version) is never served.
+                            if (f.containsKey("s")) {
+                                mirror.entries.add(Vectors.decode(f.get("v")), QuestionShape.decode(f.get("s")), f.get("k"),
+                                        Long.parseLong(f.get("e")));
+                            }
                             mirror.last = entry.getID();
                         }
                     }
                 }
-                return mirror.entries.nearest(vector, minSimilarity, clock.millis());
+                return mirror.entries.nearest(vector, minSimilarity, accepts, clock.millis());
             }
         });
     }
 
     @Override
-    public CompletableFuture<Void> remember(String scope, float[] vector, String key, Duration ttl) {
+    public CompletableFuture<Void> remember(String scope, float[] vector, QuestionShape shape, String key, Duration ttl) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("k", key);
         fields.put("e", String.valueOf(clock.millis() + ttl.toMillis()));
         fields.put("v", Vectors.encode(vector));
+        fields.put("s", shape.encode());
         String stream = stream(scope);
         return redis.call(jedis -> {
             jedis.xadd(stream, XAddParams.xAddParams().maxLen(max).approximateTrimming(), fields);

@@ -3,6 +3,7 @@ package io.jingnei.core.chat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.auth.Caller;
 import io.jingnei.core.cache.AnswerCache;
 import io.jingnei.core.cache.StreamKeeper;
 import io.jingnei.core.embed.Embedder;
@@ -62,7 +63,7 @@ public final class ChatService {
         try {
             call = ctx.withBodyUser(request == null ? null : request.userId);
             body = toBody(request);
-            key = cacheKey(request, model);
+            key = cacheKey(request, model, ctx.caller);
         } catch (JingneiException invalid) {
             completions.rejected(call, model, invalid);
             return CompletableFuture.completedFuture(ChatResult.failure(invalid, model, call.requestId, List.of(), call.elapsedMillis()));
@@ -92,7 +93,7 @@ public final class ChatService {
         try {
             call = ctx.withBodyUser(request == null ? null : request.userId);
             body = toBody(request);
-            key = cacheKey(request, model);
+            key = cacheKey(request, model, ctx.caller);
         } catch (JingneiException invalid) {
             completions.rejected(call, request == null ? null : request.model, invalid);
             return CompletableFuture.failedFuture(invalid);
@@ -131,20 +132,20 @@ public final class ChatService {
             if (model.isEmpty()) {
                 return CompletableFuture.completedFuture(new Lookup(null, null));
             }
-            return CompletableFuture.supplyAsync(() -> model.get().embed(List.of(key.get().maskedQuestion())).get(0), cpu)
+            return CompletableFuture.supplyAsync(() -> model.get().embed(List.of(request.query)).get(0), cpu)
                     .thenCompose(vector -> cache.similar(key.get(), vector).thenApply(similar -> new Lookup(similar.orElse(null), vector)))
                     .exceptionally(embeddingFailed -> new Lookup(null, null));
         });
     }
 
     /** Only questions without history are cached: a conversation changes what the answer should be. */
-    private Optional<AnswerCache.Key> cacheKey(ChatRequest request, String model) {
+    private Optional<AnswerCache.Key> cacheKey(ChatRequest request, String model, Caller caller) {
         if (!cache.enabled() || (request.history != null && !request.history.isEmpty())) {
             return Optional.empty();
         }
         String prompt = request.systemPrompt == null || request.systemPrompt.isBlank() ? defaultSystemPrompt : request.systemPrompt;
-        return Optional.of(cache.key(request.query, "chat|" + model + "|" + Hashing.sha256Hex(prompt) + "|" + request.maxTokens
-                + "|" + request.temperature));
+        return cache.key(request.query, "chat|" + model + "|" + Hashing.sha256Hex(prompt) + "|" + request.maxTokens
+                + "|" + request.temperature, caller);
     }
 
     private ChatResult fromCache(AnswerCache.Hit hit, CallContext call) {

@@ -60,7 +60,7 @@ public final class OpenAiSurface {
     public CompletableFuture<ObjectNode> complete(ObjectNode body, CallContext ctx) {
         Optional<AnswerCache.Key> key;
         try {
-            key = cacheKey(body);
+            key = cacheKey(body, ctx);
         } catch (JingneiException refused) {
             instance.completions().rejected(ctx, body.path("model").asText(null), refused);
             return CompletableFuture.failedFuture(refused);
@@ -84,7 +84,7 @@ public final class OpenAiSurface {
     public CompletableFuture<Flow.Publisher<ObjectNode>> stream(ObjectNode body, CallContext ctx) {
         Optional<AnswerCache.Key> key;
         try {
-            key = cacheKey(body);
+            key = cacheKey(body, ctx);
         } catch (JingneiException refused) {
             instance.completions().rejected(ctx, body.path("model").asText(null), refused);
             return CompletableFuture.failedFuture(refused);
@@ -105,13 +105,13 @@ public final class OpenAiSurface {
      * {@code /v1} answers are cached only with JINGNEI_CACHE_V1=true (temperature > 0 answers may be
      * meant to differ), and never for tool calls or several choices.
      */
-    private Optional<AnswerCache.Key> cacheKey(ObjectNode body) {
+    private Optional<AnswerCache.Key> cacheKey(ObjectNode body, CallContext ctx) {
         if (!instance.cache.coversV1() || body.has("tools") || body.has("functions") || body.path("n").asInt(1) > 1) {
             return Optional.empty();
         }
         ObjectNode params = body.deepCopy();
         params.remove(java.util.List.of("messages", "user", "stream", "stream_options"));
-        return Optional.of(instance.cache.key(body.path("messages").toString(), "v1|" + params));
+        return instance.cache.key(body.path("messages").toString(), "v1|" + params, ctx.caller);
     }
 
     private CompletableFuture<Optional<AnswerCache.Hit>> lookup(Optional<AnswerCache.Key> key) {

@@ -45,7 +45,7 @@ final class RagStreams {
     static CompletableFuture<Flow.Publisher<ObjectNode>> of(RagService rag, Completions completions, RagRequest request, CallContext ctx) {
         Optional<AnswerCache.Key> key;
         try {
-            key = rag.cacheKey(request);
+            key = rag.cacheKey(request, ctx.caller);
         } catch (JingneiException refused) {
             completions.rejected(ctx, request == null ? null : request.model, refused);
             return CompletableFuture.failedFuture(refused);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.auth.Caller;
 import io.jingnei.core.cache.AnswerCache;
 import io.jingnei.core.chat.ChatMessage;
 import io.jingnei.core.embed.Embedder;
@@ -97,7 +98,7 @@ public final class RagService implements AutoCloseable {
     public CompletableFuture<RagResult> query(RagRequest request, CallContext ctx) {
         Optional<AnswerCache.Key> key;
         try {
-            key = cacheKey(request);
+            key = cacheKey(request, ctx.caller);
         } catch (JingneiException refused) {
             return CompletableFuture.completedFuture(failed(request, ctx, refused));
         }
@@ -120,42 +121,27 @@ public final class RagService implements AutoCloseable {
      * The request's answer-cache key; rag-query and rag-stream share it, so either serves the
      * other. Only fresh questions without a conversation before them are cached: history changes the answer.
      */
-    public Optional<AnswerCache.Key> cacheKey(RagRequest request) {
+    public Optional<AnswerCache.Key> cacheKey(RagRequest request, Caller caller) {
         if (!cache.enabled() || !llmConfigured || request == null || request.query == null || request.query.isBlank()
                 || (request.history != null && !request.history.isEmpty())) {
             return Optional.empty();
         }
         String model = request.model == null ? defaultModel : request.model;
         String prompt = request.systemPrompt == null || request.systemPrompt.isBlank() ? DEFAULT_SYSTEM_PROMPT : request.systemPrompt;
-        return Optional.of(cache.key(request.query, "rag|" + model + "|" + Hashing.sha256Hex(prompt) + "|" + index.version() + "|"
-                + PROMPT_VERSION + "|" + request.topK + "|" + request.threshold));
+        return cache.key(request.query, "rag|" + model + "|" + Hashing.sha256Hex(prompt) + "|" + index.version() + "|"
+                + PROMPT_VERSION + "|" + request.topK + "|" + request.threshold, caller);
     }
 
     private CompletableFuture<Optional<AnswerCache.Hit>> similar(Optional<AnswerCache.Key> key, Retrieval found) {
-        return key.isPresent() && !found.empty() ? cache.similar(key.get(), cacheVector(key.get(), found))
+        return key.isPresent() && !found.empty() ? cache.similar(key.get(), found.queryVector)
                 : CompletableFuture.completedFuture(Optional.empty());
-    }
-
-    /**
-     * The vector the semantic cache files a question under: the search's own when the question holds
-     * no personal information, else the masked question's (embedded once more, only then), so no
-     * stored vector derives from a customer's own number.
-     */
-    private float[] cacheVector(AnswerCache.Key key, Retrieval found) {
-        if (!key.masked()) {
-            return found.queryVector;
-        }
-        if (found.maskedQueryVector == null) {
-            found.maskedQueryVector = embedder.embed(List.of(key.maskedQuestion())).get(0);
-        }
-        return found.maskedQueryVector;
     }
 
     private void keep(Optional<AnswerCache.Key> key, Retrieval found, RagResult result) {
         if (key.isPresent() && "success".equals(result.status) && "generated".equals(result.mode)) {
             ObjectNode stored = JSON.createObjectNode().put("answer", result.answer).put("model", result.model);
             stored.set("sources", JSON.valueToTree(result.sources));
-            cache.store(key.get(), stored, cacheVector(key.get(), found), "answer");
+            cache.store(key.get(), stored, found.queryVector, "answer");
         }
     }
 

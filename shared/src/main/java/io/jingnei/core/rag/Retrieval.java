@@ -22,10 +22,8 @@ public final class Retrieval {
     public final long retrieveMs;
     /** Which index version answered: part of every cache key, so a new index never serves an old answer. */
     public final String indexVersion;
-    /** The question's embedding, for the search and for the semantic cache when masking left the question as it was. */
+    /** The question's embedding, for the search and for the semantic cache (which keeps no question with personal information). */
     public final float[] queryVector;
-    /** The masked question's embedding, made once when the semantic cache needs it (RagService.cacheVector). */
-    volatile float[] maskedQueryVector;
 
     Retrieval(RagRequest request, CallContext call, String model, List<RagResult.Source> sources, List<Chunk> context,
               Double bestScore, Double confidence, long retrieveMs, String indexVersion, float[] queryVector) {
