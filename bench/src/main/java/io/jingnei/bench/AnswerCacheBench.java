@@ -2,6 +2,7 @@ package io.jingnei.bench;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.auth.Caller;
 import io.jingnei.core.cache.AnswerCache;
 import io.jingnei.core.cache.CacheSettings;
 import io.jingnei.core.config.Env;
@@ -34,6 +35,8 @@ import java.util.Random;
 final class AnswerCacheBench {
     private static final double[] THRESHOLDS = {0.85, 0.90, 0.93, 0.95, 0.97};
     private static final String SCOPE = "rag-query\ndeepseek-v3.2\nprompt\nindex";
+    /** Every question from one tenant: the most any tenant could save. */
+    private static final Caller ASKER = Caller.user(Caller.Via.CLIENT_KEY, "shop");
     private final Path data;
     private final int limit;
 
@@ -129,16 +132,16 @@ final class AnswerCacheBench {
             Pair pair = pairs.get(ask[0]);
             String question = ask[1] == 0 ? pair.first : pair.second;
             float[] vector = vectors.get(question);
-            AnswerCache.Key key = cache.key(question, SCOPE);
-            Optional<AnswerCache.Hit> hit = cache.exact(key).join();
-            if (hit.isEmpty()) {
-                hit = cache.similar(key, vector).join();
+            Optional<AnswerCache.Key> key = cache.key(question, SCOPE, ASKER);
+            Optional<AnswerCache.Hit> hit = key.isEmpty() ? Optional.empty() : cache.exact(key.get()).join();
+            if (hit.isEmpty() && key.isPresent()) {
+                hit = cache.similar(key.get(), vector).join();
             }
             if (hit.isEmpty()) {
                 calls++;
                 ObjectNode answer = JsonNodeFactory.instance.objectNode().put("answer", "答：" + ask[0]).put("pair", ask[0])
                         .put("side", ask[1]);
-                cache.store(key, answer, vector, "answer");
+                key.ifPresent(k -> cache.store(k, answer, vector, "answer"));
                 continue;
             }
             int servedPair = hit.get().answer().path("pair").asInt();

@@ -28,6 +28,7 @@ import java.util.function.IntConsumer;
  */
 final class LimitsAndCacheLatencyBench {
     private static final int DIMENSION = 512;
+    private static final Caller CALLER = Caller.user(Caller.Via.CLIENT_KEY, "shop");
     private final int callsPerRound;
     private final int rounds;
 
@@ -83,10 +84,10 @@ final class LimitsAndCacheLatencyBench {
     private static Op exactLookup(String place, Optional<Redis> redis) {
         AnswerCache cache = cache(redis, "exact");
         for (int i = 0; i < 1000; i++) {
-            cache.store(cache.key("第" + i + "个问题：退款多久能到账？" + place, "scope"),
+            cache.store(cache.key("第" + i + "个问题：退款多久能到账？" + place, "scope", CALLER).orElseThrow(),
                     JsonNodeFactory.instance.objectNode().put("answer", "1-3个工作日。"), null, "answer");
         }
-        return new Op("cache lookup, exact", place, i -> cache.exact(cache.key("第" + (i % 2000) + "个问题：退款多久能到账？" + place, "scope")).join());
+        return new Op("cache lookup, exact", place, i -> cache.exact(cache.key("第" + (i % 2000) + "个问题：退款多久能到账？" + place, "scope", CALLER).orElseThrow()).join());
     }
 
     private static Op semanticLookup(String place, Optional<Redis> redis, int entries) {
@@ -94,13 +95,13 @@ final class LimitsAndCacheLatencyBench {
         Random random = new Random(entries);
         String scope = "scope-" + entries + "-" + System.nanoTime();
         for (int i = 0; i < entries; i++) {
-            cache.store(cache.key("问题" + i, scope), JsonNodeFactory.instance.objectNode().put("answer", "回答"), unit(random), "answer");
+            cache.store(cache.key("问题" + i, scope, CALLER).orElseThrow(), JsonNodeFactory.instance.objectNode().put("answer", "回答"), unit(random), "answer");
         }
         List<float[]> queries = new ArrayList<>();
         for (int i = 0; i < 64; i++) {
             queries.add(unit(random));
         }
-        AnswerCache.Key key = cache.key("新问题", scope);
+        AnswerCache.Key key = cache.key("新问题", scope, CALLER).orElseThrow();
         return new Op("cache lookup, semantic, " + entries + " entries", place,
                 i -> cache.similar(key, queries.get(i % queries.size())).join());
     }
