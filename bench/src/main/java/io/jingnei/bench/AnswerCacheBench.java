@@ -103,7 +103,8 @@ final class AnswerCacheBench {
                 + "(per-instance store, " + CacheSettings.from(Env.of(Map.of())).maxLocalEntries + " entries). A miss is an LLM call whose answer is "
                 + "then stored. Paraphrase hits = the second question of a same-meaning pair answered with the first's answer; false hits = "
                 + "the same for a pair labelled different; unlabelled hits = served from a question the data set does not pair it with "
-                + "(unknown whether right).");
+                + "(unknown whether right). All questions are asked in one tenant (the most a tenant can save); a semantic hit also "
+                + "needs the same identifiers and like wording (`QuestionShape`).");
         List<List<String>> replay = new ArrayList<>();
         for (Map.Entry<String, List<Pair>> set : sets.entrySet()) {
             for (String mode : List.of("exact", "semantic")) {
