@@ -7,16 +7,21 @@ import io.jingnei.core.auth.RequestHeaders;
 import io.jingnei.core.config.Platform;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.request.BodyBudget;
+import io.jingnei.core.request.RequestFraming;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * Runs before every route: gives the request its id, answers CORS, refuses unknown paths and wrong
- * methods in JSON, and decides access with the core's rules. Public routes need a client key or a
+ * Runs before every route, and before any body byte is kept: gives the request its id, refuses
+ * ambiguous framing (two control paths, an unknown transfer coding), answers CORS, refuses unknown
+ * paths and wrong methods in JSON, and decides access with the core's rules, all from the headers.
+ * Only then is a body read, by {@link BodyReader}, within the instance's body budget. Public routes need a client key or a
  * token (or anonymous access where allowed), admin routes an admin key, and FC's control paths
  * only act for requests FC itself marks with a matching {@code x-fc-control-path}; an HTTP-trigger
  * request to {@code /initialize} is an unknown route. The decided caller rides on the context.
@@ -34,11 +39,15 @@ public class AccessGate {
     Cors cors;
     private final Platform platform = Platform.detect(InstanceProducer.configEnv());
 
+    private BodyReader bodies;
+
     void register(@Observes Router router) {
-        router.route().order(-300).handler(this::gate);
-        // Bodies are read within the configured limit (Quarkus' own body handler has the same limit,
-        // quarkus.http.limits.max-body-size); a larger one is a JSON 413 from the failure handler.
-        router.route().order(-290).handler(BodyHandler.create(false).setBodyLimit(jingnei.config.caps.maxBodyBytes));
+        bodies = new BodyReader(BodyBudget.from(InstanceProducer.configEnv(), jingnei.config.caps.maxBodyBytes),
+                jingnei.config.caps.maxBodyBytes, this::refuse);
+        // First of all handlers: Quarkus puts the body handler Funqy asks for at MIN_VALUE + 1, and it
+        // would buffer every body, refused or not. The gate decides from the headers, then reads the
+        // body itself (BodyReader) or tells that handler there is none to read.
+        router.route().order(Integer.MIN_VALUE).handler(this::gate);
         router.route().order(Integer.MAX_VALUE - 10).handler(this::notFound);
     }
 
@@ -61,14 +70,33 @@ public class AccessGate {
         String requestId = RequestContexts.requestId(ctx);
         ctx.put(REQUEST_ID, requestId);
         ctx.response().putHeader("x-request-id", requestId);
+        HttpServerRequest request = ctx.request();
+        if (BodyReader.announced(request)) {
+            // Whatever answers this request without reading its body (a refusal, a GET, a preflight)
+            // ends the connection: the unread rest is dropped, never buffered or drained.
+            ctx.addHeadersEndHandler(writing -> {
+                if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+                    ctx.response().putHeader("Connection", "close");
+                }
+            });
+            ctx.addEndHandler(done -> {
+                if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+                    request.connection().close();
+                }
+            });
+        }
+        try {
+            RequestFraming.check(name -> request.headers().getAll(name));
+        } catch (JingneiException ambiguous) {
+            refuse(ctx, ambiguous);
+            return;
+        }
         String path = ctx.normalizedPath();
         if (cors.handle(ctx)) {
             return;
         }
-        String length = ctx.request().getHeader("Content-Length");
-        if (length != null && length.length() < 19 && length.chars().allMatch(Character::isDigit)
-                && Long.parseLong(length) > jingnei.config.caps.maxBodyBytes) {
-            Errors.write(json, ctx, tooLarge());
+        if (BodyReader.declaredLength(request) > jingnei.config.caps.maxBodyBytes) {
+            refuse(ctx, tooLarge());
             return;
         }
         RouteTable.Route route = RouteTable.of(path);
@@ -78,16 +106,16 @@ public class AccessGate {
             notFound(ctx);
             return;
         }
-        if (route.access == RouteTable.Access.CONTROL && !sentByFc(platform, path, ctx.request().getHeader("x-fc-control-path"))) {
+        if (route.access == RouteTable.Access.CONTROL && !sentByFc(platform, path, request.getHeader("x-fc-control-path"))) {
             notFound(ctx);
             return;
         }
-        if (!route.methods.contains(ctx.request().method())) {
+        if (!route.methods.contains(request.method())) {
             ctx.response().putHeader("Allow", route.post() ? "POST" : "GET, HEAD");
-            Errors.write(json, ctx, new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use " + (route.post() ? "POST" : "GET") + " for " + path));
+            refuse(ctx, new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use " + (route.post() ? "POST" : "GET") + " for " + path));
             return;
         }
-        RequestHeaders headers = name -> ctx.request().getHeader(name);
+        RequestHeaders headers = request::getHeader;
         try {
             if (route.access == RouteTable.Access.PUBLIC) {
                 ctx.put(CALLER, jingnei.auth.authenticate(headers));
@@ -99,15 +127,27 @@ public class AccessGate {
             if (refused.kind() == ErrorKind.UNAUTHORIZED) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer");
             }
-            Errors.write(json, ctx, refused);
+            refuse(ctx, refused);
             return;
         }
-        ctx.next();
+        if (route.post()) {
+            bodies.read(ctx);
+        } else {
+            // GET and HEAD routes take no body: none is read, whatever the headers announce.
+            BodyReader.skipFrameworkBodyHandler(ctx);
+            ctx.next();
+        }
+    }
+
+    /** Answers a request the gate or the body reader turned away; its body, if any, is never read. */
+    private void refuse(RoutingContext ctx, JingneiException why) {
+        BodyReader.skipFrameworkBodyHandler(ctx);
+        Errors.write(json, ctx, why);
     }
 
     private void notFound(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        Errors.write(json, ctx, new JingneiException(ErrorKind.NOT_FOUND, "no route " + shown(path)
+        refuse(ctx, new JingneiException(ErrorKind.NOT_FOUND, "no route " + shown(path)
                 + (RouteTable.openAi(path) ? "; the OpenAI-compatible surface has /v1/chat/completions, /v1/embeddings and /v1/models"
                 : "; the functions are /chat, /chat-stream, /rag-query, /rag-stream, /index-build, /faq-batch and /v1/*")));
     }

@@ -32,13 +32,17 @@ public final class Authenticator {
     private final Optional<JwtVerifier> jwt;
     private final boolean anonymousAllowed;
     private final boolean onPlatform;
+    /** Open only because nothing is configured: {@link ListenHost} keeps such an instance on loopback. */
+    private final boolean openByDefault;
 
-    Authenticator(KeyTable clientKeys, KeyTable adminKeys, Optional<JwtVerifier> jwt, boolean anonymousAllowed, boolean onPlatform) {
+    Authenticator(KeyTable clientKeys, KeyTable adminKeys, Optional<JwtVerifier> jwt, boolean anonymousAllowed, boolean onPlatform,
+                  boolean openByDefault) {
         this.clientKeys = clientKeys;
         this.adminKeys = adminKeys;
         this.jwt = jwt;
         this.anonymousAllowed = anonymousAllowed;
         this.onPlatform = onPlatform;
+        this.openByDefault = openByDefault;
     }
 
     public static Authenticator from(Env env) {
@@ -49,21 +53,39 @@ public final class Authenticator {
             if (adminKeys.get(i).length() < MIN_KEY_LENGTH) {
                 throw new ConfigException("JINGNEI_ADMIN_KEYS entry " + (i + 1) + ": keys must be at least " + MIN_KEY_LENGTH + " characters");
             }
-            admins.put(adminKeys.get(i), "admin");
+            admins.put(adminKeys.get(i), Caller.ADMIN);
         }
         KeyTable admin = new KeyTable(admins);
         Optional<JwtVerifier> jwt = JwtVerifier.from(env);
-        String mode = Settings.choice(env, "JINGNEI_AUTH", "auto", "auto", "none");
         boolean onPlatform = Platform.detect(env).cloud();
-        boolean configured = !client.isEmpty() || jwt.isPresent();
-        boolean anonymous = mode.equals("none") || (!configured && !onPlatform);
-        return new Authenticator(client, admin, jwt, anonymous, onPlatform);
+        boolean anonymous = explicitlyOpen(env) || openByDefault(env);
+        return new Authenticator(client, admin, jwt, anonymous, onPlatform, openByDefault(env));
+    }
+
+    /** {@code JINGNEI_AUTH=none}: the operator chose to serve anonymous callers. */
+    static boolean explicitlyOpen(Env env) {
+        return Settings.choice(env, "JINGNEI_AUTH", "auto", "auto", "none").equals("none");
+    }
+
+    /**
+     * Anonymous callers are served only because nothing was configured, off the platforms: a
+     * developer's machine, or a container started without settings (which {@link ListenHost}
+     * keeps on loopback).
+     */
+    static boolean openByDefault(Env env) {
+        boolean configured = env.get("JINGNEI_CLIENT_KEYS").isPresent() || env.get("JINGNEI_JWT_SECRET").isPresent()
+                || env.get("JINGNEI_JWT_PUBLIC_KEY").isPresent();
+        return !explicitlyOpen(env) && !configured && !Platform.detect(env).cloud();
     }
 
     /** The start-up line about access: said once, so an operator sees why calls answer 401. */
     public Optional<String> startupWarning() {
         if (onPlatform && !anonymousAllowed && clientKeys.isEmpty() && jwt.isEmpty()) {
             return Optional.of("public routes answer 401: " + NEEDS_CREDENTIALS);
+        }
+        if (openByDefault) {
+            return Optional.of("no credentials configured: anonymous callers are served, and the web function listens on "
+                    + ListenHost.LOOPBACK + " only unless JINGNEI_HTTP_HOST or QUARKUS_HTTP_HOST says otherwise (or JINGNEI_AUTH=none)");
         }
         if (onPlatform && anonymousAllowed) {
             return Optional.of("JINGNEI_AUTH=none: public routes serve anonymous callers on a cloud platform");
@@ -86,7 +108,7 @@ public final class Authenticator {
             return Caller.user(Caller.Via.CLIENT_KEY, user);
         }
         if (adminKeys.ownerOf(presented) != null) {
-            return Caller.user(Caller.Via.ADMIN_KEY, "admin");
+            return Caller.user(Caller.Via.ADMIN_KEY, Caller.ADMIN);
         }
         if (jwt.isPresent() && JwtVerifier.looksLikeJwt(presented)) {
             return Caller.user(Caller.Via.JWT, jwt.get().verify(presented));
@@ -112,7 +134,7 @@ public final class Authenticator {
         if (adminKeys.ownerOf(presented) == null) {
             throw new JingneiException(ErrorKind.FORBIDDEN, "this function needs an admin key (JINGNEI_ADMIN_KEYS); a client key or token is not enough");
         }
-        return Caller.user(Caller.Via.ADMIN_KEY, "admin");
+        return Caller.user(Caller.Via.ADMIN_KEY, Caller.ADMIN);
     }
 
     /** Every secret this class knows, for the redactor. */
@@ -149,6 +171,10 @@ public final class Authenticator {
             String user = entry.substring(colon + 1).trim();
             if (!UserIds.valid(user) || user.contains("/")) {
                 throw new ConfigException("JINGNEI_CLIENT_KEYS entry " + (i + 1) + ": the user id must be letters, digits or . _ - @ +");
+            }
+            if (UserIds.reserved(user)) {
+                throw new ConfigException("JINGNEI_CLIENT_KEYS entry " + (i + 1) + ": the user id '" + user
+                        + "' is reserved (admin, platform and * are accounts of their own); choose another name");
             }
             String key = entry.substring(0, colon).trim();
             if (key.length() < MIN_KEY_LENGTH) {

@@ -14,6 +14,8 @@ public final class Caller {
      * batch never spends anonymous callers' budget; limited only by a {@code platform:} entry.
      */
     public static final String PLATFORM = "platform";
+    /** The user every admin key stands for. */
+    public static final String ADMIN = "admin";
 
     public final Via via;
     /** Null for anonymous callers. */

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -37,6 +38,9 @@ import java.util.function.Supplier;
  * small clock skew is allowed. Signatures are checked by Nimbus JOSE+JWT, not by our own crypto.
  */
 public final class JwtVerifier {
+    /** 9999-12-31T23:59:59Z: any later NumericDate is an attack or a bug, and would overflow as milliseconds. */
+    static final long MAX_NUMERIC_DATE = 253_402_300_799L;
+    private static final List<String> NUMERIC_DATES = List.of("exp", "nbf", "iat");
     private final JWSAlgorithm algorithm;
     private final Supplier<JWSVerifier> verifier;
     private final Optional<String> issuer;
@@ -132,6 +136,7 @@ public final class JwtVerifier {
         } catch (JOSEException e) {
             throw unauthorized("the token's signature cannot be checked");
         }
+        requireNumericDates(jwt);
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
@@ -163,11 +168,50 @@ public final class JwtVerifier {
         if (!UserIds.valid(subject) || subject.contains("/")) {
             throw unauthorized("the token's 'sub' must be a user id of at most 128 letters, digits or . _ - @ : +");
         }
+        if (UserIds.reserved(subject)) {
+            throw new JingneiException(ErrorKind.FORBIDDEN, "the token's 'sub' is a reserved account name (admin, platform, *): "
+                    + "mint tokens for your own users' ids");
+        }
         return subject;
     }
 
     List<String> secrets() {
         return secrets;
+    }
+
+    /**
+     * {@code exp}, {@code nbf} and {@code iat} are seconds between 1970 and 9999 when present. Nimbus
+     * multiplies them by 1000 into a {@code long}: a huge {@code exp} wrapped around to a date that
+     * passed the expiry and lifetime checks, so the raw values are checked before it converts them.
+     */
+    private static void requireNumericDates(SignedJWT jwt) {
+        Map<String, Object> payload = jwt.getPayload().toJSONObject();
+        if (payload == null) {
+            throw unauthorized("the token's claims are not a JSON object");
+        }
+        for (String claim : NUMERIC_DATES) {
+            Object value = payload.get(claim);
+            if (value != null && !numericDate(value)) {
+                throw unauthorized("the token's '" + claim + "' must be seconds since 1970 (at most " + MAX_NUMERIC_DATE + ")");
+            }
+        }
+    }
+
+    // visible for tests
+    static boolean numericDate(Object value) {
+        if (!(value instanceof Number)) {
+            return false;
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            long seconds = ((Number) value).longValue();
+            return seconds >= 0 && seconds <= MAX_NUMERIC_DATE;
+        }
+        if (value instanceof java.math.BigInteger || value instanceof java.math.BigDecimal) {
+            java.math.BigDecimal seconds = new java.math.BigDecimal(value.toString());
+            return seconds.signum() >= 0 && seconds.compareTo(java.math.BigDecimal.valueOf(MAX_NUMERIC_DATE)) <= 0;
+        }
+        double seconds = ((Number) value).doubleValue();
+        return seconds >= 0 && seconds <= MAX_NUMERIC_DATE;
     }
 
     private static JingneiException unauthorized(String why) {

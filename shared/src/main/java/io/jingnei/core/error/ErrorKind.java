@@ -17,6 +17,8 @@ public enum ErrorKind {
     NOT_FOUND("not_found", 404),
     MODEL_NOT_FOUND("model_not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    /** A request body that did not arrive within JINGNEI_BODY_TIMEOUT. */
+    REQUEST_TIMEOUT("request_timeout", 408),
     PAYLOAD_TOO_LARGE("invalid_request", 413),
     RATE_LIMITED("rate_limited", 429),
     /** A spend budget is used up; OpenAI SDKs recognise the code. */
@@ -30,6 +32,8 @@ public enum ErrorKind {
     EMBEDDING_ERROR("embedding_error", 503),
     /** The instance could not start (a bad setting, a model that cannot load); reported on every call. */
     BOOT_FAILED("boot_failed", 503),
+    /** The instance holds as many request bodies as it may (JINGNEI_MAX_INFLIGHT_BODY_BYTES): try again shortly. */
+    OVERLOADED("overloaded", 503),
     TIMEOUT("timeout", 504);
 
     public final String status;
@@ -46,6 +50,7 @@ public enum ErrorKind {
             case INVALID_REQUEST:
             case PII_DETECTED:
             case PAYLOAD_TOO_LARGE:
+            case REQUEST_TIMEOUT:
             case MODEL_NOT_FOUND:
             case NOT_FOUND:
             case METHOD_NOT_ALLOWED:

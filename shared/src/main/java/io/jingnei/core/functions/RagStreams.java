@@ -42,12 +42,14 @@ final class RagStreams {
      * Fails for bad input, personal information in block mode (refused before any cache lookup, as
      * rag-query refuses it) or an index that cannot be searched; the cache never fails a call.
      */
-    static CompletableFuture<Flow.Publisher<ObjectNode>> of(RagService rag, Completions completions, RagRequest request, CallContext ctx) {
+    static CompletableFuture<Flow.Publisher<ObjectNode>> of(RagService rag, Completions completions, RagRequest asked, CallContext ctx) {
+        RagRequest request;
         Optional<AnswerCache.Key> key;
         try {
+            request = rag.bounded(asked, ctx);
             key = rag.cacheKey(request, ctx.caller);
         } catch (JingneiException refused) {
-            completions.rejected(ctx, request == null ? null : request.model, refused);
+            completions.rejected(ctx, asked == null ? null : asked.model, refused);
             return CompletableFuture.failedFuture(refused);
         }
         return rag.cached(key, request, ctx).thenCompose(exact -> exact.isPresent()

@@ -3,6 +3,8 @@ package io.jingnei.core.rag;
 import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -21,6 +23,8 @@ public final class RagConfig {
     public final Optional<String> faissMetadataUri;
     public final Duration reloadInterval;
     public final int topK;
+    /** The most passages a caller other than an admin may ask for ({@code top_k}): more would page through the knowledge base. */
+    public final int maxTopK;
     /** The cosine below which no passage is used (a request's own {@code threshold} replaces the whole rule). */
     public final double threshold;
     /** {@link RejectionRule}'s bar on the best passage's cosine plus lead; 0 turns it off. */
@@ -37,7 +41,8 @@ public final class RagConfig {
         this.indexUri = env.get("JINGNEI_INDEX_URI");
         this.faissMetadataUri = env.get("JINGNEI_INDEX_METADATA_URI");
         this.reloadInterval = Settings.duration(env, "JINGNEI_INDEX_RELOAD_INTERVAL", "60s");
-        this.topK = Settings.integer(env, "JINGNEI_RAG_TOP_K", 3, 1, 50);
+        this.maxTopK = Settings.integer(env, "JINGNEI_MAX_TOP_K", 10, 1, 50);
+        this.topK = Settings.integer(env, "JINGNEI_RAG_TOP_K", Math.min(3, maxTopK), 1, maxTopK);
         this.threshold = Settings.number(env, "JINGNEI_RAG_THRESHOLD", DEFAULT_THRESHOLD, -1, 1);
         this.minConfidence = Settings.number(env, "JINGNEI_RAG_MIN_CONFIDENCE", RejectionRule.DEFAULT_MIN_CONFIDENCE, 0, 2);
         this.hybrid = Settings.bool(env, "JINGNEI_RAG_HYBRID", true);
@@ -50,6 +55,25 @@ public final class RagConfig {
         this.chunkChars = Settings.integer(env, "JINGNEI_CHUNK_CHARS", 300, 50, 8000);
         this.chunkOverlap = Settings.integer(env, "JINGNEI_CHUNK_OVERLAP", 50, 0, 2000);
         this.enabled = Settings.bool(env, "JINGNEI_RAG_ENABLED", true);
+    }
+
+    /**
+     * What a caller may ask of retrieval: an admin anything the request format allows; anyone else at
+     * most {@link #maxTopK} passages and never below the configured cosine floor (a lower
+     * {@code threshold} is served by the shipped rule). Otherwise {@code top_k: 50, threshold: -1}
+     * hands the whole knowledge base to any caller.
+     */
+    public RagRequest bounded(RagRequest request, boolean admin) {
+        if (request == null || admin) {
+            return request;
+        }
+        if (request.topK != null && request.topK > maxTopK) {
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, "field 'top_k' must be between 1 and " + maxTopK + " (JINGNEI_MAX_TOP_K)");
+        }
+        if (request.threshold != null && request.threshold < threshold) {
+            return request.withThreshold(null);
+        }
+        return request;
     }
 
     public static RagConfig from(Env env) {

@@ -38,6 +38,10 @@ public final class RagRequest {
         return new RagRequest(query, null, null, null, null, null, null);
     }
 
+    public RagRequest withThreshold(Double newThreshold) {
+        return new RagRequest(query, topK, newThreshold, model, userId, systemPrompt, history);
+    }
+
     public RagRequest withUser(String user) {
         return new RagRequest(query, topK, threshold, model, user, systemPrompt, history);
     }

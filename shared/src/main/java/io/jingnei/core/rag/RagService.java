@@ -95,13 +95,19 @@ public final class RagService implements AutoCloseable {
      * Never fails: every failure is a result with its status. The answer cache is asked first (by
      * the exact question), then, once the question is embedded, for a similar one (semantic mode).
      */
-    public CompletableFuture<RagResult> query(RagRequest request, CallContext ctx) {
+    public CompletableFuture<RagResult> query(RagRequest asked, CallContext ctx) {
+        RagRequest request;
         Optional<AnswerCache.Key> key;
         try {
+            request = bounded(asked, ctx);
             key = cacheKey(request, ctx.caller);
         } catch (JingneiException refused) {
-            return CompletableFuture.completedFuture(failed(request, ctx, refused));
+            return CompletableFuture.completedFuture(failed(asked, ctx, refused));
         }
+        return query(request, key, ctx);
+    }
+
+    private CompletableFuture<RagResult> query(RagRequest request, Optional<AnswerCache.Key> key, CallContext ctx) {
         CompletableFuture<Optional<AnswerCache.Hit>> exact = key.isPresent() ? cache.exact(key.get())
                 : CompletableFuture.completedFuture(Optional.empty());
         return exact.thenCompose(hit -> {
@@ -115,6 +121,11 @@ public final class RagService implements AutoCloseable {
                         return result;
                     })));
         }).exceptionally(error -> failed(request, ctx, JingneiException.from(error)));
+    }
+
+    /** The request as this caller may make it ({@link RagConfig#bounded}); before the cache key, so keys hold what was served. */
+    public RagRequest bounded(RagRequest request, CallContext ctx) {
+        return config.bounded(request, ctx.caller.admin());
     }
 
     /**

@@ -142,7 +142,9 @@ class RagEndToEndIT {
         build("s3://jingnei-kb/kb/faq.jsonl", "s3://jingnei-kb/index/plain.jnix");
         try (JingneiInstance instance = boot(Map.of("JINGNEI_INDEX_URI", "s3://jingnei-kb/index/plain.jnix", "JINGNEI_LLM_API_KEY", ""))) {
             RagService rag = instance.rag().get(60, TimeUnit.SECONDS);
-            CallContext ctx = new CallContext(null, "rag-query", null);
+            // The plain ranking is an admin's view: other callers never go below the configured floor.
+            CallContext ctx = new CallContext(null, "rag-query", io.jingnei.core.auth.Caller.user(io.jingnei.core.auth.Caller.Via.ADMIN_KEY,
+                    io.jingnei.core.auth.Caller.ADMIN));
 
             RagResult rejected = rag.query(RagRequest.ofQuery("怎么做红烧肉"), ctx).get(30, TimeUnit.SECONDS);
             RagResult plain = rag.query(new RagRequest("怎么做红烧肉", 3, 0.0, null, null, null, null), ctx).get(30, TimeUnit.SECONDS);
