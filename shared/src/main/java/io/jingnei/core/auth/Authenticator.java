@@ -32,17 +32,17 @@ public final class Authenticator {
     private final Optional<JwtVerifier> jwt;
     private final boolean anonymousAllowed;
     private final boolean onPlatform;
-    /** Open only because nothing is configured: {@link ListenHost} keeps such an instance on loopback. */
-    private final boolean openByDefault;
+    /** Said at start-up when the instance is open only because nothing is configured; null otherwise. */
+    private final String openByDefaultNote;
 
     Authenticator(KeyTable clientKeys, KeyTable adminKeys, Optional<JwtVerifier> jwt, boolean anonymousAllowed, boolean onPlatform,
-                  boolean openByDefault) {
+                  String openByDefaultNote) {
         this.clientKeys = clientKeys;
         this.adminKeys = adminKeys;
         this.jwt = jwt;
         this.anonymousAllowed = anonymousAllowed;
         this.onPlatform = onPlatform;
-        this.openByDefault = openByDefault;
+        this.openByDefaultNote = openByDefaultNote;
     }
 
     public static Authenticator from(Env env) {
@@ -59,7 +59,11 @@ public final class Authenticator {
         Optional<JwtVerifier> jwt = JwtVerifier.from(env);
         boolean onPlatform = Platform.detect(env).cloud();
         boolean anonymous = explicitlyOpen(env) || openByDefault(env);
-        return new Authenticator(client, admin, jwt, anonymous, onPlatform, openByDefault(env));
+        String note = !openByDefault(env) ? null : env.get("JINGNEI_HTTP_HOST").isPresent()
+                ? "no credentials configured: anonymous callers are served on JINGNEI_HTTP_HOST=" + ListenHost.choose(env)
+                : "no credentials configured: anonymous callers are served, and the web function listens on " + ListenHost.LOOPBACK
+                        + " only unless JINGNEI_HTTP_HOST or QUARKUS_HTTP_HOST says otherwise (or JINGNEI_AUTH=none)";
+        return new Authenticator(client, admin, jwt, anonymous, onPlatform, note);
     }
 
     /** {@code JINGNEI_AUTH=none}: the operator chose to serve anonymous callers. */
@@ -83,9 +87,8 @@ public final class Authenticator {
         if (onPlatform && !anonymousAllowed && clientKeys.isEmpty() && jwt.isEmpty()) {
             return Optional.of("public routes answer 401: " + NEEDS_CREDENTIALS);
         }
-        if (openByDefault) {
-            return Optional.of("no credentials configured: anonymous callers are served, and the web function listens on "
-                    + ListenHost.LOOPBACK + " only unless JINGNEI_HTTP_HOST or QUARKUS_HTTP_HOST says otherwise (or JINGNEI_AUTH=none)");
+        if (openByDefaultNote != null) {
+            return Optional.of(openByDefaultNote);
         }
         if (onPlatform && anonymousAllowed) {
             return Optional.of("JINGNEI_AUTH=none: public routes serve anonymous callers on a cloud platform");

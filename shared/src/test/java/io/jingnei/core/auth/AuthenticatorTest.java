@@ -115,4 +115,47 @@ class AuthenticatorTest {
         assertThatThrownBy(() -> Authenticator.from(env("JINGNEI_ADMIN_KEYS=" + ADMIN + ",admin1")))
                 .hasMessageContaining("JINGNEI_ADMIN_KEYS entry 2").hasMessageContaining("at least 12").hasMessageNotContaining("admin1");
     }
+
+    @ParameterizedTest(name = "client key user ''{0}'' -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "admin    | refused",
+            "Admin    | refused",
+            "PLATFORM | refused",
+            "platform | refused",
+            "alice    | accepted",
+            "admins   | accepted",
+            "platform-team | accepted",
+    })
+    void a_client_key_cannot_stand_for_a_reserved_account(String user, String outcome) {
+        Env settings = env("JINGNEI_CLIENT_KEYS=" + CLIENT + ":" + user);
+        if (outcome.equals("refused")) {
+            assertThatThrownBy(() -> Authenticator.from(settings)).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("reserved").hasMessageNotContaining(CLIENT);
+            return;
+        }
+        assertThat(Authenticator.from(settings).authenticate(bearer(CLIENT)).userId).isEqualTo(user);
+    }
+
+    @ParameterizedTest(name = "[{0}] -> listens on {1}")
+    @CsvSource(delimiter = '|', value = {
+            // settings                                              | host
+            "                                                        | 127.0.0.1",
+            "JINGNEI_ADMIN_KEYS=" + ADMIN + "                        | 127.0.0.1",
+            "JINGNEI_AUTH=none                                       | 0.0.0.0",
+            "JINGNEI_HTTP_HOST=0.0.0.0                               | 0.0.0.0",
+            "JINGNEI_HTTP_HOST=192.168.1.20                          | 192.168.1.20",
+            "JINGNEI_CLIENT_KEYS=" + CLIENT + ":alice                | 0.0.0.0",
+            "JINGNEI_JWT_SECRET=a-very-long-shared-secret-of-32-bytes!! | 0.0.0.0",
+            "FC_FUNCTION_NAME=chat                                   | 0.0.0.0",
+            "FC_CUSTOM_LISTEN_PORT=9000                              | 0.0.0.0",
+            "SCF_FUNCTIONNAME=jingnei                                | 0.0.0.0",
+            "TENCENTCLOUD_RUNENV=SCF                                 | 0.0.0.0",
+    })
+    void an_instance_open_only_for_want_of_settings_listens_on_loopback(String settings, String host) {
+        Env env = env(settings == null ? "" : settings);
+
+        assertThat(ListenHost.choose(env)).isEqualTo(host);
+        assertThat(Authenticator.from(env).startupWarning().filter(w -> w.contains("listens on 127.0.0.1")).isPresent())
+                .as("the start-up line says why").isEqualTo(host.equals("127.0.0.1"));
+    }
 }

@@ -139,4 +139,55 @@ class JwtVerifierTest {
     private static String base64url(String json) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void a_token_for_a_reserved_account_is_forbidden() throws Exception {
+        JwtVerifier verifier = hs256();
+        for (String reserved : new String[] {"admin", "platform", "Admin"}) {
+            assertThatThrownBy(() -> verifier.verify(signed(claims().subject(reserved).build(), SECRET)))
+                    .isInstanceOf(JingneiException.class).hasMessageContaining("reserved")
+                    .satisfies(e -> assertThat(((JingneiException) e).kind()).isEqualTo(ErrorKind.FORBIDDEN));
+        }
+        refused(verifier, signed(claims().subject("*").build(), SECRET), "'sub'");
+        assertThat(verifier.verify(signed(claims().subject("admin-helper").build(), SECRET))).isEqualTo("admin-helper");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}: {1} ({2})")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            // claim | raw JSON value            | why the value is refused
+            "exp     | 18446744073709552         | wraps around when multiplied by 1000",
+            "exp     | 9223372036854775807       | Long.MAX_VALUE",
+            "exp     | 1e300                     | a double beyond any date",
+            "exp     | -1                        | before 1970",
+            "exp     | 253402300800              | after 9999",
+            "exp     | \"1790000000\"            | a string",
+            "nbf     | 18446744073709552         | wraps around",
+            "iat     | 99999999999999999999999   | beyond a long",
+            "iat     | -5                        | before 1970",
+    })
+    void out_of_range_numeric_dates_are_refused(String claim, String raw, String why) throws Exception {
+        String exp = claim.equals("exp") ? raw : String.valueOf(NOW.getEpochSecond() + 300);
+        String payload = "{\"sub\":\"visitor-42\",\"iss\":\"https://shop.example.cn\",\"aud\":\"jingnei\",\"exp\":" + exp
+                + (claim.equals("exp") ? "" : ",\"" + claim + "\":" + raw) + "}";
+
+        refused(hs256(), signedRaw(payload), "'" + claim + "'");
+    }
+
+    /** A token whose payload is exactly this JSON: the claims builder cannot write the values an attacker can. */
+    private static String signedRaw(String payload) throws Exception {
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build();
+        String signingInput = header.toBase64URL() + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+        return signingInput + "." + new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)).sign(header, signingInput.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void dates_within_range_pass_the_numeric_check() {
+        assertThat(JwtVerifier.numericDate(NOW.getEpochSecond())).isTrue();
+        assertThat(JwtVerifier.numericDate(0L)).isTrue();
+        assertThat(JwtVerifier.numericDate(1.79e9)).isTrue();
+        assertThat(JwtVerifier.numericDate(JwtVerifier.MAX_NUMERIC_DATE)).isTrue();
+        assertThat(JwtVerifier.numericDate(Double.NaN)).isFalse();
+        assertThat(JwtVerifier.numericDate(new java.math.BigInteger("18446744073709551616"))).isFalse();
+    }
 }
