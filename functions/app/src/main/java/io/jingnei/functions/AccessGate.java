@@ -9,6 +9,7 @@ import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.request.BodyBudget;
 import io.jingnei.core.request.RequestFraming;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
@@ -16,6 +17,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+
+import java.time.Duration;
 
 /**
  * Runs before every route, and before any body byte is kept: gives the request its id, refuses
@@ -30,6 +33,9 @@ import jakarta.inject.Inject;
 public class AccessGate {
     static final String CALLER = "jingnei.caller";
     static final String REQUEST_ID = "jingnei.request-id";
+    private static final String READ_BODY = "jingnei.read-body";
+    /** How long a refused request's body is discarded before its connection is closed. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
 
     @Inject
     JingneiInstance jingnei;
@@ -44,10 +50,19 @@ public class AccessGate {
     void register(@Observes Router router) {
         bodies = new BodyReader(BodyBudget.from(InstanceProducer.configEnv(), jingnei.config.caps.maxBodyBytes),
                 jingnei.config.caps.maxBodyBytes, this::refuse);
-        // First of all handlers: Quarkus puts the body handler Funqy asks for at MIN_VALUE + 1, and it
-        // would buffer every body, refused or not. The gate decides from the headers, then reads the
-        // body itself (BodyReader) or tells that handler there is none to read.
+        // First of all handlers: Quarkus puts the body handler Funqy asks for at MIN_VALUE + 1 (it
+        // resumes the paused request, then buffers the whole body), refused or not. The gate decides
+        // from the headers and tells that handler there is nothing for it to read; an admitted body
+        // is read right after it, by BodyReader, within the budget. (Reading it in the gate instead
+        // would leave Quarkus resuming an HTTP/2 request that has ended, which throws.)
         router.route().order(Integer.MIN_VALUE).handler(this::gate);
+        router.route().order(Integer.MIN_VALUE + 2).handler(ctx -> {
+            if (Boolean.TRUE.equals(ctx.get(READ_BODY))) {
+                bodies.read(ctx);
+            } else {
+                ctx.next();
+            }
+        });
         router.route().order(Integer.MAX_VALUE - 10).handler(this::notFound);
     }
 
@@ -73,7 +88,7 @@ public class AccessGate {
         HttpServerRequest request = ctx.request();
         if (BodyReader.announced(request)) {
             // Whatever answers this request without reading its body (a refusal, a GET, a preflight)
-            // ends the connection: the unread rest is dropped, never buffered or drained.
+            // ends the connection: the unread rest is discarded, never kept.
             ctx.addHeadersEndHandler(writing -> {
                 if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
                     ctx.response().putHeader("Connection", "close");
@@ -81,7 +96,7 @@ public class AccessGate {
             });
             ctx.addEndHandler(done -> {
                 if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
-                    request.connection().close();
+                    lingerThenClose(ctx);
                 }
             });
         }
@@ -130,16 +145,31 @@ public class AccessGate {
             refuse(ctx, refused);
             return;
         }
-        if (route.post()) {
-            bodies.read(ctx);
-        } else {
-            // GET and HEAD routes take no body: none is read, whatever the headers announce.
-            BodyReader.skipFrameworkBodyHandler(ctx);
-            ctx.next();
-        }
+        // GET and HEAD routes take no body: none is read, whatever the headers announce.
+        ctx.put(READ_BODY, route.post());
+        BodyReader.skipFrameworkBodyHandler(ctx);
+        ctx.next();
     }
 
-    /** Answers a request the gate or the body reader turned away; its body, if any, is never read. */
+    /**
+     * Closes the connection of a request answered before its body was read, after discarding what
+     * the client sends for a moment: a client that reads only once it has sent everything (many
+     * do) then sees the JSON answer instead of a reset, and one that keeps sending is cut anyway.
+     */
+    private static void lingerThenClose(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        HttpConnection connection = request.connection();
+        long timer = ctx.vertx().setTimer(LINGER.toMillis(), fired -> connection.close());
+        request.handler(discarded -> { });
+        request.exceptionHandler(gone -> ctx.vertx().cancelTimer(timer));
+        request.endHandler(end -> {
+            ctx.vertx().cancelTimer(timer);
+            connection.close();
+        });
+        request.resume();
+    }
+
+    /** Answers a request the gate or the body reader turned away; its body, if any, is never kept. */
     private void refuse(RoutingContext ctx, JingneiException why) {
         BodyReader.skipFrameworkBodyHandler(ctx);
         Errors.write(json, ctx, why);

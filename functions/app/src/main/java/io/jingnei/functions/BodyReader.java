@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
- * Reads the body of a request the access gate admitted, in its place of Vert.x' body handler
+ * Reads the body of a request the access gate admitted, in place of Vert.x' body handler
  * (Quarkus installs one ahead of every route for Funqy, which buffered bodies before anyone knew
  * who was calling). The request stays paused until the gate decides; then the bytes go into a
  * reservation from the instance's {@link BodyBudget}, within the body limit and the body timeout.
@@ -58,9 +58,11 @@ final class BodyReader {
         ((RoutingContextInternal) ctx).visitHandler(RoutingContextInternal.BODY_HANDLER);
     }
 
-    /** Reads the whole body, then hands the request on; or refuses it. */
+    /**
+     * Reads the whole body, then hands the request on; or refuses it. Must set its handlers in the
+     * same event-loop turn as any {@code resume()} before it: resumed data is delivered on a later turn.
+     */
     void read(RoutingContext ctx) {
-        skipFrameworkBodyHandler(ctx);
         HttpServerRequest request = ctx.request();
         if (!announced(request)) {
             ctx.next();
@@ -114,7 +116,9 @@ final class BodyReader {
             // Only now, with access decided: a client that waits for this never sends a refused body.
             ctx.response().writeContinue();
         }
-        request.resume();
+        if (!request.isEnded()) {
+            request.resume();
+        }
     }
 
     private void stop(RoutingContext ctx, AtomicBoolean finished, long timer, JingneiException why) {

@@ -36,17 +36,30 @@ final class AppProcess implements AutoCloseable {
     }
 
     static AppProcess start(Map<String, String> env) throws Exception {
+        return start(env, List.of("-Xmx512m"), true);
+    }
+
+    /**
+     * @param jvmOptions     heap and the like (attacks on memory run the instance small)
+     * @param pinLoopback    whether to pin QUARKUS_HTTP_HOST to 127.0.0.1; false leaves the address to the app, as an operator would
+     */
+    static AppProcess start(Map<String, String> env, List<String> jvmOptions, boolean pinLoopback) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         Path log = Files.createTempFile("jingnei-app-" + port + "-", ".log");
         List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-jar", "target/quarkus-app/quarkus-run.jar"));
+                "--add-modules", "jdk.incubator.vector"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("QUARKUS_HTTP_HOST");
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        if (pinLoopback) {
+            builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        }
         AppProcess app = new AppProcess(port, log, builder.start());
         app.awaitReady();
         return app;
@@ -91,6 +104,10 @@ final class AppProcess implements AutoCloseable {
             request.header("Authorization", "Bearer " + key);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     String logText() throws IOException {

@@ -341,6 +341,109 @@ class SecurityIT {
         assertThat(JSON.readTree(stacks.get(0)).path("level").asText()).isEqualTo("ERROR");
     }
 
+    // --- round 3: headers with two readings, reserved accounts, token dates, the knowledge base ---
+
+    @Test
+    void a_client_control_path_placed_before_fcs_own_is_refused_not_taken_first() throws Exception {
+        String attack = raw("POST /initialize HTTP/1.1\nHost: x\nx-fc-control-path: /initialize\nx-fc-control-path: /http-invoke\n"
+                + "x-fc-access-key-id: ATTACKER-AK\nx-fc-access-key-secret: ATTACKER-SECRET\nContent-Length: 0", "");
+
+        assertThat(RawHttp.status(attack)).isEqualTo(400);
+        assertThat(JSON.readTree(RawHttp.body(attack)).path("error").asText()).contains("more than one 'x-fc-control-path'");
+        assertThat(PlatformCredentials.latest()).isEmpty();
+        assertThat(given().header("x-fc-control-path", "/initialize").post("/initialize").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void an_unknown_transfer_coding_or_two_framings_are_refused_and_chunked_bodies_still_work() throws Exception {
+        String body = "{\"query\":\"你好\"}";
+        int length = body.getBytes(StandardCharsets.UTF_8).length;
+        String auth = "Authorization: Bearer " + FakeUpstreamResource.CLIENT_KEY + "\nContent-Type: application/json\n";
+        String both = raw("POST /chat HTTP/1.1\nHost: x\n" + auth + "Transfer-Encoding: xchunked\nContent-Length: " + length, body);
+        String unknown = raw("POST /chat HTTP/1.1\nHost: x\n" + auth + "Transfer-Encoding: xchunked", body);
+
+        assertThat(RawHttp.status(both)).isEqualTo(400);
+        assertThat(RawHttp.status(unknown)).isEqualTo(400);
+        assertThat(JSON.readTree(RawHttp.body(both)).path("status").asText()).isEqualTo("invalid_request");
+        assertThat(RawHttp.body(unknown)).contains("Transfer-Encoding");
+        assertThat(upstream().completionRequests()).isEmpty();
+
+        upstream().enqueue(Reply.completion("您好！", 5, 3));
+        String chunked = raw("POST /chat HTTP/1.1\nHost: x\n" + auth + "Transfer-Encoding: chunked",
+                Integer.toHexString(length) + "\r\n" + body + "\r\n0\r\n\r\n");
+        assertThat(RawHttp.status(chunked)).as(chunked).isEqualTo(200);
+        assertThat(JSON.readTree(RawHttp.body(chunked)).path("content").asText()).isEqualTo("您好！");
+    }
+
+    @Test
+    void a_token_cannot_make_its_holder_the_admin_the_platform_or_everyone() throws Exception {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(FakeUpstreamResource.JWT_ISSUER)
+                .audience(FakeUpstreamResource.JWT_AUDIENCE).expirationTime(Date.from(Instant.now().plusSeconds(300)));
+        for (String reserved : List.of("admin", "platform", "PLATFORM", "*")) {
+            Response refused = given().contentType("application/json")
+                    .header("Authorization", "Bearer " + token(claims.subject(reserved).build(), FakeUpstreamResource.JWT_SECRET))
+                    .body("{\"query\":\"你好\"}").post("/chat");
+            assertThat(refused.statusCode()).as(reserved).isIn(401, 403);
+            assertThat(json(refused).path("error").asText()).as(reserved).contains("'sub'");
+        }
+        assertThat(upstream().completionRequests()).isEmpty();
+        Response ok = given().contentType("application/json")
+                .header("Authorization", "Bearer " + token(claims.subject("admin-desk-7").build(), FakeUpstreamResource.JWT_SECRET))
+                .body("{\"query\":\"你好\"}").post("/chat");
+        assertThat(ok.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_token_whose_expiry_overflows_as_milliseconds_is_refused() throws Exception {
+        String claims = "\"sub\":\"visitor-42\",\"iss\":\"" + FakeUpstreamResource.JWT_ISSUER + "\",\"aud\":\"" + FakeUpstreamResource.JWT_AUDIENCE + "\"";
+        long soon = Instant.now().plusSeconds(300).getEpochSecond();
+        for (String dates : List.of("\"exp\":18446744073709552", "\"exp\":" + soon + ",\"nbf\":18446744073709552",
+                "\"exp\":" + soon + ",\"iat\":-1", "\"exp\":1e300")) {
+            Response refused = given().contentType("application/json").header("Authorization", "Bearer " + rawToken("{" + claims + "," + dates + "}"))
+                    .body("{\"query\":\"你好\"}").post("/chat");
+            assertThat(refused.statusCode()).as(dates).isEqualTo(401);
+        }
+        assertThat(upstream().completionRequests()).isEmpty();
+        Response ok = given().contentType("application/json").header("Authorization", "Bearer " + rawToken("{" + claims + ",\"exp\":" + soon + "}"))
+                .body("{\"query\":\"你好\"}").post("/chat");
+        assertThat(ok.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_caller_cannot_page_through_the_whole_knowledge_base() throws Exception {
+        Response wide = Api.post("/rag-query", "{\"query\":\"的\",\"top_k\":50,\"threshold\":-1}");
+        assertThat(wide.statusCode()).isEqualTo(400);
+        assertThat(json(wide).path("error").asText()).contains("JINGNEI_MAX_TOP_K");
+
+        JsonNode client = json(Api.post("/rag-query", "{\"query\":\"的\",\"top_k\":10,\"threshold\":-1}"));
+        for (JsonNode source : client.path("sources")) {
+            assertThat(source.path("similarity").asDouble()).as("never below the configured floor").isGreaterThanOrEqualTo(0.5);
+        }
+        JsonNode admin = json(Api.admin("/rag-query", "{\"query\":\"的\",\"top_k\":50,\"threshold\":-1}"));
+        assertThat(admin.path("sources").size()).as("an admin still sees the plain ranking").isGreaterThan(client.path("sources").size());
+
+        upstream().enqueue(Reply.completion("退款24小时内发起。", 10, 5));
+        JsonNode legit = json(Api.post("/rag-query", "{\"query\":\"退货要多久能到账？\",\"top_k\":5}"));
+        assertThat(legit.path("sources").get(0).path("id").asText()).isEqualTo("refund-time");
+    }
+
+    /** A request written byte by byte to the app under test; the answer as text. */
+    private static String raw(String head, String body) throws Exception {
+        try (RawHttp http = new RawHttp(io.restassured.RestAssured.port)) {
+            http.head(head);
+            http.body(body.getBytes(StandardCharsets.UTF_8));
+            return http.response();
+        }
+    }
+
+    /** An HS256 token whose payload is exactly this JSON, values the claims builder would not write included. */
+    private static String rawToken(String payload) throws Exception {
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build();
+        String input = header.toBase64URL() + "." + b64(payload);
+        return input + "." + new MACSigner(FakeUpstreamResource.JWT_SECRET.getBytes(StandardCharsets.UTF_8))
+                .sign(header, input.getBytes(StandardCharsets.US_ASCII));
+    }
+
     private static String token(JWTClaimsSet claims, String secret) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
         jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
