@@ -3,6 +3,7 @@ package io.jingnei.functions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.auth.Caller;
+import io.jingnei.core.auth.ListenHost;
 import io.jingnei.core.auth.RequestHeaders;
 import io.jingnei.core.config.Platform;
 import io.jingnei.core.error.ErrorKind;
@@ -17,8 +18,10 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Runs before every route, and before any body byte is kept: gives the request its id, refuses
@@ -64,6 +67,8 @@ public class AccessGate {
             }
         });
         router.route().order(Integer.MAX_VALUE - 10).handler(this::notFound);
+        String host = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse(ListenHost.EVERY_INTERFACE);
+        ListenHost.startupNote(InstanceProducer.configEnv(), host).ifPresent(note -> jingnei.log.event(note, Map.of("level_hint", "WARN")));
     }
 
     /**

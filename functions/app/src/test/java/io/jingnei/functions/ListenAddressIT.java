@@ -30,7 +30,7 @@ class ListenAddressIT {
         try (AppProcess open = AppProcess.start(Map.of("JINGNEI_RAG_ENABLED", "false"), java.util.List.of("-Xmx256m"), false)) {
             assertThat(reachable(outward, open.port)).as("from the network").isFalse();
             assertThat(open.get("/health", null).statusCode()).as("the quick start on localhost").isEqualTo(200);
-            assertThat(open.logText()).contains("listens on 127.0.0.1");
+            assertThat(open.logText()).contains("on 127.0.0.1 only");
         }
         try (AppProcess keyed = AppProcess.start(Map.of("JINGNEI_RAG_ENABLED", "false", "JINGNEI_CLIENT_KEYS", "ck-listen-test-0001:shop-a"),
                 java.util.List.of("-Xmx256m"), false)) {

@@ -32,17 +32,13 @@ public final class Authenticator {
     private final Optional<JwtVerifier> jwt;
     private final boolean anonymousAllowed;
     private final boolean onPlatform;
-    /** Said at start-up when the instance is open only because nothing is configured; null otherwise. */
-    private final String openByDefaultNote;
 
-    Authenticator(KeyTable clientKeys, KeyTable adminKeys, Optional<JwtVerifier> jwt, boolean anonymousAllowed, boolean onPlatform,
-                  String openByDefaultNote) {
+    Authenticator(KeyTable clientKeys, KeyTable adminKeys, Optional<JwtVerifier> jwt, boolean anonymousAllowed, boolean onPlatform) {
         this.clientKeys = clientKeys;
         this.adminKeys = adminKeys;
         this.jwt = jwt;
         this.anonymousAllowed = anonymousAllowed;
         this.onPlatform = onPlatform;
-        this.openByDefaultNote = openByDefaultNote;
     }
 
     public static Authenticator from(Env env) {
@@ -59,11 +55,7 @@ public final class Authenticator {
         Optional<JwtVerifier> jwt = JwtVerifier.from(env);
         boolean onPlatform = Platform.detect(env).cloud();
         boolean anonymous = explicitlyOpen(env) || openByDefault(env);
-        String note = !openByDefault(env) ? null : env.get("JINGNEI_HTTP_HOST").isPresent()
-                ? "no credentials configured: anonymous callers are served on JINGNEI_HTTP_HOST=" + ListenHost.choose(env)
-                : "no credentials configured: anonymous callers are served, and the web function listens on " + ListenHost.LOOPBACK
-                        + " only unless JINGNEI_HTTP_HOST or QUARKUS_HTTP_HOST says otherwise (or JINGNEI_AUTH=none)";
-        return new Authenticator(client, admin, jwt, anonymous, onPlatform, note);
+        return new Authenticator(client, admin, jwt, anonymous, onPlatform);
     }
 
     /** {@code JINGNEI_AUTH=none}: the operator chose to serve anonymous callers. */
@@ -86,9 +78,6 @@ public final class Authenticator {
     public Optional<String> startupWarning() {
         if (onPlatform && !anonymousAllowed && clientKeys.isEmpty() && jwt.isEmpty()) {
             return Optional.of("public routes answer 401: " + NEEDS_CREDENTIALS);
-        }
-        if (openByDefaultNote != null) {
-            return Optional.of(openByDefaultNote);
         }
         if (onPlatform && anonymousAllowed) {
             return Optional.of("JINGNEI_AUTH=none: public routes serve anonymous callers on a cloud platform");

@@ -1,7 +1,8 @@
 package io.jingnei.core.auth;
 
 import io.jingnei.core.config.Env;
-import io.jingnei.core.config.Platform;
+
+import java.util.Optional;
 
 /**
  * The address the web function listens on. An instance that serves anonymous callers only because
@@ -20,5 +21,18 @@ public final class ListenHost {
 
     public static String choose(Env env) {
         return env.get("JINGNEI_HTTP_HOST").orElse(Authenticator.openByDefault(env) ? LOOPBACK : EVERY_INTERFACE);
+    }
+
+    /** The web function's start-up line for an instance open only for want of settings, given where it really listens. */
+    public static Optional<String> startupNote(Env env, String actualHost) {
+        if (!Authenticator.openByDefault(env)) {
+            return Optional.empty();
+        }
+        if (LOOPBACK.equals(actualHost) || "localhost".equals(actualHost)) {
+            return Optional.of("no credentials configured: anonymous callers are served, on " + LOOPBACK + " only; set JINGNEI_CLIENT_KEYS "
+                    + "or a JWT key (or JINGNEI_HTTP_HOST, or JINGNEI_AUTH=none behind a gateway) to serve other machines");
+        }
+        return Optional.of("no credentials configured: anonymous callers are served on " + actualHost
+                + ", from any machine that reaches it (set JINGNEI_CLIENT_KEYS or a JWT key)");
     }
 }

@@ -155,7 +155,7 @@ class AuthenticatorTest {
         Env env = env(settings == null ? "" : settings);
 
         assertThat(ListenHost.choose(env)).isEqualTo(host);
-        assertThat(Authenticator.from(env).startupWarning().filter(w -> w.contains("listens on 127.0.0.1")).isPresent())
+        assertThat(ListenHost.startupNote(env, host).filter(w -> w.contains("on 127.0.0.1 only")).isPresent())
                 .as("the start-up line says why").isEqualTo(host.equals("127.0.0.1"));
     }
 }
