@@ -17,8 +17,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -66,26 +64,14 @@ class FcHandlersIT {
 
     /** Initializer, then handler; returns what the handler wrote. */
     private static JsonNode invoke(ClassLoader loader, String handler, byte[] event) throws Exception {
-        Class<?> type = loader.loadClass(handler);
-        Object function = type.getDeclaredConstructor().newInstance();
-        Class<?> contextType = loader.loadClass("com.aliyun.fc.runtime.Context");
-        Object context = context(loader, "req-" + handler.substring(handler.lastIndexOf('.') + 1));
-        type.getMethod("initialize", contextType).invoke(function, context);
-        Method handle = type.getMethod("handleRequest", InputStream.class, OutputStream.class, contextType);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handle.invoke(function, new ByteArrayInputStream(event), out, context);
-        return JSON.readTree(out.toByteArray());
+        Object function = loader.loadClass(handler).getDeclaredConstructor().newInstance();
+        String requestId = "req-" + handler.substring(handler.lastIndexOf('.') + 1);
+        FcRuntime.initialize(loader, function, requestId);
+        return JSON.readTree(FcRuntime.handle(loader, function, event, requestId));
     }
 
     private static Object context(ClassLoader loader, String requestId) throws Exception {
-        Class<?> contextType = loader.loadClass("com.aliyun.fc.runtime.Context");
-        return Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, method, args) -> {
-            switch (method.getName()) {
-                case "getRequestId": return requestId;
-                case "getRetryCount": return 0;
-                default: return null;
-            }
-        });
+        return FcRuntime.context(loader, requestId);
     }
 
     private static JsonNode body(JsonNode response) throws Exception {

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
@@ -70,32 +69,7 @@ class ScfHandlersIT {
     }
 
     private static JsonNode invoke(ClassLoader loader, String handler, String eventType, byte[] eventBytes, String name) throws Exception {
-        Class<?> mapperType = loader.loadClass("com.fasterxml.jackson.databind.ObjectMapper");
-        Object mapper = mapperType.getDeclaredConstructor().newInstance();
-        Class<?> feature = loader.loadClass("com.fasterxml.jackson.databind.MapperFeature");
-        Class<?> deserialization = loader.loadClass("com.fasterxml.jackson.databind.DeserializationFeature");
-        mapperType.getMethod("configure", feature, boolean.class).invoke(mapper, enumValue(feature, "ACCEPT_CASE_INSENSITIVE_PROPERTIES"), true);
-        mapperType.getMethod("configure", deserialization, boolean.class).invoke(mapper, enumValue(deserialization, "FAIL_ON_UNKNOWN_PROPERTIES"), false);
-        Class<?> event = loader.loadClass(eventType);
-        Object input = mapperType.getMethod("readValue", byte[].class, Class.class).invoke(mapper, eventBytes, event);
-        Class<?> contextType = loader.loadClass("com.qcloud.scf.runtime.Context");
-        Object context = Proxy.newProxyInstance(loader, new Class<?>[] {contextType}, (proxy, method, args) -> {
-            switch (method.getName()) {
-                case "getRequestId": return "scf-" + name;
-                case "getTimeLimitInMs": return 900_000;
-                case "getMemoryLimitInMb": return 2048;
-                default: return null;
-            }
-        });
-        Class<?> type = loader.loadClass(handler);
-        Object result = type.getMethod("handle", event, contextType).invoke(type.getDeclaredConstructor().newInstance(), input, context);
-        String json = result instanceof String ? (String) result : (String) mapperType.getMethod("writeValueAsString", Object.class).invoke(mapper, result);
-        return JSON.readTree(json);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object enumValue(Class<?> type, String name) {
-        return Enum.valueOf((Class<? extends Enum>) type, name);
+        return JSON.readTree(ScfRuntime.call(loader, handler, eventType, eventBytes, "scf-" + name));
     }
 
     @Test

@@ -27,6 +27,11 @@ public final class CodePackage {
         this.root = root;
     }
 
+    /** A package already unpacked (by {@link #unzip}) at {@code root}. */
+    public static CodePackage at(Path root) {
+        return new CodePackage(root);
+    }
+
     public static CodePackage unzip(Path zip) throws IOException {
         Path root = Files.createTempDirectory("code-package-");
         try (ZipFile file = new ZipFile(zip.toFile())) {
@@ -65,6 +70,43 @@ public final class CodePackage {
         try (Stream<Path> files = Files.list(lib)) {
             return files.filter(p -> p.toString().endsWith(".jar")).sorted().collect(java.util.stream.Collectors.toList());
         }
+    }
+
+    /**
+     * Breaks the package as a bad build or a truncated upload would: every jar in it (at any depth)
+     * that holds an entry ending with {@code suffix} is rewritten without it. Returns the entries removed.
+     */
+    public List<String> removeFromJars(String suffix) throws IOException {
+        List<String> removed = new ArrayList<>();
+        List<Path> all;
+        try (Stream<Path> files = Files.walk(root)) {
+            all = files.filter(p -> p.toString().endsWith(".jar")).collect(java.util.stream.Collectors.toList());
+        }
+        for (Path jar : all) {
+            Path copy = jar.resolveSibling(jar.getFileName() + ".rewritten");
+            boolean changed = false;
+            try (ZipFile in = new ZipFile(jar.toFile());
+                 java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(copy))) {
+                for (ZipEntry entry : java.util.Collections.list(in.entries())) {
+                    if (entry.getName().endsWith(suffix)) {
+                        removed.add(jar.getFileName() + "!" + entry.getName());
+                        changed = true;
+                        continue;
+                    }
+                    out.putNextEntry(new ZipEntry(entry.getName()));
+                    try (InputStream data = in.getInputStream(entry)) {
+                        data.transferTo(out);
+                    }
+                    out.closeEntry();
+                }
+            }
+            if (changed) {
+                Files.move(copy, jar, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.delete(copy);
+            }
+        }
+        return removed;
     }
 
     /** Every class name in the package whose class file is newer than {@code maxMajor}, skipping multi-release entries for later JDKs. */
