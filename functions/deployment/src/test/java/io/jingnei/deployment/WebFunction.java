@@ -28,7 +28,11 @@ final class WebFunction implements AutoCloseable {
     }
 
     static WebFunction start(Path zip, Map<String, String> env) throws IOException {
-        CodePackage code = CodePackage.unzip(zip);
+        return start(CodePackage.unzip(zip), env);
+    }
+
+    /** Starts an unpacked package (perhaps changed, to break it as a bad build would). */
+    static WebFunction start(CodePackage code, Map<String, String> env) throws IOException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();

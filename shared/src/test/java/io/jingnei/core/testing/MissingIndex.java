@@ -1,5 +1,8 @@
 package io.jingnei.core.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MissingIndex {
     public static final String CLIENT_KEY = HandlerBackends.CLIENT_KEY;
+    private static final ObjectMapper JSON = new ObjectMapper();
     public final Path dir;
     public final Path kb;
     public final Path index;
@@ -57,12 +61,12 @@ public final class MissingIndex {
     }
 
     /** The JSON body of an HTTP reply ({@code statusCode}, {@code body} as text). */
-    public static com.fasterxml.jackson.databind.JsonNode body(com.fasterxml.jackson.databind.JsonNode reply) throws IOException {
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(reply.path("body").asText());
+    public static JsonNode body(JsonNode reply) throws IOException {
+        return JSON.readTree(reply.path("body").asText());
     }
 
     /** The ids of an answer's sources. */
-    public static List<String> sourceIds(com.fasterxml.jackson.databind.JsonNode reply) throws IOException {
+    public static List<String> sourceIds(JsonNode reply) throws IOException {
         return body(reply).path("sources").findValuesAsText("id");
     }
 }
