@@ -1,7 +1,8 @@
 // The deployment descriptors through the platforms' own code (run by DescriptorToolsIT):
 //   node check-descriptors.cjs s <s.yaml>         Serverless Devs' parse-spec, then fc3's schema as fc3 validates
 //   node check-descriptors.cjs fun <template.yml> Funcraft's `fun validate` (offline)
-//   node check-descriptors.cjs sls <serverless.yml> the Serverless Components variable resolver
+//   node check-descriptors.cjs sls <serverless.yml> the Serverless Components CLI's own loader and variable
+//                                                   resolver, then the scf component's input rules
 // Each ${env} case runs in a child process of its own (the tools read process.env). Prints one JSON
 // report; exits 1 when a tool refuses the descriptor or a check fails.
 'use strict';
@@ -9,6 +10,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
+const yaml = require('js-yaml');
 
 const TRIGGER_CONFIGS = { http: 'IHttpTriggerConfig', oss: 'IOssTriggerConfig', timer: 'ITimerTriggerConfig' };
 const ENV_LIMIT_BYTES = 4096; // FC and SCF: all of a function's environment variables together
@@ -20,7 +22,7 @@ const CASES = {
 };
 
 function caseEnv(name) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JINGNEI_') && k !== 'TENCENT_APP_ID'));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('JINGNEI_') && !k.startsWith('TENCENT_') && k !== 'STAGE'));
   const spec = CASES[name];
   if (spec === 'empty') {
     for (const k of ['JINGNEI_LLM_API_KEY', 'JINGNEI_UPSTREAMS', 'JINGNEI_CLIENT_KEYS', 'JINGNEI_INDEX_URI']) env[k] = '';
@@ -35,12 +37,13 @@ function caseEnv(name) {
       JINGNEI_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\n' + 'A'.repeat(392) + '\n-----END PUBLIC KEY-----', JINGNEI_JWT_ISSUER: 'https://login.shop.example.cn',
       JINGNEI_JWT_AUDIENCE: 'jingnei', JINGNEI_STORAGE_ALLOW: 'r:oss://jingnei-kb-1234567890123456/', JINGNEI_CORS_ORIGINS: 'https://shop.example.cn,https://m.shop.example.cn',
       JINGNEI_REDIS_URL: 'rediss://default:' + 'p'.repeat(32) + '@r-uf6000000000.redis.rds.aliyuncs.com:6379', JINGNEI_LIMITS: 'user:rpm=20,tpd=200000;global:cny_month=3000',
-      JINGNEI_PII: 'mask', JINGNEI_CACHE: 'semantic', TENCENT_APP_ID: '1250000000',
+      JINGNEI_PII: 'mask', JINGNEI_CACHE: 'semantic', TENCENT_FAQ_BUCKET: 'jingnei-faq-1250000000', STAGE: 'prod',
     });
   } else {
     Object.assign(env, spec);
   }
-  if (name !== 'unset' && name !== 'empty' && !env.TENCENT_APP_ID) env.TENCENT_APP_ID = '1250000000';
+  // No case sets TENCENT_APP_ID: nothing in serverless.yml may need it (only the QR login writes it).
+  if (name !== 'unset' && name !== 'empty' && !env.TENCENT_FAQ_BUCKET) env.TENCENT_FAQ_BUCKET = 'jingnei-faq-1250000000';
   return env;
 }
 
@@ -95,16 +98,61 @@ async function sOne(file) {
 }
 
 function slsOne(file) {
-  const yaml = require('js-yaml');
-  const { resolveVariables } = require('@serverless/components/src/cli/utils');
-  const resolved = resolveVariables(yaml.load(fs.readFileSync(file, 'utf8')));
-  const inputs = resolved.inputs || {};
+  // What `sls deploy` does before it sends the instance (commands-cn/utils.js, loadTencentInstanceConfig):
+  // load the folder's serverless.yml (default stage, app/stage/org from a parent folder's file), then
+  // resolve ${env:NAME} with the same resolver.
+  const { loadInstanceConfigUncached, resolveVariables } = require('@serverless/components/src/cli/utils');
+  const instance = resolveVariables(loadInstanceConfigUncached(path.dirname(path.resolve(file))));
+  const inputs = instance.inputs || {};
   const vars = (inputs.environment || {}).variables || {};
   const cos = (inputs.events || []).map(e => e.cos).filter(Boolean)[0];
-  const result = { env_bytes: envBytes(vars), role: inputs.role, bucket: cos && cos.parameters.bucket, faq: vars.JINGNEI_FAQ_BASE_URI,
+  const bucket = cos && cos.parameters.bucket;
+  const result = { app: instance.app, stage: instance.stage === undefined ? null : instance.stage, component: instance.component,
+    type: inputs.type || 'event', runtime: inputs.runtime, layers: inputs.layers || [], env_bytes: envBytes(vars), role: inputs.role,
+    bucket, faq: vars.JINGNEI_FAQ_BASE_URI,
+    // COS names every bucket <name>-<APPID>: a name without the APPID suffix is no bucket anyone has.
+    bucket_has_appid: bucket === undefined ? null : /^[a-z0-9-]+-[0-9]+\.cos\.[a-z-]+\.myqcloud\.com$/.test(bucket),
     undefined_values: Object.entries(vars).filter(([, v]) => typeof v === 'string' && v.includes('undefined')).map(([k]) => k), errors: [] };
   if (result.env_bytes > ENV_LIMIT_BYTES) result.errors.push(`environment is ${result.env_bytes} bytes, over ${ENV_LIMIT_BYTES}`);
+  // The platform resolves ${stage}, ${app}, ${name} and ${org} before it applies the component's rules.
+  const engine = { stage: instance.stage || 'dev', app: instance.app, name: instance.name, org: instance.org || 'org' };
+  const engineResolved = JSON.parse(JSON.stringify(inputs), (k, v) =>
+    typeof v === 'string' ? v.replace(/\$\{(stage|app|name|org)\}/g, (m, key) => engine[key]) : v);
+  const component = yaml.load(fs.readFileSync(path.join(__dirname, 'tencent-scf', 'serverless.component.yml'), 'utf8'));
+  if (instance.component !== component.name) result.errors.push(`component is ${instance.component}, the rules are for ${component.name}`);
+  checkInputs({ type: 'object', keys: component.actions.deploy.inputs }, engineResolved, 'inputs', result.errors);
   return result;
+}
+
+/**
+ * The scf component's declared input rules (serverless.component.yml, actions.deploy.inputs), as
+ * the platform applies them: type, allow, regex, min, max, required; keys of an object; items of an
+ * array, each item matching one of the listed forms. Keys the rules do not name are not checked.
+ */
+function checkInputs(rules, value, at, errors) {
+  if (value === undefined || value === null) {
+    if (rules.required) errors.push(`${at}: required`);
+    return;
+  }
+  const actual = Array.isArray(value) ? 'array' : typeof value;
+  const expected = rules.type === 'src' ? ['string', 'object'] : rules.type ? [rules.type] : [actual];
+  if (!expected.includes(actual)) {
+    errors.push(`${at}: expected ${rules.type}, found ${actual} ${JSON.stringify(value)}`);
+    return;
+  }
+  if (rules.allow && !rules.allow.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} is not one of ${rules.allow.join(', ')}`);
+  if (rules.regex && !new RegExp(rules.regex).test(value)) errors.push(`${at}: ${JSON.stringify(value)} does not match ${rules.regex}`);
+  if (rules.min !== undefined && value < rules.min) errors.push(`${at}: ${value} is below ${rules.min}`);
+  if (rules.max !== undefined && value > rules.max) errors.push(`${at}: ${value} is above ${rules.max}`);
+  if (rules.keys && actual === 'object') {
+    for (const [key, keyRules] of Object.entries(rules.keys)) checkInputs(keyRules, value[key], `${at}/${key}`, errors);
+  }
+  if (rules.items && actual === 'array') {
+    value.forEach((item, i) => {
+      const tries = rules.items.map(form => { const found = []; checkInputs(form, item, `${at}/${i}`, found); return found; });
+      if (!tries.some(found => found.length === 0)) errors.push(...tries[0]);
+    });
+  }
 }
 
 function funValidate(file) {

@@ -65,11 +65,12 @@ class DeployVariablesTest {
         return names;
     }
 
-    /** Every name a deployer sets: shell variables of s.yaml and serverless.yml, template.yml's parameters. */
+    /** Every name a deployer sets: shell variables of s.yaml and the two serverless.yml files, template.yml's parameters. */
     static Set<String> descriptorVariables() throws Exception {
         Set<String> all = new TreeSet<>();
         all.addAll(variables("s.yaml", S_ENV, DOUBLE_BRACE));
         all.addAll(variables("serverless.yml", SLS_ENV, DOUBLE_BRACE));
+        all.addAll(variables("scf-web/serverless.yml", SLS_ENV, DOUBLE_BRACE));
         all.addAll(variables("template.yml", DOUBLE_BRACE, ROS_SUB));
         all.addAll(map(yaml("template.yml").get("Parameters")).keySet());
         return all;
@@ -93,12 +94,15 @@ class DeployVariablesTest {
 
     @Test
     void the_core_settings_reach_every_platform_the_same_way() throws Exception {
-        // s.yaml and serverless.yml pass the same JINGNEI_* settings: a security setting that only
-        // one platform receives is a platform that runs with the default.
+        // s.yaml and both serverless.yml files pass the same JINGNEI_* settings: a security setting
+        // that only one platform (or function) receives is one that runs with the default.
         Set<String> fc = new TreeSet<>(variables("s.yaml", S_ENV));
         Set<String> scf = new TreeSet<>(variables("serverless.yml", SLS_ENV));
+        Set<String> scfWeb = new TreeSet<>(variables("scf-web/serverless.yml", SLS_ENV));
         fc.removeIf(name -> !name.startsWith("JINGNEI_"));
         scf.removeIf(name -> !name.startsWith("JINGNEI_"));
+        scfWeb.removeIf(name -> !name.startsWith("JINGNEI_"));
         assertThat(scf).isEqualTo(fc);
+        assertThat(scfWeb).isEqualTo(fc);
     }
 }

@@ -201,4 +201,18 @@ class DeploymentDescriptorsIT {
         assertThat(code.classesNewerThan(55)).isEmpty();
         assertThat(code.entriesContaining("fastjson")).isEmpty();
     }
+
+    @Test
+    void scf_web_is_a_web_function_on_the_unpacked_web_package_which_brings_its_own_scf_bootstrap() throws Exception {
+        Map<String, Object> inputs = map(yaml("scf-web/serverless.yml").get("inputs"));
+        assertThat(inputs.get("type")).isEqualTo("web");
+        // Where the walkthrough unpacks jingnei-web.zip.
+        assertThat(ROOT.resolve("scf-web").resolve((String) map(inputs.get("src")).get("src")).normalize())
+                .isEqualTo(ROOT.resolve("functions/app/target/jingnei-web").normalize());
+        assertThat(Descriptors.deployGuide()).contains("unzip -o functions/app/target/jingnei-web.zip -d functions/app/target/jingnei-web");
+        // With an scf_bootstrap at the root, the scf component injects none of its own.
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(ROOT.resolve("functions/app/target/jingnei-web.zip").toFile())) {
+            assertThat(zip.getEntry("scf_bootstrap")).isNotNull();
+        }
+    }
 }

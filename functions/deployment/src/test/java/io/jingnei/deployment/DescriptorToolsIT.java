@@ -55,10 +55,16 @@ class DescriptorToolsIT {
         return run(List.of("node", "check-descriptors.cjs", mode, file.toAbsolutePath().toString()), 120);
     }
 
+    /** A copy of {@code file} with one change, at the same path under a new root beside unchanged copies of the root's serverless.yml (a parent the CLI reads). */
     private static Path broken(String file, String from, String to) throws IOException {
         String text = Descriptors.text(file);
         assertThat(text).contains(from);
-        Path copy = Files.createTempDirectory("jingnei-broken-").resolve(file);
+        Path root = Files.createTempDirectory("jingnei-broken-");
+        Path copy = root.resolve(file);
+        Files.createDirectories(copy.getParent());
+        if (!file.equals("serverless.yml")) {
+            Files.writeString(root.resolve("serverless.yml"), Descriptors.text("serverless.yml"));
+        }
         Files.writeString(copy, text.replace(from, to));
         return copy;
     }
@@ -104,21 +110,60 @@ class DescriptorToolsIT {
     }
 
     @Test
-    void serverless_yml_resolves_with_its_role_and_an_unset_app_id_shows_as_undefined() throws Exception {
+    void serverless_yml_resolves_without_an_app_id_and_an_unset_faq_bucket_names_no_cos_bucket() throws Exception {
         Result result = check("sls", Descriptors.ROOT.resolve("serverless.yml"));
         assertThat(result.exit).as(result.out).isZero();
         JsonNode report = result.json();
-        List<String> cases = new ArrayList<>();
-        report.fieldNames().forEachRemaining(cases::add);
-        for (String name : cases) {
-            JsonNode envCase = report.path(name);
+        for (JsonNode envCase : report) {
+            assertThat(envCase.path("errors")).as(envCase.toString()).isEmpty();
             assertThat(envCase.path("role").asText()).isEqualTo("jingnei-scf-runtime");
             assertThat(envCase.path("env_bytes").asInt()).isLessThan(4096);
         }
-        // What the docs' walkthrough guards against: the resolver has no defaults or errors.
-        assertThat(report.path("unset").path("bucket").asText()).isEqualTo("jingnei-faq-undefined.cos.ap-guangzhou.myqcloud.com");
+        // No case sets TENCENT_APP_ID: the bucket is the deployer's one variable, whole.
         assertThat(report.path("full").path("bucket").asText()).isEqualTo("jingnei-faq-1250000000.cos.ap-guangzhou.myqcloud.com");
         assertThat(report.path("full").path("faq").asText()).isEqualTo("cos://jingnei-faq-1250000000/");
+        assertThat(report.path("full").path("bucket_has_appid").asBoolean()).isTrue();
         assertThat(report.path("full").path("undefined_values")).isEmpty();
+        // The resolver has no defaults or errors: unset, the value reads "undefined", which is no COS
+        // bucket's name (they all end in -<APPID>), so the trigger cannot be made on someone's bucket.
+        assertThat(report.path("unset").path("bucket").asText()).isEqualTo("undefined.cos.ap-guangzhou.myqcloud.com");
+        assertThat(report.path("unset").path("bucket_has_appid").asBoolean()).isFalse();
+        assertThat(report.path("unset").path("faq").asText()).isEqualTo("cos://undefined/");
+    }
+
+    @Test
+    void the_scf_web_function_resolves_as_a_web_function_of_the_same_app_and_stage_with_the_java17_layer() throws Exception {
+        Result result = check("sls", Descriptors.ROOT.resolve("scf-web/serverless.yml"));
+        assertThat(result.exit).as(result.out).isZero();
+        JsonNode report = result.json();
+        for (JsonNode envCase : report) {
+            assertThat(envCase.path("errors")).as(envCase.toString()).isEmpty();
+            assertThat(envCase.path("component").asText()).isEqualTo("scf");
+            assertThat(envCase.path("type").asText()).isEqualTo("web");
+            assertThat(envCase.path("app").asText()).as("from ../serverless.yml").isEqualTo("jingnei");
+            assertThat(envCase.path("role").asText()).isEqualTo("jingnei-scf-runtime");
+            assertThat(envCase.path("env_bytes").asInt()).isLessThan(4096);
+        }
+        JsonNode full = report.path("full");
+        assertThat(full.path("stage").asText()).as("../serverless.yml's ${env:STAGE}").isEqualTo("prod");
+        assertThat(full.path("layers").get(0).path("name").asText()).isEqualTo("jingnei-java17");
+        assertThat(full.path("faq").asText()).isEqualTo("cos://jingnei-faq-1250000000/");
+        assertThat(full.path("undefined_values")).isEmpty();
+    }
+
+    @Test
+    void the_scf_components_own_input_rules_refuse_a_wrong_value() throws Exception {
+        Result java17 = check("sls", broken("scf-web/serverless.yml", "runtime: Java11", "runtime: Java17"));
+        assertThat(java17.exit).as(java17.out).isEqualTo(1);
+        assertThat(java17.out).contains("inputs/runtime: ").contains("Java17").contains("is not one of");
+        Result type = check("sls", broken("scf-web/serverless.yml", "type: web", "type: http"));
+        assertThat(type.exit).as(type.out).isEqualTo(1);
+        assertThat(type.out).contains("inputs/type");
+        Result layerVersion = check("sls", broken("scf-web/serverless.yml", "version: 1", "version: latest"));
+        assertThat(layerVersion.exit).as(layerVersion.out).isEqualTo(1);
+        assertThat(layerVersion.out).contains("inputs/layers/0/version: expected number");
+        Result memory = check("sls", broken("serverless.yml", "memorySize: 2048", "memorySize: 2000"));
+        assertThat(memory.exit).as(memory.out).isEqualTo(1);
+        assertThat(memory.out).contains("inputs/memorySize: 2000 is not one of");
     }
 }
