@@ -22,7 +22,10 @@ import java.util.function.BiConsumer;
  * Writes a chunk stream as Server-Sent Events the way the OpenAI SDKs read them: each event is
  * exactly {@code data: <json>} and a blank line, written as soon as it arrives, ending with
  * {@code data: [DONE]}. A failure before the first chunk is an ordinary HTTP error; after it, a
- * final {@code data: {"error": ...}} event. A client that goes away cancels the upstream call.
+ * final {@code data: {"error": ...}} event and then an abnormal end (the connection is reset, the
+ * chunked body never gets its last chunk), because LangChain4j and Spring AI ignore in-band error
+ * events and would report the truncated text as a complete answer. A client that goes away cancels
+ * the upstream call.
  */
 final class SseResponder {
     private final ObjectMapper json;
@@ -75,7 +78,8 @@ final class SseResponder {
                             if (!response.headWritten()) {
                                 beforeStream.accept(ctx, JingneiException.from(error));
                             } else if (!response.closed()) {
-                                response.end(errorEvent(JingneiException.from(error)));
+                                // Reset only once the event is written, so the clients that read it still get it.
+                                response.write(errorEvent(JingneiException.from(error))).onComplete(written -> response.reset());
                             }
                         },
                         () -> {

@@ -93,6 +93,7 @@ class RagStreamIT {
         assertThat(events.get(0).has("sources")).isTrue();
         assertThat(events.get(1).path("error").path("code").asText()).isEqualTo("upstream_error");
         assertThat(call.body).doesNotContain("[DONE]");
+        assertThat(call.endedAbruptly).isTrue();
     }
 
     @Test
@@ -105,6 +106,7 @@ class RagStreamIT {
         assertThat(events.get(events.size() - 1).has("error")).isTrue();
         assertThat(events.get(1).path("choices").isArray()).isTrue();
         assertThat(call.body).doesNotContain("[DONE]");
+        assertThat(call.endedAbruptly).isTrue();
         assertThat(upstream().completionRequests()).hasSize(1);
     }
 

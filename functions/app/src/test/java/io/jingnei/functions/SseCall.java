@@ -19,10 +19,13 @@ final class SseCall {
     final List<String> events = new ArrayList<>();
     final List<Long> arrivalsNanos = new ArrayList<>();
     final String body;
+    /** The body ended without its last chunk (the connection was reset or closed mid-way). */
+    final boolean endedAbruptly;
 
     private SseCall(HttpResponse<InputStream> response, int stopAfter) throws Exception {
         this.response = response;
         StringBuilder all = new StringBuilder();
+        boolean abrupt = false;
         try (InputStream in = response.body();
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -35,7 +38,10 @@ final class SseCall {
                     }
                 }
             }
+        } catch (java.io.IOException cut) {
+            abrupt = true;
         }
+        this.endedAbruptly = abrupt;
         this.body = all.toString();
     }
 

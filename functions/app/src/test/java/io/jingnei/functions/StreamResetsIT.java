@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The upstream resets every stream mid-way while 200 run at once: each client still gets the
- * final error event (not a cut connection, not [DONE]), nothing is retried after the first
+ * final error event, then a cut body (never [DONE], never a clean end), nothing is retried after the first
  * chunk, and every pooled connection the resets broke is given back.
  */
 @QuarkusTest
@@ -73,23 +73,24 @@ class StreamResetsIT {
         PoolStats before = jingnei.http().poolStats();
         int logFrom = FakeUpstreamResource.output().length();
 
-        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        List<CompletableFuture<Streamed>> calls = new ArrayList<>();
         for (int i = 0; i < STREAMS; i++) {
             // Half on the OpenAI surface, half on /chat-stream: both relay through the same responder.
             calls.add(i % 2 == 0 ? post("/v1/chat/completions", OPENAI_BODY) : post("/chat-stream", CHAT_BODY));
         }
         CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
 
-        for (CompletableFuture<HttpResponse<String>> call : calls) {
-            HttpResponse<String> response = call.get();
-            List<String> events = events(response.body());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            assertThat(events).as(response.body()).doesNotContain("[DONE]").hasSizeBetween(1, RESET_AFTER + 1);
+        for (CompletableFuture<Streamed> call : calls) {
+            Streamed response = call.get();
+            List<String> events = events(response.body);
+            assertThat(response.status).as(response.body).isEqualTo(200);
+            assertThat(response.cut).as("ends abnormally: " + response.body).isTrue();
+            assertThat(events).as(response.body).doesNotContain("[DONE]").hasSizeBetween(1, RESET_AFTER + 1);
             for (int e = 0; e < events.size() - 1; e++) {
-                assertThat(JSON.readTree(events.get(e)).has("error")).as(response.body()).isFalse();
+                assertThat(JSON.readTree(events.get(e)).has("error")).as(response.body).isFalse();
             }
             JsonNode error = JSON.readTree(events.get(events.size() - 1)).path("error");
-            assertThat(error.path("code").asText()).as(response.body()).isEqualTo("upstream_error");
+            assertThat(error.path("code").asText()).as(response.body).isEqualTo("upstream_error");
             assertThat(error.path("message").asText()).contains("127.0.0.1");
         }
         // No retry once a stream has started: every attempt but a call's last failed before its answer
@@ -118,13 +119,71 @@ class StreamResetsIT {
         assertThat(after.getMax()).isEqualTo(before.getMax());
     }
 
-    private CompletableFuture<HttpResponse<String>> post(String path, String body) {
+    private CompletableFuture<Streamed> post(String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + CLIENT_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        // A cut body fails the send itself; what arrived before is still in the collector.
+        java.util.concurrent.atomic.AtomicReference<Streamed.Collector> collector = new java.util.concurrent.atomic.AtomicReference<>();
+        return client.sendAsync(request, info -> {
+            collector.set(new Streamed.Collector(info.statusCode()));
+            return collector.get();
+        }).handle((response, failure) -> collector.get()).thenCompose(c -> c.result);
+    }
+
+    /** What a client received: the bytes that arrived, and whether the body was cut rather than ended. */
+    static final class Streamed {
+        final int status;
+        final String body;
+        final boolean cut;
+
+        Streamed(int status, String body, boolean cut) {
+            this.status = status;
+            this.body = body;
+            this.cut = cut;
+        }
+
+        /** Keeps what arrived even when the body fails part-way (a plain ofString would drop it). */
+        static final class Collector implements HttpResponse.BodySubscriber<Streamed> {
+            private final int status;
+            private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            private final CompletableFuture<Streamed> result = new CompletableFuture<>();
+
+            Collector(int status) {
+                this.status = status;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Streamed> getBody() {
+                return result;
+            }
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(List<java.nio.ByteBuffer> buffers) {
+                for (java.nio.ByteBuffer buffer : buffers) {
+                    byte[] bytes = new byte[buffer.remaining()];
+                    buffer.get(bytes);
+                    received.writeBytes(bytes);
+                }
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                result.complete(new Streamed(status, received.toString(java.nio.charset.StandardCharsets.UTF_8), true));
+            }
+
+            @Override
+            public void onComplete() {
+                result.complete(new Streamed(status, received.toString(java.nio.charset.StandardCharsets.UTF_8), false));
+            }
+        }
     }
 
     private static List<String> events(String body) {

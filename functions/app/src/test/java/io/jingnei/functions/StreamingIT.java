@@ -99,12 +99,13 @@ class StreamingIT {
     }
 
     @Test
-    void an_upstream_failure_mid_stream_ends_with_an_error_event_and_no_retry() throws Exception {
+    void an_upstream_failure_mid_stream_ends_with_an_error_event_then_a_cut_body_and_no_retry() throws Exception {
         upstream.enqueue(tenChunks(10).resetAfter(4));
 
         SseCall call = SseCall.post("/v1/chat/completions", TEN, CLIENT_KEY);
 
         assertThat(call.response.statusCode()).isEqualTo(200);
+        assertThat(call.endedAbruptly).as("no clean end of the chunked body").isTrue();
         assertThat(call.events).hasSize(5);
         JsonNode error = JSON.readTree(call.events.get(4));
         assertThat(error.path("error").path("message").asText()).isNotBlank();
@@ -132,6 +133,7 @@ class StreamingIT {
 
         JsonNode last = JSON.readTree(call.events.get(call.events.size() - 1));
         assertThat(last.path("error").path("code").asText()).isEqualTo("timeout");
+        assertThat(call.endedAbruptly).isTrue();
         assertThat(call.events).hasSize(4);
     }
 
