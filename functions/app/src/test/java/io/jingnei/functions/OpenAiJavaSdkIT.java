@@ -131,6 +131,25 @@ class OpenAiJavaSdkIT {
     }
 
     @Test
+    void embeddings_refuse_a_dimensions_the_local_model_cannot_give_and_echo_the_served_model() throws Exception {
+        int served = jingnei.rag().get(60, TimeUnit.SECONDS).embedder().dimension();
+        String servedModel = jingnei.rag().get(60, TimeUnit.SECONDS).embedder().modelId();
+
+        assertThatThrownBy(() -> client(FakeUpstreamResource.CLIENT_KEY).embeddings().create(EmbeddingCreateParams.builder()
+                .model("text-embedding-3-small").input("发票怎么开").dimensions(256L).build()))
+                .isInstanceOfSatisfying(com.openai.errors.BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.param()).hasValue("dimensions");
+                    assertThat(e.getMessage()).contains(String.valueOf(served));
+                });
+        CreateEmbeddingResponse asked = client(FakeUpstreamResource.CLIENT_KEY).embeddings().create(EmbeddingCreateParams.builder()
+                .model("text-embedding-3-small").input("发票怎么开").dimensions((long) served).build());
+
+        assertThat(asked.data().get(0).embedding()).hasSize(served);
+        assertThat(asked.model()).as("the model that answered, not the one asked for").isEqualTo(servedModel);
+    }
+
+    @Test
     void a_three_megabyte_image_reaches_the_upstream_whole() {
         byte[] image = new byte[3 * 1024 * 1024];
         new java.util.Random(7).nextBytes(image);

@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 public class JingneiException extends RuntimeException {
     private final ErrorKind kind;
     private volatile boolean stackLogged;
+    /** The request field the failure is about, as OpenAI's {@code error.param} names it; null when none. */
+    private volatile String param;
 
     public JingneiException(ErrorKind kind, String message) {
         this(kind, message, null);
@@ -25,6 +27,16 @@ public class JingneiException extends RuntimeException {
 
     public ErrorKind kind() {
         return kind;
+    }
+
+    /** Names the request field this failure is about (OpenAI's {@code error.param}); returns this. */
+    public JingneiException about(String field) {
+        this.param = field;
+        return this;
+    }
+
+    public java.util.Optional<String> param() {
+        return java.util.Optional.ofNullable(param);
     }
 
     /** A bug rather than an expected failure: the boundary logs the cause's stack. */

@@ -113,6 +113,13 @@ class OpenAiSurfaceCacheTest {
 
         assertThat(whole.path("choices").path(0).path("message").path("content").asText()).isEqualTo("七天无理由退货。");
         assertThat(whole.path("usage").path("total_tokens").asInt()).isZero();
+        // The spec's required fields, as a fresh answer has them (issue 22): refusal and logprobs are required, nullable.
+        assertThat(whole.path("id").asText()).isEqualTo("chatcmpl-c-3");
+        assertThat(whole.path("system_fingerprint").asText()).isNotBlank();
+        assertThat(whole.path("choices").path(0).has("logprobs")).isTrue();
+        assertThat(whole.path("choices").path(0).path("logprobs").isNull()).isTrue();
+        assertThat(whole.path("choices").path(0).path("message").path("refusal").isNull()).isTrue();
+        assertThat(whole.path("choices").path(0).path("message").has("refusal")).isTrue();
         assertThat(again.await()).isNull();
         assertThat(text(again.items)).isEqualTo("七天无理由退货。");
         assertThat(upstream.completionRequests()).hasSize(1);
