@@ -88,4 +88,26 @@ class BrowserIT {
             assertThat(app.logText()).contains("\"mode\":\"extractive\"");
         }
     }
+
+    @Test
+    void the_official_openai_sdk_streams_from_a_page_of_another_origin_with_an_end_user_token() throws Exception {
+        FakeUpstreamResource.upstream.reset();
+        FakeUpstreamResource.upstream.fallback(Reply.stream(20, "退款", "三天", "到账"));
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.HS256)
+                .type(com.nimbusds.jose.JOSEObjectType.JWT).build(), new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("visitor-7")
+                .issuer(FakeUpstreamResource.JWT_ISSUER).audience(FakeUpstreamResource.JWT_AUDIENCE)
+                .expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(300))).build());
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(FakeUpstreamResource.JWT_SECRET.getBytes(StandardCharsets.UTF_8)));
+
+        String out = OpenAiNodeSdkIT.run(List.of("node", "browser-sdk-check.mjs", "--app", "http://127.0.0.1:" + RestAssured.port,
+                "--token", jwt.serialize(), "--host-port", String.valueOf(FakeUpstreamResource.corsPort)), 120);
+
+        JsonNode summary = new ObjectMapper().readTree(out.substring(out.indexOf('{')));
+        assertThat(summary.has("error")).as(out).isFalse();
+        assertThat(summary.path("result").path("text").asText()).isEqualTo("退款三天到账");
+        assertThat(summary.path("result").path("requestId").asText()).as("x-request-id is exposed").isNotBlank();
+        assertThat(summary.path("result").path("refused").path("status").asInt()).isEqualTo(400);
+        assertThat(summary.path("result").path("refused").path("shouldRetry").asText()).as("x-should-retry is exposed").isEqualTo("false");
+        assertThat(summary.path("consoleErrors").toString()).doesNotContain("CORS");
+    }
 }
