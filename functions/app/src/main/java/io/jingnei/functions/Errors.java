@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.Reply;
-import io.jingnei.core.limits.LimitExceeded;
 import io.jingnei.core.llm.UpstreamException;
 import io.vertx.ext.web.RoutingContext;
 
@@ -50,12 +49,13 @@ final class Errors {
         }
         Reply.headersFor(e).forEach((name, value) -> ctx.response().putHeader(name, value));
         try {
-            // Our own rate limit says when to come back (Retry-After): let the SDK retry then. Anything
-            // else already had our retries.
-            boolean ownRateLimit = e instanceof LimitExceeded && e.kind() == ErrorKind.RATE_LIMITED;
+            // A failure that says when to come back (our rate limit, an upstream's passed back, a key
+            // resting, an open breaker) lets the SDK retry then. Anything else already had our retries.
+            boolean comeBack = Reply.headersFor(e).containsKey("Retry-After")
+                    && (e.kind() == ErrorKind.RATE_LIMITED || e.kind() == ErrorKind.UPSTREAM_UNAVAILABLE);
             ctx.response().setStatusCode(e.kind().httpStatus)
                     .putHeader("Content-Type", "application/json; charset=utf-8")
-                    .putHeader("x-should-retry", ownRateLimit ? "true" : "false")
+                    .putHeader("x-should-retry", comeBack ? "true" : "false")
                     .end(json.writeValueAsString(Map.of("error", openAiError(e))));
         } catch (Exception writeFailed) {
             ctx.response().setStatusCode(500).end();
@@ -67,14 +67,14 @@ final class Errors {
         error.put("message", e.getMessage());
         String type = e.kind().openAiType();
         String code = e.kind().openAiCode();
-        Object param = null;
+        Object param = e.param().orElse(null);
         if (e instanceof UpstreamException) {
             UpstreamException u = (UpstreamException) e;
             if (e.kind().httpStatus < 500) {
                 type = u.upstreamType().orElse(type);
             }
             code = u.upstreamCode().orElse(code);
-            param = u.upstreamParam().orElse(null);
+            param = u.upstreamParam().orElse((String) param);
         }
         error.put("type", type);
         error.put("param", param);

@@ -53,6 +53,7 @@ public class OpenAiRoutes {
         try {
             body = RequestBodies.readObject(bytes(ctx));
             call = surface.prepare(AccessGate.caller(ctx), body, AccessGate.requestId(ctx));
+            surface.noteCallerRetry(call, ctx.request().getHeader("x-stainless-retry-count"), ctx.request().getHeader("x-request-id"));
         } catch (JingneiException e) {
             Errors.writeOpenAi(json, ctx, e);
             return;

@@ -33,6 +33,12 @@ public final class JingneiConfig {
     public final Duration keyCooldown;
     public final int breakerFailures;
     public final Duration breakerOpen;
+    /** The longest wait inside a request before a retry; a longer Retry-After is passed back to the caller. */
+    public final Duration maxRetryWait;
+    /** Retries of one upstream, as a share of its requests over {@link #retryBudgetWindow}, with a floor. */
+    public final int retryBudgetPercent;
+    public final int retryBudgetMin;
+    public final Duration retryBudgetWindow;
     public final int maxConnections;
     public final int historyTurns;
     public final String systemPrompt;
@@ -55,6 +61,10 @@ public final class JingneiConfig {
         this.keyCooldown = duration(env, "JINGNEI_KEY_COOLDOWN", "10m");
         this.breakerFailures = integer(env, "JINGNEI_BREAKER_FAILURES", 5, 1, 1000);
         this.breakerOpen = duration(env, "JINGNEI_BREAKER_OPEN", "30s");
+        this.maxRetryWait = duration(env, "JINGNEI_MAX_RETRY_WAIT", "3s");
+        this.retryBudgetPercent = integer(env, "JINGNEI_RETRY_BUDGET_PERCENT", 20, 0, 100);
+        this.retryBudgetMin = integer(env, "JINGNEI_RETRY_BUDGET_MIN", 3, 0, 1000);
+        this.retryBudgetWindow = duration(env, "JINGNEI_RETRY_BUDGET_WINDOW", "10s");
         this.maxConnections = integer(env, "JINGNEI_HTTP_MAX_CONNECTIONS", 1024, 1, 10_000);
         this.historyTurns = integer(env, "JINGNEI_HISTORY_TURNS", 5, 0, 100);
         this.systemPrompt = env.get("JINGNEI_SYSTEM_PROMPT").orElse(DEFAULT_SYSTEM_PROMPT);

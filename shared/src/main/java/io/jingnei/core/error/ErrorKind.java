@@ -28,6 +28,8 @@ public enum ErrorKind {
     AUTH_ERROR("auth_error", 502),
     UPSTREAM_ERROR("upstream_error", 502),
     STORAGE_ERROR("storage_error", 502),
+    /** Every upstream that could serve is resting behind an open circuit breaker: come back after Retry-After. */
+    UPSTREAM_UNAVAILABLE("upstream_unavailable", 503),
     INDEX_UNAVAILABLE("index_unavailable", 503),
     EMBEDDING_ERROR("embedding_error", 503),
     /** The instance could not start (a bad setting, a model that cannot load); reported on every call. */

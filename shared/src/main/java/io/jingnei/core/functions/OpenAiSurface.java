@@ -16,6 +16,8 @@ import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.llm.CallerRetries;
+import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.llm.CompletionOutcome;
 import io.jingnei.core.stream.ObservedPublisher;
 import io.jingnei.core.stream.ReplayPublisher;
@@ -36,8 +38,11 @@ import java.util.concurrent.Flow;
  * the same path as every other LLM call.
  */
 public final class OpenAiSurface {
+    /** The {@code system_fingerprint} of answers from our cache: says where they came from. */
+    static final String CACHE_FINGERPRINT = "fp_jingnei_cache";
     private final JingneiInstance instance;
     private final int maxEmbeddingInputs;
+    private final CallerRetries callerRetries = new CallerRetries(4096, java.time.Duration.ofMinutes(10), TimeSource.system());
 
     public OpenAiSurface(JingneiInstance instance, Env env) {
         this.instance = instance;
@@ -54,6 +59,15 @@ public final class OpenAiSurface {
             instance.completions().rejected(ctx, body.path("model").asText(null), e);
             throw e;
         }
+    }
+
+    /**
+     * Marks the call as the caller's own retry when its headers say so, so we retry less ourselves.
+     * @param retryCount {@code x-stainless-retry-count}, or null
+     * @param callerRequestId the caller's {@code x-request-id}, or null
+     */
+    public void noteCallerRetry(CallContext ctx, String retryCount, String callerRequestId) {
+        ctx.trace.callerRetrying(callerRetries.isRetry(retryCount, callerRequestId, ctx.caller.limitKey()));
     }
 
     /** A whole answer, as the upstream's response object (from the cache when JINGNEI_CACHE_V1 allows). */
@@ -119,10 +133,15 @@ public final class OpenAiSurface {
     }
 
     private ObjectNode cachedResponse(AnswerCache.Hit hit, CallContext ctx) {
+        // Every field the spec requires (refusal and logprobs are required, nullable): strict clients
+        // validate, and a cached answer must read like a fresh one.
         ObjectNode out = JsonNodeFactory.instance.objectNode().put("id", "chatcmpl-" + ctx.requestId).put("object", "chat.completion")
-                .put("created", System.currentTimeMillis() / 1000).put("model", hit.answer().path("model").asText());
-        out.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop")
-                .putObject("message").put("role", "assistant").put("content", hit.text("content"));
+                .put("created", System.currentTimeMillis() / 1000).put("model", hit.answer().path("model").asText())
+                .put("system_fingerprint", CACHE_FINGERPRINT);
+        ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
+        choice.putObject("message").put("role", "assistant").put("content", hit.text("content")).putNull("refusal");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", "stop");
         out.putObject("usage").put("prompt_tokens", 0).put("completion_tokens", 0).put("total_tokens", 0);
         logHit(hit, ctx);
         return out;
@@ -199,7 +218,21 @@ public final class OpenAiSurface {
             return instance.llm().embeddings(upstream);
         }
         boolean base64 = body.path("encoding_format").asText("float").equals("base64");
-        return instance.rag().thenApplyAsync(rag -> answer(rag.embedder(), inputs, base64), instance.workers().cpu());
+        return instance.rag().thenApplyAsync(rag -> answer(servedDimensions(rag.embedder(), body), inputs, base64),
+                instance.workers().cpu());
+    }
+
+    /**
+     * The local model has one size: a {@code dimensions} other than it is refused rather than ignored
+     * (a client that asked for 256 and stores what it got would mix sizes in its index).
+     */
+    private static Embedder servedDimensions(Embedder embedder, ObjectNode body) {
+        JsonNode asked = body.get("dimensions");
+        if (asked != null && !asked.isNull() && (!asked.canConvertToInt() || !asked.isIntegralNumber() || asked.asInt() != embedder.dimension())) {
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, "'dimensions' must be " + embedder.dimension() + " (or left out): the "
+                    + "local embedding model " + embedder.modelId() + " returns " + embedder.dimension() + " dimensions only").about("dimensions");
+        }
+        return embedder;
     }
 
     private List<String> inputs(JsonNode input) {

@@ -12,6 +12,7 @@ import java.util.List;
 public final class CallTrace {
     private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
     private volatile String upstreamRequestId;
+    private volatile boolean callerRetrying;
 
     /** One attempt: {@code status} is the upstream's HTTP status, or our error word when there was none. */
     public static final class Attempt {
@@ -40,6 +41,18 @@ public final class CallTrace {
 
     void record(String upstream, String model, String status, long ms) {
         attempts.add(new Attempt(upstream, model, status, ms));
+    }
+
+    /**
+     * The caller says this request is its own retry (x-stainless-retry-count above 0, or an
+     * x-request-id seen moments ago): we then retry less, as the caller's retries and ours multiply.
+     */
+    public void callerRetrying(boolean retrying) {
+        this.callerRetrying = retrying;
+    }
+
+    boolean callerRetrying() {
+        return callerRetrying;
     }
 
     /** The upstream's own x-request-id of the answering attempt, for support cases with the provider. */

@@ -55,6 +55,11 @@ final class CircuitBreaker {
         return (state == State.OPEN && time.nanoTime() - openedAtNanos >= openNanos) || (state == State.HALF_OPEN && !probing);
     }
 
+    /** How long until the open period ends and a probe may go; zero when not open. */
+    synchronized Duration untilProbe() {
+        return state == State.OPEN ? Duration.ofNanos(Math.max(0, openedAtNanos + openNanos - time.nanoTime())) : Duration.ZERO;
+    }
+
     synchronized void success() {
         consecutiveFailures = 0;
         state = State.CLOSED;

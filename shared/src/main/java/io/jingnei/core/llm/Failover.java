@@ -24,6 +24,12 @@ import java.util.function.DoubleSupplier;
  * errors, timeouts and resets count against the upstream's circuit breaker. When every upstream of
  * a model has failed, the next model of its fallback chain is tried. The whole call keeps to the
  * deadline. Attempts are recorded in the {@link CallTrace}.
+ *
+ * <p>Retries multiply with the caller's own, so they are bounded three ways: a retry of the same
+ * upstream needs its {@link RetryBudget} (shared by all calls); a caller that says it is retrying
+ * gets no retry of the same upstream (other keys and upstreams still); and no wait in a request
+ * is longer than {@code maxRetryWait}: a longer Retry-After goes back to the caller instead. When
+ * every upstream is behind an open breaker the answer is 503 at once, with when to come back.
  */
 final class Failover {
     /** Starts one attempt; completes when the answer (or a stream's first chunk) is in. */
@@ -39,9 +45,12 @@ final class Failover {
     private final Duration keyCooldown;
     private final DoubleSupplier random;
     private final CallLog log;
+    private final Duration maxRetryWait;
+    private final Map<Upstream, RetryBudget> budgets = new java.util.IdentityHashMap<>();
 
     Failover(List<Upstream> upstreams, Fallbacks fallbacks, RetryPolicy policy, TimeSource time, Duration deadline,
-             Duration keyCooldown, DoubleSupplier random, CallLog log) {
+             Duration keyCooldown, DoubleSupplier random, CallLog log, Duration maxRetryWait,
+             java.util.function.Supplier<RetryBudget> budget) {
         this.upstreams = upstreams;
         this.fallbacks = fallbacks;
         this.policy = policy;
@@ -50,6 +59,10 @@ final class Failover {
         this.keyCooldown = keyCooldown;
         this.random = random;
         this.log = log;
+        this.maxRetryWait = maxRetryWait;
+        for (Upstream u : upstreams) {
+            budgets.put(u, budget.get());
+        }
     }
 
     List<Upstream> upstreams() {
@@ -132,6 +145,9 @@ final class Failover {
         private boolean skippedOpen;
         /** The earliest moment a resting (429) key may be used again. */
         private long waitable = Long.MAX_VALUE;
+        /** The earliest moment an open breaker lets a probe through, for the caller's Retry-After. */
+        private Duration untilProbe;
+        private final boolean callerRetrying;
         private volatile CompletableFuture<T> current;
 
         Call(String model, CallTrace trace, Attempt<T> attempt, CompletableFuture<T> result) {
@@ -141,6 +157,7 @@ final class Failover {
             this.result = result;
             this.deadlineNanos = time.nanoTime() + deadline.toNanos();
             this.candidates = candidates(chain.get(0));
+            this.callerRetrying = trace.callerRetrying();
             result.whenComplete((v, e) -> {
                 CompletableFuture<T> running = current;
                 if (running != null && result.isCancelled()) {
@@ -156,7 +173,8 @@ final class Failover {
             String model = chain.get(chainIndex);
             long now = time.nanoTime();
             for (Upstream u : candidates) {
-                if (excluded.contains(u) || triedThisRound.contains(u) || attemptsAt.getOrDefault(u, 0) > u.maxRetries) {
+                int tries = attemptsAt.getOrDefault(u, 0);
+                if (excluded.contains(u) || triedThisRound.contains(u) || tries > maxRetries(u)) {
                     continue;
                 }
                 if (!u.hasKeys()) {
@@ -175,6 +193,14 @@ final class Failover {
                 }
                 if (!lastResort && !u.breaker.tryAcquire()) {
                     skippedOpen = true;
+                    Duration until = u.breaker.untilProbe();
+                    untilProbe = untilProbe == null || until.compareTo(untilProbe) < 0 ? until : untilProbe;
+                    continue;
+                }
+                if (tries > 0 && !budgets.get(u).tryRetry()) {
+                    // Spent by the calls before: this upstream is failing for everyone, more retries only add load.
+                    u.breaker.release();
+                    excluded.add(u);
                     continue;
                 }
                 start(u, key, model);
@@ -182,7 +208,7 @@ final class Failover {
             }
             boolean canRetry = false;
             for (Upstream u : candidates) {
-                if (!excluded.contains(u) && attemptsAt.getOrDefault(u, 0) <= u.maxRetries && triedThisRound.contains(u)) {
+                if (!excluded.contains(u) && attemptsAt.getOrDefault(u, 0) <= maxRetries(u) && triedThisRound.contains(u)) {
                     canRetry = true;
                     break;
                 }
@@ -190,7 +216,12 @@ final class Failover {
             if (canRetry && lastFailure != null && UpstreamException.isRetryable(lastFailure)) {
                 round++;
                 Duration wait = policy.delayBefore(round, lastFailure);
-                if (wait.toNanos() < deadlineNanos - time.nanoTime()) {
+                boolean asked = ((UpstreamException) JingneiException.unwrap(lastFailure)).retryAfter().isPresent();
+                if (!asked && wait.compareTo(maxRetryWait) > 0) {
+                    wait = maxRetryWait;
+                }
+                // A longer Retry-After belongs to the caller: it is passed back rather than slept on here.
+                if (wait.compareTo(maxRetryWait) <= 0 && wait.toNanos() < deadlineNanos - time.nanoTime()) {
                     triedThisRound.clear();
                     time.delay(wait).thenRun(this::next);
                     return;
@@ -211,23 +242,50 @@ final class Failover {
                 return;
             }
             long now = time.nanoTime();
-            if (lastFailure == null && waitable != Long.MAX_VALUE && waitable < deadlineNanos) {
-                // Every key rests after a 429: wait for the first to be usable again, within the deadline.
+            if (lastFailure == null && waitable != Long.MAX_VALUE) {
+                // Every key rests after a 429: wait for the first to be usable again if that is soon,
+                // else tell the caller when to come back.
                 long wait = Math.max(1, waitable - now);
                 waitable = Long.MAX_VALUE;
-                time.delay(Duration.ofNanos(wait)).thenRun(this::next);
+                if (wait <= maxRetryWait.toNanos() && now + wait < deadlineNanos) {
+                    time.delay(Duration.ofNanos(wait)).thenRun(this::next);
+                } else {
+                    result.completeExceptionally(new UpstreamException(ErrorKind.RATE_LIMITED, "every key of the upstreams for model '"
+                            + chain.get(chainIndex) + "' is resting after the upstream's rate limit", false, Duration.ofNanos(wait), 429, null));
+                }
                 return;
             }
-            if (!lastResort && lastFailure == null && (skippedOpen || anyRejectedKey())) {
-                // Circuits and rejected keys only steer calls to what can take them. When nothing
-                // else is left, one more try beats failing untried: the upstream may have recovered,
-                // the key may have been renewed, and if not the caller learns exactly why.
+            if (lastFailure == null && skippedOpen) {
+                Duration until = untilProbe == null || untilProbe.isZero() ? Duration.ofSeconds(1) : untilProbe;
+                result.completeExceptionally(new UpstreamException(ErrorKind.UPSTREAM_UNAVAILABLE, "every upstream for model '"
+                        + chain.get(chainIndex) + "' is failing and rests behind its circuit breaker; retry after "
+                        + Math.max(1, (until.toMillis() + 999) / 1000) + " s", false, until, 0, null));
+                return;
+            }
+            if (!lastResort && lastFailure == null && anyRejectedKey()) {
+                // Rejected keys only steer calls to what can take them. When nothing else is left, one
+                // more try beats failing untried: the key may have been renewed, and if not the caller
+                // learns exactly why. (An open circuit answers 503 above: its probe decides recovery.)
                 lastResort = true;
                 triedThisRound.clear();
                 next();
                 return;
             }
-            result.completeExceptionally(lastFailure != null ? lastFailure : nothingToTry(chain.get(chainIndex)));
+            result.completeExceptionally(lastFailure != null ? withRetryAfter(lastFailure) : nothingToTry(chain.get(chainIndex)));
+        }
+
+        private int maxRetries(Upstream u) {
+            return callerRetrying ? 0 : u.maxRetries;
+        }
+
+        /** An upstream rate limit always says when to come back, even when the upstream did not. */
+        private Throwable withRetryAfter(Throwable failure) {
+            Throwable t = JingneiException.unwrap(failure);
+            if (t instanceof UpstreamException && ((UpstreamException) t).kind() == ErrorKind.RATE_LIMITED
+                    && ((UpstreamException) t).retryAfter().isEmpty()) {
+                return ((UpstreamException) t).withRetryAfter(policy.delayBefore(round + 1, t));
+            }
+            return failure;
         }
 
         private boolean anyRejectedKey() {
@@ -240,7 +298,9 @@ final class Failover {
         }
 
         private void start(Upstream u, UpstreamKey key, String model) {
-            attemptsAt.merge(u, 1, Integer::sum);
+            if (attemptsAt.merge(u, 1, Integer::sum) == 1) {
+                budgets.get(u).request();
+            }
             triedThisRound.add(u);
             long left = Math.max(1, deadlineNanos - time.nanoTime());
             Duration timeout = u.timeout.toNanos() < left ? u.timeout : Duration.ofNanos(left);

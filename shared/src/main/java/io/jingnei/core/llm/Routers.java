@@ -32,7 +32,8 @@ public final class Routers {
         RetryPolicy retries = new RetryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay,
                 () -> ThreadLocalRandom.current().nextDouble());
         Failover failover = new Failover(upstreams, fallbacks, retries, time, config.callDeadline, config.keyCooldown,
-                () -> ThreadLocalRandom.current().nextDouble(), log);
+                () -> ThreadLocalRandom.current().nextDouble(), log, config.maxRetryWait,
+                () -> new RetryBudget(config.retryBudgetPercent, config.retryBudgetMin, config.retryBudgetWindow, time));
         return new Router(failover, new UpstreamEndpoint(http, log, time, config.streamIdleTimeout), config.responseTimeout);
     }
 

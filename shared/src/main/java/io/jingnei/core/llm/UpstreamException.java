@@ -59,6 +59,11 @@ public final class UpstreamException extends JingneiException {
         return Optional.ofNullable(upstreamParam);
     }
 
+    /** The same failure, telling the caller when to come back (a Retry-After of our own choosing). */
+    public UpstreamException withRetryAfter(Duration wait) {
+        return new UpstreamException(kind(), getMessage(), retryable, wait, upstreamStatus, upstreamType, upstreamCode, upstreamParam, getCause());
+    }
+
     /** Whether another attempt may succeed: only upstream exchanges that say so. */
     public static boolean isRetryable(Throwable failure) {
         Throwable t = JingneiException.unwrap(failure);

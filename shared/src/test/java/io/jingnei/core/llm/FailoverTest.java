@@ -194,6 +194,89 @@ class FailoverTest {
     }
 
     @Test
+    void the_retry_budget_spans_calls_so_a_failing_upstream_is_retried_for_the_first_call_only() throws Exception {
+        primary.fallback(Reply.error(503, "server_error", null, "overloaded"));
+        Router router = router("[" + upstream("only", primary, KEY, ALL, null) + "]", "JINGNEI_BREAKER_FAILURES", "100");
+
+        JingneiException first = failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        assertThat(primary.completionRequests()).as("one request and its 3 retries").hasSize(4);
+        failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        assertThat(primary.completionRequests()).as("the budget (3 retries, or 20 % of requests) is spent").hasSize(6);
+
+        time.advance(Duration.ofSeconds(11));
+        failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        assertThat(primary.completionRequests()).as("a new window, a new budget").hasSize(10);
+        assertThat(first.kind()).isEqualTo(ErrorKind.UPSTREAM_ERROR);
+    }
+
+    @Test
+    void a_caller_that_says_it_is_retrying_gets_no_retry_of_the_same_upstream_but_still_fails_over() throws Exception {
+        primary.fallback(Reply.error(503, "server_error", null, "overloaded"));
+        Router alone = router("[" + upstream("only", primary, KEY, ALL, null) + "]");
+        CallTrace retrying = new CallTrace();
+        retrying.callerRetrying(true);
+
+        failure(() -> alone.complete(body("deepseek-v3.2"), retrying).get(10, TimeUnit.SECONDS));
+        assertThat(primary.completionRequests()).hasSize(1);
+
+        Router two = router("[" + upstream("primary", primary, KEY, ALL, null) + "," + upstream("secondary", secondary, KEY, ALL, null) + "]");
+        CallTrace again = new CallTrace();
+        again.callerRetrying(true);
+        ObjectNode answer = two.complete(body("deepseek-v3.2"), again).get(10, TimeUnit.SECONDS);
+        assertThat(answer.path("choices").path(0).path("message").path("content").asText()).isNotEmpty();
+    }
+
+    @Test
+    void once_the_breaker_is_open_the_answer_is_503_at_once_with_when_the_probe_is_due() throws Exception {
+        primary.fallback(Reply.error(500, "server_error", null, "internal error"));
+        Router router = router("[" + upstream("only", primary, KEY, ALL, null) + "]",
+                "JINGNEI_BREAKER_FAILURES", "2", "JINGNEI_BREAKER_OPEN", "30s");
+        failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        int before = primary.completionRequests().size();
+        time.advance(Duration.ofSeconds(10));
+
+        UpstreamException open = (UpstreamException) failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+
+        assertThat(open.kind()).isEqualTo(ErrorKind.UPSTREAM_UNAVAILABLE);
+        assertThat(open.kind().httpStatus).isEqualTo(503);
+        assertThat(open.retryAfter()).hasValueSatisfying(wait -> assertThat(wait.toSeconds()).isBetween(19L, 20L));
+        assertThat(primary.completionRequests()).as("no call while open").hasSize(before);
+    }
+
+    @Test
+    void a_retry_after_longer_than_the_max_retry_wait_goes_back_to_the_caller_and_the_resting_key_answers_429() throws Exception {
+        primary.enqueue(Reply.rateLimited("20"));
+        Router router = router("[" + upstream("only", primary, KEY, ALL, null) + "]", "JINGNEI_MAX_RETRY_WAIT", "3s");
+
+        UpstreamException limited = (UpstreamException) failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        assertThat(limited.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
+        assertThat(limited.retryAfter()).hasValue(Duration.ofSeconds(20));
+        assertThat(time.delays()).as("no sleeping inside the request").isEmpty();
+
+        time.advance(Duration.ofSeconds(5));
+        UpstreamException resting = (UpstreamException) failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        assertThat(resting.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
+        assertThat(resting.retryAfter()).hasValue(Duration.ofSeconds(15));
+        assertThat(primary.completionRequests()).as("the resting key is not used").hasSize(1);
+
+        time.advance(Duration.ofSeconds(16));
+        router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS);
+        assertThat(primary.completionRequests()).hasSize(2);
+    }
+
+    @Test
+    void a_short_retry_after_is_waited_for_inside_the_request() throws Exception {
+        primary.enqueue(Reply.rateLimited("2"));
+        Router router = router("[" + upstream("only", primary, KEY, ALL, null) + "]", "JINGNEI_MAX_RETRY_WAIT", "3s");
+
+        router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS);
+
+        assertThat(time.delays()).containsExactly(Duration.ofSeconds(2));
+        assertThat(primary.completionRequests()).hasSize(2);
+    }
+
+    @Test
     void when_every_upstream_of_a_model_fails_the_next_model_of_its_chain_answers() throws Exception {
         primary.fallback(Reply.error(503, "server_error", null, "claude is down"));
         Router router = router("[" + upstream("anthropic-proxy", primary, KEY, "[\"claude-sonnet-4.5\"]", "\"max_retries\":0") + ","
