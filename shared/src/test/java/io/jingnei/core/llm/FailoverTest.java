@@ -245,6 +245,31 @@ class FailoverTest {
     }
 
     @Test
+    void each_failed_probe_doubles_the_open_period_up_to_ten_times_and_a_success_resets_it() throws Exception {
+        primary.fallback(Reply.error(500, "server_error", null, "internal error"));
+        Router router = router("[" + upstream("only", primary, KEY, ALL, "\"max_retries\":0") + "]",
+                "JINGNEI_BREAKER_FAILURES", "1", "JINGNEI_BREAKER_OPEN", "30s");
+        failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        java.util.List<Long> untilProbe = new java.util.ArrayList<>();
+        for (int probe = 0; probe < 5; probe++) {
+            UpstreamException open = (UpstreamException) failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+            untilProbe.add(open.retryAfter().orElseThrow().toSeconds());
+            time.advance(open.retryAfter().orElseThrow());
+            failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS)); // the probe fails
+        }
+        assertThat(untilProbe).containsExactly(30L, 60L, 120L, 240L, 300L);
+        assertThat(primary.completionRequests()).as("the first call and one probe per period").hasSize(6);
+
+        primary.fallback(Reply.completion("back", 1, 1));
+        time.advance(Duration.ofSeconds(300));
+        router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS);
+        primary.fallback(Reply.error(500, "server_error", null, "internal error"));
+        failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        UpstreamException open = (UpstreamException) failure(() -> router.complete(body("deepseek-v3.2"), new CallTrace()).get(10, TimeUnit.SECONDS));
+        assertThat(open.retryAfter().orElseThrow().toSeconds()).as("reset by the success").isEqualTo(30L);
+    }
+
+    @Test
     void a_retry_after_longer_than_the_max_retry_wait_goes_back_to_the_caller_and_the_resting_key_answers_429() throws Exception {
         primary.enqueue(Reply.rateLimited("20"));
         Router router = router("[" + upstream("only", primary, KEY, ALL, null) + "]", "JINGNEI_MAX_RETRY_WAIT", "3s");
