@@ -12,8 +12,7 @@ import java.util.TreeMap;
 
 /**
  * Masking applied to an OpenAI chat body on its way upstream and undone on the answer coming back:
- * every message's text (plain content, multi-part text parts, tool-call arguments) is masked with
- * one session, so the same value gets the same placeholder across the whole conversation; the
+ * every text of the body (see {@link #forEachText}) is masked with one session, so the same value gets the same placeholder across the whole conversation; the
  * system prompt gains one line asking the model to keep placeholders as they are. In block mode a
  * body with personal information is refused, naming the kinds found, never the values.
  */
@@ -21,6 +20,9 @@ public final class BodyMasking {
     /** Told to the model whenever something was masked. */
     public static final String KEEP_PLACEHOLDERS = "对话中形如[手机号1]、[身份证1]、[银行卡1]的方括号占位符代表已隐去的用户个人信息，"
             + "回答中需要提到时请原样保留这些占位符，不要改写、拆分或猜测其内容。";
+
+    /** A message's own texts besides content and calls; {@code name} too (a customer's name, or a phone number as one). */
+    private static final String[] MESSAGE_TEXTS = {"name", "reasoning_content", "refusal"};
 
     private final PiiPolicy policy;
     private final PiiSession session;
@@ -72,14 +74,12 @@ public final class BodyMasking {
         }
         for (JsonNode choice : response.path("choices")) {
             JsonNode message = choice.path("message");
-            if (message.isObject()) {
-                restore((ObjectNode) message, "content", session::unmask);
-                for (JsonNode call : message.path("tool_calls")) {
-                    if (call.path("function").isObject()) {
-                        restore((ObjectNode) call.path("function"), "arguments", session::unmask);
-                    }
-                }
+            editField(message, "content", session::unmask);
+            editField(message, "reasoning_content", session::unmask);
+            for (JsonNode call : message.path("tool_calls")) {
+                editField(call.path("function"), "arguments", session::unmask);
             }
+            editField(message.path("function_call"), "arguments", session::unmask);
         }
     }
 
@@ -100,7 +100,8 @@ public final class BodyMasking {
     /** Per stream; one thread at a time (the stream's own). */
     public static final class ChunkRestorer {
         private final PiiSession session;
-        private final Map<Integer, StreamUnmasker> perChoice = new HashMap<>();
+        /** Per choice, per streamed field: content and reasoning each arrive as a stream of their own. */
+        private final Map<Integer, Map<String, StreamUnmasker>> perChoice = new HashMap<>();
         /** Per choice, per tool-call index: each call's arguments arrive as a stream of their own. */
         private final Map<Integer, Map<Integer, StreamUnmasker>> perToolCall = new HashMap<>();
 
@@ -119,13 +120,22 @@ public final class BodyMasking {
                 if (!delta.isObject()) {
                     continue;
                 }
-                StreamUnmasker unmasker = perChoice.computeIfAbsent(index, i -> session.streamUnmasker());
-                String text = delta.path("content").isTextual() ? delta.path("content").asText() : "";
-                String out = unmasker.push(text) + (last ? unmasker.finish() : "");
-                if (delta.has("content") || !out.isEmpty()) {
-                    ((ObjectNode) delta).put("content", out);
-                }
+                Map<String, StreamUnmasker> fields = perChoice.computeIfAbsent(index, i -> new HashMap<>());
+                restoreText(fields, (ObjectNode) delta, "content", last);
+                restoreText(fields, (ObjectNode) delta, "reasoning_content", last);
                 restoreToolCalls(perToolCall.computeIfAbsent(index, i -> new TreeMap<>()), (ObjectNode) delta, last);
+            }
+        }
+
+        private void restoreText(Map<String, StreamUnmasker> fields, ObjectNode delta, String field, boolean last) {
+            if (!delta.has(field) && !fields.containsKey(field)) {
+                return;
+            }
+            StreamUnmasker unmasker = fields.computeIfAbsent(field, f -> session.streamUnmasker());
+            String text = delta.path(field).isTextual() ? delta.path(field).asText() : "";
+            String out = unmasker.push(text) + (last ? unmasker.finish() : "");
+            if (delta.has(field) || !out.isEmpty()) {
+                delta.put(field, out);
             }
         }
 
@@ -158,33 +168,62 @@ public final class BodyMasking {
         String apply(String text);
     }
 
+    /**
+     * Every text of a {@code /v1} body that reaches the model: each message's content (a string, text
+     * parts, or one part as an object), {@code name}, {@code reasoning_content}, {@code refusal},
+     * tool-call and legacy function-call arguments; {@code prediction}'s content; the tools'
+     * descriptions, also those inside their parameter schemas. Not image, audio or file data (masking
+     * a base64 blob would corrupt it) nor schema keywords (the tool contract).
+     */
     private static void forEachText(ObjectNode body, TextEdit edit) {
         for (JsonNode message : body.path("messages")) {
             if (!message.isObject()) {
                 continue;
             }
-            ObjectNode m = (ObjectNode) message;
-            JsonNode content = m.get("content");
-            if (content != null && content.isTextual()) {
-                m.put("content", edit.apply(content.asText()));
-            } else if (content != null && content.isArray()) {
-                for (JsonNode part : content) {
-                    if (part.isObject() && part.path("text").isTextual()) {
-                        ((ObjectNode) part).put("text", edit.apply(part.path("text").asText()));
-                    }
-                }
+            editContent(message, edit);
+            for (String field : MESSAGE_TEXTS) {
+                editField(message, field, edit);
             }
-            for (JsonNode call : m.path("tool_calls")) {
-                if (call.path("function").isObject()) {
-                    restore((ObjectNode) call.path("function"), "arguments", edit);
-                }
+            for (JsonNode call : message.path("tool_calls")) {
+                editField(call.path("function"), "arguments", edit);
+            }
+            editField(message.path("function_call"), "arguments", edit);
+        }
+        editContent(body.path("prediction"), edit);
+        for (JsonNode tool : body.path("tools")) {
+            editField(tool.path("function"), "description", edit);
+            editDescriptions(tool.path("function").path("parameters"), edit);
+        }
+    }
+
+    private static void editContent(JsonNode holder, TextEdit edit) {
+        JsonNode content = holder.path("content");
+        if (content.isTextual()) {
+            editField(holder, "content", edit);
+        } else if (content.isArray()) {
+            for (JsonNode part : content) {
+                editField(part, "text", edit);
+            }
+        } else {
+            editField(content, "text", edit);
+        }
+    }
+
+    /** A JSON schema's {@code description}s, at any depth. */
+    private static void editDescriptions(JsonNode schema, TextEdit edit) {
+        if (schema.isObject()) {
+            editField(schema, "description", edit);
+        }
+        for (JsonNode child : schema) {
+            if (child.isContainerNode()) {
+                editDescriptions(child, edit);
             }
         }
     }
 
-    private static void restore(ObjectNode node, String field, TextEdit edit) {
-        if (node.path(field).isTextual()) {
-            node.put(field, edit.apply(node.path(field).asText()));
+    private static void editField(JsonNode node, String field, TextEdit edit) {
+        if (node.isObject() && node.path(field).isTextual()) {
+            ((ObjectNode) node).put(field, edit.apply(node.path(field).asText()));
         }
     }
 

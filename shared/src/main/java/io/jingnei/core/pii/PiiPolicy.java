@@ -82,16 +82,25 @@ public final class PiiPolicy {
         return new PiiSession(this);
     }
 
-    /** The personal information in {@code text}, in text order, without overlaps. Empty when OFF. */
+    /**
+     * The personal information in {@code text}, in text order, without overlaps, as offsets in
+     * {@code text} itself. Detectors read the text folded ({@link FoldedText}: full-width digits,
+     * ideographic spaces and dots, zero-width characters), so {@code １３８１２３４５６７８} is found
+     * like {@code 13812345678}. Empty when OFF.
+     */
     public List<PiiMatch> find(String text) {
         if (text == null || text.isEmpty() || detectors.isEmpty()) {
             return List.of();
         }
+        FoldedText folded = FoldedText.of(text);
         List<PiiMatch> found = new ArrayList<>(4);
         for (Detector detector : detectors) {
-            detector.addMatches(text, found);
+            detector.addMatches(folded.text(), found);
         }
         found.sort(Comparator.comparingInt(PiiMatch::start));
+        if (folded.changed()) {
+            found.replaceAll(match -> new PiiMatch(match.detector(), folded.originalStart(match.start()), folded.originalEnd(match.end())));
+        }
         return Collections.unmodifiableList(found);
     }
 

@@ -30,7 +30,8 @@ public final class PiiSession {
 
     /**
      * Replaces each value with its placeholder, e.g. {@code [手机号1]}. Two spellings of one value
-     * (138 1234 5678 and +8613812345678) share a placeholder, which unmasks to the first spelling seen.
+     * (138 1234 5678, +8613812345678, full-width １３８１２３４５６７８) share a placeholder, which
+     * unmasks to the first spelling seen, exactly as it was typed (zero-width characters included).
      */
     public String mask(String text) {
         if (text == null) {
@@ -109,7 +110,7 @@ public final class PiiSession {
     }
 
     private String placeholderFor(Detector detector, String value) {
-        String valueKey = detector.kind() + '\u0000' + detector.sameValueKey(value);
+        String valueKey = detector.kind() + '\u0000' + detector.sameValueKey(FoldedText.fold(value));
         String placeholder = placeholderByValue.get(valueKey);
         if (placeholder == null) {
             int number = counts.merge(detector.kind(), 1, Integer::sum);

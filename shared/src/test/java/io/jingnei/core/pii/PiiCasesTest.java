@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The masking policy as a table: {@code pii/cases.tsv}, one case a line. */
 class PiiCasesTest {
     private static final PiiPolicy POLICY = PiiPolicy.from(Env.of(Map.of()));
+    private static final Pattern ESCAPE = Pattern.compile("\\\\u([0-9A-Fa-f]{4})");
 
     static Stream<Arguments> cases() throws IOException {
         List<Arguments> cases = new ArrayList<>();
@@ -32,11 +34,16 @@ class PiiCasesTest {
                 }
                 String[] columns = line.split("\t", -1);
                 assertThat(columns).as("kind, input, expected: %s", line).hasSize(3);
-                cases.add(Arguments.of(columns[0], columns[1], columns[2]));
+                cases.add(Arguments.of(columns[0], unescape(columns[1]), unescape(columns[2])));
             }
         }
         assertThat(cases).hasSizeGreaterThanOrEqualTo(70);
         return cases.stream();
+    }
+
+    /** {@code \\uXXXX} to its character, so invisible characters are visible in the table. */
+    private static String unescape(String column) {
+        return ESCAPE.matcher(column).replaceAll(escape -> String.valueOf((char) Integer.parseInt(escape.group(1), 16)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")

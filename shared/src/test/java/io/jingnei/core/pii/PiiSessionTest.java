@@ -32,6 +32,15 @@ class PiiSessionTest {
     }
 
     @Test
+    void full_width_and_zero_width_spellings_share_the_placeholder_of_the_ascii_one() {
+        String masked = session.mask("１３８１２３４５６７８，即13812345678，也是138\u200B1234\u200B5678");
+
+        assertThat(masked).isEqualTo("[手机号1]，即[手机号1]，也是[手机号1]");
+        assertThat(session.unmask("[手机号1]")).isEqualTo("１３８１２３４５６７８");
+        assertThat(session.counts()).containsExactly(entry("phone", 1));
+    }
+
+    @Test
     void numbering_is_per_kind() {
         String masked = session.mask("13812345678, 110105199003071239, 13912345678, 6222021234567894");
 
