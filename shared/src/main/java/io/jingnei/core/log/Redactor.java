@@ -2,26 +2,26 @@ package io.jingnei.core.log;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * The one redaction step for text that reaches a client or a log from outside our control (an
  * upstream's error message, a stream's error event) or that may quote a request (the log line).
- * Removes every configured secret, also when only its first characters are echoed ("Incorrect API
- * key provided: sk-abcdefgh****"), and anything shaped like a credential. Always redact first,
+ * Removes every configured secret, also when only a part of it is echoed: any run of 8 or more of its
+ * characters, its start ("Incorrect API key provided: sk-abcdefgh****") as well as its tail (the secret
+ * half of an {@code id.secret} key); and anything shaped like a credential. Always redact first,
  * then truncate: truncating first can cut a key so that it no longer matches and leak its start.
  */
 public final class Redactor {
     public static final String MASK = "***";
-    /** Echoed key prefixes shorter than this are not worth hunting: too many false positives. */
-    private static final int MIN_PREFIX = 8;
     private static final Redactor PATTERNS_ONLY = new Redactor(List.of());
 
     private final List<String> secrets;
+    private final SecretWindows windows;
 
     private Redactor(List<String> secrets) {
         this.secrets = secrets;
+        this.windows = new SecretWindows(secrets);
     }
 
     /** @param secrets every configured secret (keys, passwords); blanks and very short values are ignored */
@@ -32,7 +32,6 @@ public final class Redactor {
                 kept.add(secret.trim());
             }
         }
-        kept.sort(Comparator.comparingInt(String::length).reversed());
         return new Redactor(List.copyOf(kept));
     }
 
@@ -52,11 +51,7 @@ public final class Redactor {
         if (text == null || text.isEmpty()) {
             return text;
         }
-        String out = text;
-        for (String secret : secrets) {
-            out = removePrefixesOf(secret, out);
-        }
-        return CredentialShapes.mask(out, MASK);
+        return CredentialShapes.mask(withoutSecrets(text), MASK);
     }
 
     /** Redacts, then cuts to at most {@code max} characters (plus an ellipsis). */
@@ -65,24 +60,21 @@ public final class Redactor {
         return clean == null || clean.length() <= max ? clean : clean.substring(0, max) + "…";
     }
 
-    /** Replaces the secret and any run of at least MIN_PREFIX of its leading characters. */
-    private static String removePrefixesOf(String secret, String text) {
-        String head = secret.substring(0, Math.min(MIN_PREFIX, secret.length()));
-        int at = text.indexOf(head);
-        if (at < 0) {
+    /** Every run of at least {@value SecretWindows#WINDOW} characters of a secret (a whole short secret) becomes one mask. */
+    private String withoutSecrets(String text) {
+        if (windows.isEmpty()) {
+            return text;
+        }
+        List<int[]> spans = windows.find(text);
+        if (spans.isEmpty()) {
             return text;
         }
         StringBuilder out = new StringBuilder(text.length());
-        int from = 0;
-        while (at >= 0) {
-            int end = at + head.length();
-            while (end < text.length() && end - at < secret.length() && text.charAt(end) == secret.charAt(end - at)) {
-                end++;
-            }
-            out.append(text, from, at).append(MASK);
-            from = end;
-            at = text.indexOf(head, end);
+        int copied = 0;
+        for (int[] span : spans) {
+            out.append(text, copied, span[0]).append(MASK);
+            copied = span[1];
         }
-        return out.append(text, from, text.length()).toString();
+        return out.append(text, copied, text.length()).toString();
     }
 }

@@ -18,6 +18,75 @@ class RedactorTest {
         assertThat(redactor.redact("key hs-9f8e7d6c5b**** is invalid")).doesNotContain("hs-9f8e7d6c");
     }
 
+    /** A Zhipu-style {@code id.secret} key: the part after the dot is the secret. */
+    private static final String ID_SECRET_KEY = "3f9a1c2e7b4d.Qm9vZ2xlU2VjcmV0SGFsZg";
+
+    @Test
+    void an_upstream_echoing_the_secret_half_or_any_eight_characters_of_a_key_leaks_none_of_them() {
+        Redactor withKey = redactor.with(List.of(ID_SECRET_KEY));
+        String tail = ID_SECRET_KEY.substring(ID_SECRET_KEY.indexOf('.') + 1);
+
+        assertThat(withKey.redact("invalid api key, ends with " + tail + ", rejected")).isEqualTo("invalid api key, ends with ***, rejected");
+        assertThat(withKey.redact("bad key ..." + KEY.substring(7) + " (truncated)")).isEqualTo("bad key ...*** (truncated)");
+        assertThat(withKey.redact("fragment[" + tail.substring(5, 13) + "]")).isEqualTo("fragment[***]");
+        assertThat(withKey.redact("key " + ID_SECRET_KEY)).isEqualTo("key ***");
+    }
+
+    @Test
+    void fewer_than_eight_characters_of_a_key_and_short_secrets_spelled_whole_are_told_apart() {
+        Redactor withShort = Redactor.of(List.of(KEY, "pa55wd"));
+
+        assertThat(withShort.redact("model hs-9f8e deprecated")).isEqualTo("model hs-9f8e deprecated");
+        assertThat(withShort.redact("the word pa55wd leaked, pa55w did not")).isEqualTo("the word *** leaked, pa55w did not");
+    }
+
+    /** The scanner against the plain definition: a character is hidden when it lies in some 8-character piece of some secret. */
+    @Test
+    void hides_exactly_the_characters_covered_by_an_eight_character_piece_of_a_secret_on_generated_text() {
+        Random random = new Random(21);
+        String alphabet = "abcdef0123456789.-_ 订";
+        for (int n = 0; n < 3_000; n++) {
+            List<String> secrets = List.of(randomText(random, "abcdef0123456789.-_", 8 + random.nextInt(30)),
+                    randomText(random, "abcdef0123456789.-_", 8 + random.nextInt(30)));
+            StringBuilder text = new StringBuilder(randomText(random, alphabet, random.nextInt(20)));
+            for (int k = random.nextInt(4); k > 0; k--) {
+                String secret = secrets.get(random.nextInt(2));
+                int from = random.nextInt(secret.length());
+                text.append(secret, from, Math.min(secret.length(), from + 4 + random.nextInt(20))).append(randomText(random, alphabet, random.nextInt(6)));
+            }
+            String expected = maskedByDefinition(text.toString(), secrets);
+            assertThat(Redactor.of(secrets).redact(text.toString())).as("secrets %s, text [%s]", secrets, text)
+                    .isEqualTo(Redactor.patternsOnly().redact(expected));
+        }
+    }
+
+    private static String randomText(Random random, String alphabet, int length) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return out.toString();
+    }
+
+    private static String maskedByDefinition(String text, List<String> secrets) {
+        boolean[] hidden = new boolean[text.length()];
+        for (int i = 0; i + 8 <= text.length(); i++) {
+            String piece = text.substring(i, i + 8);
+            if (secrets.stream().anyMatch(s -> s.contains(piece))) {
+                java.util.Arrays.fill(hidden, i, i + 8, true);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            if (!hidden[i]) {
+                out.append(text.charAt(i));
+            } else if (i == 0 || !hidden[i - 1]) {
+                out.append("***");
+            }
+        }
+        return out.toString();
+    }
+
     @Test
     void removes_anything_shaped_like_a_credential() {
         assertThat(redactor.redact("Authorization: Bearer eyJhbGciOi.abc.def sent")).doesNotContain("eyJhbGciOi");
