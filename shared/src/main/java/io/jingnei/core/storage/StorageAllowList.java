@@ -16,7 +16,8 @@ import java.util.Optional;
  * Where URIs from request bodies and events may point. {@code JINGNEI_STORAGE_ALLOW} lists
  * prefixes ({@code oss://kb-bucket/,oss://faq/faq-batch/,file:///srv/kb/}; an {@code r:} in front
  * makes one read-only). By default: the folder of {@code JINGNEI_INDEX_URI} (read) and
- * {@code JINGNEI_FAQ_BASE_URI} (read and write). {@code file://} only when listed explicitly. A URI
+ * {@code JINGNEI_FAQ_BASE_URI} (read and write). {@code file://} only when listed explicitly, and
+ * then by real path: a symbolic link inside an allowed folder that leads outside is refused. A URI
  * outside the list is {@code forbidden} before any storage call, so the answer never tells whether
  * the object exists.
  */
@@ -67,12 +68,14 @@ public final class StorageAllowList {
         }
     }
 
+    /** For a {@code file://} URI, its real path must lie inside too ({@link RealPaths}: symbolic links followed). */
     public boolean allows(URI uri, Access access) {
         String text = uri.toString();
         for (Entry entry : entries) {
             boolean inside = entry.prefix.endsWith("/") ? text.startsWith(entry.prefix)
                     : text.equals(entry.prefix) || text.startsWith(entry.prefix + "/");
-            if (inside && (access == Access.READ || entry.writable)) {
+            if (inside && (access == Access.READ || entry.writable)
+                    && (!"file".equals(uri.getScheme()) || RealPaths.inside(uri, entry.prefix))) {
                 return true;
             }
         }
@@ -84,7 +87,8 @@ public final class StorageAllowList {
         if (!allows(uri, access)) {
             throw new JingneiException(ErrorKind.FORBIDDEN, (access == Access.WRITE ? "writing " : "reading ") + uri
                     + " is not allowed: it is outside the storage allow-list (JINGNEI_STORAGE_ALLOW"
-                    + (access == Access.WRITE ? ", and read-only entries do not allow writes" : "") + ")");
+                    + (access == Access.WRITE ? ", and read-only entries do not allow writes" : "")
+                    + ("file".equals(uri.getScheme()) ? "; file paths are compared after following symbolic links" : "") + ")");
         }
     }
 

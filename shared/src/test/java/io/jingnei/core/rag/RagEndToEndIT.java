@@ -5,7 +5,9 @@ import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.storage.GuardedStore;
 import io.jingnei.core.storage.ObjectStore;
+import io.jingnei.core.storage.StorageAllowList;
 import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.Reply;
 import io.jingnei.core.testing.S3ProxyServer;
@@ -71,7 +73,8 @@ class RagEndToEndIT {
     }
 
     private IndexBuilder.Result build(String input, String output) throws Exception {
-        return new IndexBuildService(builder.store(), RagConfig.from(Env.of(Map.of())), new CallLog(log::add))
+        GuardedStore bucket = new GuardedStore(builder.store(), StorageAllowList.from(Env.of(Map.of("JINGNEI_STORAGE_ALLOW", "s3://jingnei-kb/"))));
+        return new IndexBuildService(bucket, RagConfig.from(Env.of(Map.of())), new CallLog(log::add))
                 .build(new IndexBuildRequest(input, output, null), builder.rag().get(60, TimeUnit.SECONDS), new CallContext(null, "index-build", null));
     }
 
