@@ -98,6 +98,29 @@ class FaqBatchFunctionIT {
         assertThat(FakeUpstreamResource.upstream.completionRequests()).isEmpty();
     }
 
+    /** An output spelled to dodge the loop guard (doubled slashes, upper case) is refused; the plain one works. */
+    @Test
+    void an_output_under_the_input_prefix_is_refused_however_it_is_spelled() throws Exception {
+        put("faq-batch/in/loop.jsonl", "{\"id\":\"1\",\"question\":\"发票怎么开\"}\n");
+        String input = "\"input\":\"oss://jingnei-faq/faq-batch/in/loop.jsonl\"";
+
+        for (String output : new String[] {"oss://jingnei-faq//faq-batch/in/loop-answers.jsonl", "oss://jingnei-faq/faq-batch//in/loop-answers.jsonl",
+                "OSS://Jingnei-FAQ//faq-batch/in/loop-answers.jsonl"}) {
+            Response refused = Api.admin("/faq-batch", "{" + input + ",\"output\":\"" + output + "\"}");
+
+            assertThat(refused.statusCode()).as(output).isEqualTo(400);
+            assertThat(refused.asString()).contains("trigger the function again");
+        }
+        assertThat(FakeUpstreamResource.upstream.completionRequests()).isEmpty();
+        assertThat(jingnei.store().list(URI.create("oss://jingnei-faq/faq-batch/in/")).get(10, TimeUnit.SECONDS))
+                .noneMatch(uri -> uri.toString().contains("loop-answers"));
+
+        Response legit = Api.admin("/faq-batch", "{" + input + ",\"output\":\"oss://jingnei-faq/faq-batch/out/loop-answers.jsonl\"}");
+
+        assertThat(legit.statusCode()).isEqualTo(200);
+        assertThat(get("oss://jingnei-faq/faq-batch/out/loop-answers.jsonl")).isNotEmpty();
+    }
+
     @Test
     void a_missing_input_is_named() {
         Response response = Api.admin("/faq-batch", "{\"input\":\"oss://jingnei-faq/faq-batch/in/none.jsonl\"}");

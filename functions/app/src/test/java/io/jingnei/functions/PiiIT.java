@@ -135,6 +135,39 @@ class PiiIT {
         upstreamSawNoValue();
     }
 
+    /**
+     * An attack on the detectors with what customers really type: a full-width phone number (a Chinese
+     * IME in full-width mode), an ID number split by a zero-width space (pasted from a web page) and a
+     * full-width ＠, in the content, the sender's name and the predicted output. The upstream sees none
+     * of them in any spelling (read through NFKC with zero-width characters removed: an oracle of its
+     * own, not the gateway's folding), and the customer gets them back exactly as typed.
+     */
+    @Test
+    void other_spellings_of_a_value_never_reach_the_upstream_and_come_back_as_typed() throws Exception {
+        upstream().enqueue(Reply.echo(0), Reply.echo(3));
+        String widePhone = "１３８１２３４５６７８";
+        String splitId = "110105\u200B199003071239";
+        String wideAtEmail = "zhang.san＠example.com";
+        String typed = "手机" + widePhone + "，身份证" + splitId + "，邮箱" + wideAtEmail + "。";
+        String body = "{\"messages\":[{\"role\":\"user\",\"name\":\"" + widePhone + "\",\"content\":\"" + typed + "\"}],"
+                + "\"prediction\":{\"type\":\"content\",\"content\":\"" + typed + "\"}";
+
+        Response whole = Api.asClient().body(body + "}").post("/v1/chat/completions");
+        SseCall streamed = SseCall.post("/v1/chat/completions", body + ",\"stream\":true}", FakeUpstreamResource.CLIENT_KEY);
+
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(whole.asString()).path("choices").path(0).path("message").path("content").asText()).isEqualTo(typed);
+        assertThat(text(streamed)).isEqualTo(typed);
+        List<RecordedRequest> requests = upstream().completionRequests();
+        assertThat(requests).hasSize(2);
+        for (RecordedRequest request : requests) {
+            String seen = java.text.Normalizer.normalize(request.body.replaceAll("[\u200B-\u200D\u2060\uFEFF]", ""), java.text.Normalizer.Form.NFKC);
+            assertThat(seen).doesNotContain("13812345678", "110105199003071239", "zhang.san@example.com");
+            assertThat(request.json().path("messages").path(1).path("name").asText()).isEqualTo("[手机号1]");
+        }
+        assertThat(FakeUpstreamResource.output()).doesNotContain(widePhone, "199003071239", "example.com");
+    }
+
     private static String text(SseCall call) throws Exception {
         StringBuilder out = new StringBuilder();
         for (String event : call.events) {

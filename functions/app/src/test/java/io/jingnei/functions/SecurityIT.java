@@ -88,6 +88,49 @@ class SecurityIT {
         assertThat(answer.toString()).doesNotContain("免费");
     }
 
+    /**
+     * A symbolic link inside the allowed folder, to a file and to a folder outside it (as an unpacked
+     * knowledge-base archive may bring): reads and writes through them are refused and nothing outside
+     * is read or written; a real file next to them still works.
+     */
+    @Test
+    void faq_batch_cannot_read_or_write_outside_the_allow_list_through_a_symbolic_link() throws Exception {
+        Path allowed = FakeUpstreamResource.allowedDir;
+        Path outside = Files.createTempDirectory("jingnei-outside-").toRealPath();
+        Files.writeString(outside.resolve("private.jsonl"), "{\"id\":\"1\",\"question\":\"内部价格表在哪\"}\n");
+        Path fileLink = Files.createSymbolicLink(allowed.resolve("link-" + System.nanoTime() + ".jsonl"), outside.resolve("private.jsonl"));
+        Path folderLink = Files.createSymbolicLink(allowed.resolve("escape-" + System.nanoTime()), outside);
+        Path questions = Files.writeString(allowed.resolve("real-" + System.nanoTime() + ".jsonl"), "{\"id\":\"1\",\"question\":\"发票怎么开\"}\n");
+
+        Response read = Api.admin("/faq-batch", "{\"input\":\"" + fileLink.toUri() + "\",\"output\":\"" + allowed.toUri() + "out-1.jsonl\"}");
+        Response write = Api.admin("/faq-batch", "{\"input\":\"" + questions.toUri() + "\",\"output\":\"" + folderLink.toUri() + "/answers.jsonl\"}");
+        Response legit = Api.admin("/faq-batch", "{\"input\":\"" + questions.toUri() + "\",\"output\":\"" + allowed.toUri() + "answers.jsonl\"}");
+
+        assertThat(read.statusCode()).isEqualTo(403);
+        assertThat(json(read).path("error").asText()).contains("symbolic links").doesNotContain("内部价格表");
+        assertThat(write.statusCode()).isEqualTo(403);
+        try (var left = Files.list(outside)) {
+            assertThat(left).containsExactly(outside.resolve("private.jsonl"));
+        }
+        assertThat(legit.statusCode()).isEqualTo(200);
+        assertThat(Files.readString(allowed.resolve("answers.jsonl"))).contains("发票怎么开");
+    }
+
+    /** index-build with an output outside the allow-list is refused before its input is even looked at. */
+    @Test
+    void index_build_checks_its_output_before_it_reads_the_input() throws Exception {
+        Path allowed = FakeUpstreamResource.allowedDir;
+        Path outsideOutput = Paths.get(System.getProperty("java.io.tmpdir"), "jingnei-evil-" + System.nanoTime() + ".jnix");
+
+        Response missingInput = Api.admin("/index-build", "{\"input\":\"" + allowed.toUri() + "no-such-kb.txt\",\"output\":\"" + outsideOutput.toUri() + "\"}");
+        Response missingInsideTheList = Api.admin("/index-build", "{\"input\":\"" + allowed.toUri() + "none-either.txt\",\"output\":\"" + allowed.toUri() + "idx.jnix\"}");
+
+        assertThat(missingInput.statusCode()).isEqualTo(403);
+        assertThat(json(missingInput).path("error").asText()).contains("writing").contains("JINGNEI_STORAGE_ALLOW");
+        assertThat(Files.exists(outsideOutput)).isFalse();
+        assertThat(missingInsideTheList.statusCode()).as("inside the list, a missing input is still named").isEqualTo(404);
+    }
+
     @Test
     void a_uri_outside_the_list_is_refused_the_same_way_whether_or_not_the_object_exists() throws Exception {
         JsonNode exists = json(Api.admin("/faq-batch", "{\"input\":\"file:///etc/hostname\"}"));
@@ -254,6 +297,21 @@ class SecurityIT {
 
         assertThat(response.asString()).doesNotContain("sk-test-0123").doesNotContain("0123456789abcdef");
         assertThat(FakeUpstreamResource.output()).doesNotContain("sk-test-0123");
+    }
+
+    @Test
+    void an_upstream_echoing_only_the_tail_of_our_key_leaks_none_of_it() throws Exception {
+        String tail = FakeUpstream.KEY.substring(8);
+        upstream().enqueue(Reply.error(400, "invalid_request_error", null, "key ending in " + tail + " is not valid here"));
+        upstream().enqueue(Reply.completion("您好", 5, 2));
+
+        Response echoed = Api.post("/chat", "{\"query\":\"你好\"}");
+        Response legit = Api.post("/chat", "{\"query\":\"你好\"}");
+
+        assertThat(echoed.asString()).doesNotContain(tail).doesNotContain(tail.substring(0, 8)).doesNotContain(tail.substring(tail.length() - 8));
+        assertThat(FakeUpstreamResource.output()).doesNotContain(tail.substring(0, 8)).doesNotContain(tail.substring(tail.length() - 8));
+        assertThat(legit.statusCode()).isEqualTo(200);
+        assertThat(json(legit).path("content").asText()).isEqualTo("您好");
     }
 
     // --- what a caller can make the operator pay for ---
