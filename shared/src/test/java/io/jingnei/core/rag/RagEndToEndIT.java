@@ -73,8 +73,10 @@ class RagEndToEndIT {
     }
 
     private IndexBuilder.Result build(String input, String output) throws Exception {
-        GuardedStore bucket = new GuardedStore(builder.store(), StorageAllowList.from(Env.of(Map.of("JINGNEI_STORAGE_ALLOW", "s3://jingnei-kb/"))));
-        return new IndexBuildService(bucket, RagConfig.from(Env.of(Map.of())), new CallLog(log::add))
+        // As index-build is called: through the allow-list, here the test's bucket and its local folder.
+        GuardedStore allowed = new GuardedStore(builder.store(), StorageAllowList.from(Env.of(Map.of("JINGNEI_STORAGE_ALLOW",
+                "s3://jingnei-kb/," + Paths.get("target/rag-reload").toAbsolutePath().toUri()))));
+        return new IndexBuildService(allowed, RagConfig.from(Env.of(Map.of())), new CallLog(log::add))
                 .build(new IndexBuildRequest(input, output, null), builder.rag().get(60, TimeUnit.SECONDS), new CallContext(null, "index-build", null));
     }
 
