@@ -22,6 +22,7 @@ import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.Redactor;
 import io.jingnei.core.pii.PiiPolicy;
+import io.jingnei.core.pricing.BatchPrices;
 import io.jingnei.core.rag.RagBoot;
 import io.jingnei.core.rag.RagConfig;
 import io.jingnei.core.rag.RagService;
@@ -85,7 +86,8 @@ public final class JingneiInstance implements AutoCloseable {
         this.completions = b.completions;
         this.chat = b.chat;
         this.rag = b.rag;
-        this.batch = new FaqBatch(guardedStore, b.batchLimits, b.log, b.config.defaultModel, b.quotas);
+        this.batch = new FaqBatch(guardedStore, b.batchLimits, b.log, b.config.defaultModel, b.quotas, b.llm, b.completions.pii(),
+                b.batchPrices, Clock.systemUTC());
         this.redis = b.redis;
         this.quotas = b.quotas;
         this.cache = b.cache;
@@ -118,6 +120,7 @@ public final class JingneiInstance implements AutoCloseable {
         b.quotas = Quotas.from(env, b.redis, Clock.systemUTC(), log);
         b.completions.meterWith(b.quotas);
         b.quotas.warnUnpriced(namedModels(b), b.config.prices);
+        b.batchPrices = BatchPrices.from(env, b.config.prices);
         b.cache = AnswerCache.from(CacheSettings.from(env), b.redis, pii, Clock.systemUTC(), log);
         CompletableFuture<RagService> ragLater = new CompletableFuture<>();
         b.chat = new ChatService(b.completions, b.config.caps, b.config.historyTurns, b.config.systemPrompt, b.config.defaultModel,
@@ -256,5 +259,6 @@ public final class JingneiInstance implements AutoCloseable {
         Optional<Redis> redis;
         Quotas quotas;
         AnswerCache cache;
+        BatchPrices batchPrices;
     }
 }

@@ -14,6 +14,13 @@ public final class BatchLimits {
     public final String inputPrefix;
     /** Resolves relative inputs such as a timer's "faq-batch/in/nightly.jsonl". */
     public final String baseUri;
+    /** JINGNEI_FAQ_MODE: {@code realtime} (answers now) or {@code batch} (the provider's Batch API, half the price). */
+    public final String mode;
+    /** Lines and bytes of one provider batch's input file; larger runs are split (Bailian: 50,000 requests, 500 MB). */
+    final int batchMaxLines;
+    final long batchMaxBytes;
+    /** How long a submission in progress is left to the instance doing it before another takes over. */
+    final java.time.Duration batchLease;
 
     private BatchLimits(Env env) {
         this.maxInputBytes = Settings.longValue(env, "JINGNEI_FAQ_MAX_INPUT_BYTES", 256L << 20, 1, Long.MAX_VALUE);
@@ -22,6 +29,10 @@ public final class BatchLimits {
         this.concurrency = Settings.integer(env, "JINGNEI_FAQ_CONCURRENCY", 8, 1, 256);
         this.inputPrefix = env.get("JINGNEI_FAQ_INPUT_PREFIX").orElse("faq-batch/in/");
         this.baseUri = env.get("JINGNEI_FAQ_BASE_URI").orElse("");
+        this.mode = Settings.choice(env, "JINGNEI_FAQ_MODE", "realtime", "realtime", "batch");
+        this.batchMaxLines = Settings.integer(env, "JINGNEI_FAQ_BATCH_MAX_LINES", 50_000, 1, 1_000_000);
+        this.batchMaxBytes = Settings.bytes(env, "JINGNEI_FAQ_BATCH_MAX_BYTES", 500L << 20, 1024, 4L << 30);
+        this.batchLease = Settings.duration(env, "JINGNEI_FAQ_BATCH_LEASE", "10m");
         if (!inputPrefix.contains("in/")) {
             throw new ConfigException("JINGNEI_FAQ_INPUT_PREFIX must contain 'in/' (answers go to the same path with 'out/'), got '" + inputPrefix + "'");
         }

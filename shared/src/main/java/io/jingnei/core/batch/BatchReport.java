@@ -22,6 +22,15 @@ final class BatchReport {
 
     /** Blocks while the output and summary are written; storage failures keep their own kind. */
     static BatchSummary write(ObjectStore store, BatchPlan plan, BatchAsker asked, long startNanos) {
+        return write(store, plan, asked.fresh, asked.llmCalls.get(), asked.cacheHits.get(), startNanos, "realtime", null);
+    }
+
+    /**
+     * {@code fresh}: answers got in this run, by question key (billed once); every other line's
+     * answer is in the plan's answer cache. {@code batchIds}: the provider batches of a batch-mode run.
+     */
+    static BatchSummary write(ObjectStore store, BatchPlan plan, java.util.Map<String, ObjectNode> fresh, int llmCalls, int cacheHits,
+                              long startNanos, String mode, java.util.List<String> batchIds) {
         StringBuilder lines = new StringBuilder();
         BatchSummary.Builder summary = new BatchSummary.Builder(plan.input, plan.output, plan.questions.size(), plan.unique.size());
         Set<String> billed = new HashSet<>();
@@ -35,9 +44,9 @@ final class BatchReport {
                 summary.count("invalid_line");
             } else {
                 String key = BatchPlan.key(q.text, plan.version);
-                ObjectNode fresh = asked.fresh.get(key);
-                ObjectNode answer = fresh != null ? fresh : plan.cache.get(key);
-                boolean firstTimeThisRun = fresh != null && billed.add(key);
+                ObjectNode now = fresh.get(key);
+                ObjectNode answer = now != null ? now : plan.cache.get(key);
+                boolean firstTimeThisRun = now != null && billed.add(key);
                 line.put("question", q.text);
                 line.setAll(answer.deepCopy());
                 line.put("reused", !firstTimeThisRun);
@@ -49,8 +58,8 @@ final class BatchReport {
             lines.append(line.toString()).append('\n');
         }
         FaqBatch.join(store.put(plan.output, lines.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson"));
-        BatchSummary result = summary.finish(asked.llmCalls.get(), asked.cacheHits.get(),
-                plan.questions.size() - plan.toAsk.size() - plan.problems(), (System.nanoTime() - startNanos) / 1_000_000);
+        BatchSummary result = summary.finish(llmCalls, cacheHits,
+                plan.questions.size() - plan.toAsk.size() - plan.problems(), (System.nanoTime() - startNanos) / 1_000_000, mode, batchIds);
         FaqBatch.join(store.put(summaryUri(plan.output), result.json().getBytes(StandardCharsets.UTF_8), "application/json"));
         return result;
     }

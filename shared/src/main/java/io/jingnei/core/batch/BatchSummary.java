@@ -40,8 +40,15 @@ public final class BatchSummary {
     public final BigDecimal costCny;
     @JsonProperty("duration_ms")
     public final long durationMs;
+    /** {@code realtime}, or {@code batch}: answered by the provider's Batch API at its batch price. */
+    public final String mode;
+    @JsonProperty("batch_ids")
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public final java.util.List<String> batchIds;
 
-    private BatchSummary(Builder b, int llmCalls, int cacheHits, int reused, long durationMs) {
+    private BatchSummary(Builder b, int llmCalls, int cacheHits, int reused, long durationMs, String mode, java.util.List<String> batchIds) {
+        this.mode = mode;
+        this.batchIds = batchIds;
         this.input = b.input.toString();
         this.output = b.output.toString();
         this.questions = b.questions;
@@ -96,8 +103,8 @@ public final class BatchSummary {
             cny = cny.add(FaqBatch.decimal(answer.path("cost").path("cny")));
         }
 
-        BatchSummary finish(int llmCalls, int cacheHits, int reused, long durationMs) {
-            return new BatchSummary(this, llmCalls, cacheHits, reused, durationMs);
+        BatchSummary finish(int llmCalls, int cacheHits, int reused, long durationMs, String mode, java.util.List<String> batchIds) {
+            return new BatchSummary(this, llmCalls, cacheHits, reused, durationMs, mode, batchIds);
         }
     }
 }

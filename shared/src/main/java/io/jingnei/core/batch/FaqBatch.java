@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.limits.Quotas;
+import io.jingnei.core.llm.Router;
+import io.jingnei.core.pii.PiiPolicy;
+import io.jingnei.core.pricing.BatchPrices;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
@@ -15,6 +18,7 @@ import io.jingnei.core.util.Hashing;
 
 import java.math.BigDecimal;
 import java.net.URI;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +37,16 @@ public final class FaqBatch {
     private final CallLog log;
     private final String defaultModel;
     private final Quotas quotas;
+    private final ProviderBatch providerBatch;
 
-    public FaqBatch(GuardedStore store, BatchLimits limits, CallLog log, String defaultModel, Quotas quotas) {
+    public FaqBatch(GuardedStore store, BatchLimits limits, CallLog log, String defaultModel, Quotas quotas, Router router,
+                    PiiPolicy pii, BatchPrices batchPrices, Clock clock) {
         this.store = store;
         this.limits = limits;
         this.log = log;
         this.defaultModel = defaultModel;
         this.quotas = quotas;
+        this.providerBatch = new ProviderBatch(store, limits, router, pii, batchPrices, quotas, log, clock, defaultModel);
     }
 
     public BatchLimits limits() {
@@ -65,7 +72,37 @@ public final class FaqBatch {
         return key.replaceFirst("^/", "").startsWith(limits.inputPrefix);
     }
 
-    /** Runs a whole batch; blocks (call on a worker). Failures of single questions are reported in their lines. */
+    /**
+     * The faq-batch function: a whole run in real time ({@link BatchSummary}), or in batch mode one
+     * step of a provider batch ({@link BatchProgress} until it is collected, then its summary).
+     * Blocks (call on a worker).
+     */
+    public Object call(FaqBatchRequest request, RagService rag, CallContext ctx, BoundedMapper mapper) {
+        String mode = request.mode == null ? limits.mode : request.mode.trim().toLowerCase(java.util.Locale.ROOT);
+        if (mode.equals("realtime") && !request.cancel) {
+            return run(request, rag, ctx, mapper);
+        }
+        if (!mode.equals("batch")) {
+            throw new BatchException(request.cancel ? "'cancel' applies to a pending provider batch: send it with \"mode\": \"batch\""
+                    : "field 'mode' is realtime or batch, got '" + request.mode + "'");
+        }
+        long start = System.nanoTime();
+        try {
+            URI input = resolve(request.input);
+            store.allowList().check(input, StorageAllowList.Access.READ);
+            URI output = OutputLocation.outputFor(input, request.output);
+            store.allowList().check(output, StorageAllowList.Access.WRITE);
+            String version = cacheVersion(rag);
+            return providerBatch.advance(output, () -> BatchPlan.make(store, limits, input, output, version), rag, ctx, request.cancel, start);
+        } catch (RuntimeException e) {
+            JingneiException failure = JingneiException.from(e);
+            log.write(new CallRecord(ctx.requestId, "faq-batch", defaultModel, ctx.userId, failure.kind().status).put("mode", "batch")
+                    .put("error", failure.getMessage()).put("latency_ms", (System.nanoTime() - start) / 1_000_000).stack(failure));
+            throw failure;
+        }
+    }
+
+    /** Runs a whole batch in real time; blocks (call on a worker). Failures of single questions are reported in their lines. */
     public BatchSummary run(FaqBatchRequest request, RagService rag, CallContext ctx, BoundedMapper mapper) {
         long start = System.nanoTime();
         try {

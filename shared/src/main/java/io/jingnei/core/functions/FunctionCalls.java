@@ -164,8 +164,7 @@ public final class FunctionCalls {
                     "field 'input' (the questions' object URI) is required"));
         }
         return guard(ctx, rag(ctx).thenApplyAsync(rag -> {
-            BatchSummary summary = instance.batch().run(request, rag, ctx, mapper);
-            return new Reply(200, summary);
+            return new Reply(200, instance.batch().call(request, rag, ctx, mapper));
         }, instance.workers().blocking()));
     }
 
@@ -217,13 +216,13 @@ public final class FunctionCalls {
             return faqBatchOnTimer(event.path("payload").asText(), id);
         }
         if (event.path("input").isTextual()) {
-            return faqBatch(Caller.platform(), new FaqBatchRequest(event.path("input").asText(), event.path("output").asText(null)), id);
+            return faqBatch(Caller.platform(), requestOf(event), id);
         }
         return rejected("faq-batch", id, new JingneiException(ErrorKind.INVALID_REQUEST,
                 "unsupported event: expected an OSS object-created event, a timer event or {\"input\": ...}"));
     }
 
-    /** A timer: its payload names the input, {@code {"input": "...", "output"?: "..."}}. */
+    /** A timer: its payload names the input, {@code {"input": "...", "output"?: "...", "mode"?: "batch"}}. */
     public CompletableFuture<Reply> faqBatchOnTimer(String payload, String requestId) {
         String id = CallContext.acceptRequestId(requestId);
         JsonNode node;
@@ -236,7 +235,13 @@ public final class FunctionCalls {
             return rejected("faq-batch", id, new JingneiException(ErrorKind.INVALID_REQUEST,
                     "the timer payload must be JSON like {\"input\": \"faq-batch/in/nightly.jsonl\"}"));
         }
-        return faqBatch(Caller.platform(), new FaqBatchRequest(node.path("input").asText(), node.path("output").asText(null)), id);
+        return faqBatch(Caller.platform(), requestOf(node), id);
+    }
+
+    /** {@code {input, output?, mode?, cancel?}} from an event or a timer's payload. */
+    private static FaqBatchRequest requestOf(JsonNode node) {
+        return new FaqBatchRequest(node.path("input").asText(), node.path("output").asText(null), node.path("mode").asText(null),
+                node.path("cancel").asBoolean(false));
     }
 
     /** The RAG runtime, once model and index are loaded; fails with why it cannot start. */

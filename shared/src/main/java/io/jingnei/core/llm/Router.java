@@ -70,6 +70,38 @@ public final class Router implements LlmClient {
         return endpoint.get(upstream, key, "/models", listTimeout);
     }
 
+    /**
+     * The Batch API of the upstream that serves {@code model} (healthy ones first, as a call would
+     * choose), with the key a call would use now. Fails with {@code model_not_found} or
+     * {@code auth_error} as a call would.
+     */
+    public BatchEndpoint batches(String model) {
+        long now = System.nanoTime();
+        Upstream chosen = null;
+        for (Upstream upstream : upstreams()) {
+            if (upstream.serves(model) && upstream.hasKeys() && (chosen == null || (!chosen.breaker.healthy() && upstream.breaker.healthy()))) {
+                chosen = upstream;
+            }
+        }
+        if (chosen == null) {
+            throw new UpstreamException(io.jingnei.core.error.ErrorKind.MODEL_NOT_FOUND,
+                    "no upstream with a key serves model '" + model + "' for a provider batch", false, null, 0, null);
+        }
+        UpstreamKey key = chosen.nextKey(now);
+        return new BatchEndpoint(endpoint, chosen, key == null ? chosen.keys.get(0) : key, listTimeout);
+    }
+
+    /** The Batch API of a named upstream and key number, to follow a batch created earlier (another instance, another day). */
+    public BatchEndpoint batches(String upstreamName, int keyNumber) {
+        for (Upstream upstream : upstreams()) {
+            if (upstream.name.equals(upstreamName) && keyNumber >= 1 && keyNumber <= upstream.keys.size()) {
+                return new BatchEndpoint(endpoint, upstream, upstream.keys.get(keyNumber - 1), listTimeout);
+            }
+        }
+        throw new UpstreamException(io.jingnei.core.error.ErrorKind.INVALID_REQUEST, "the batch was created on upstream '" + upstreamName
+                + "' key #" + keyNumber + ", which this deployment no longer has (JINGNEI_UPSTREAMS)", false, null, 0, null);
+    }
+
     /** Serialises a body once per distinct upstream model name; most calls need exactly one. */
     static final class BodyBytes {
         private final ObjectNode body;

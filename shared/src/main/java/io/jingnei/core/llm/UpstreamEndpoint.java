@@ -83,31 +83,51 @@ final class UpstreamEndpoint {
 
     private CompletableFuture<ObjectNode> exchange(Upstream upstream, SimpleRequestBuilder builder, UpstreamKey key, Duration timeout,
                                                    CallTrace trace) {
-        SimpleHttpRequest request = prepared(upstream, builder, key, timeout);
+        CompletableFuture<SimpleHttpResponse> sent = send(upstream, builder, key, timeout);
         CompletableFuture<ObjectNode> result = new CompletableFuture<>();
+        // Completed by hand, not by thenApply: callers see the UpstreamException itself, not wrapped.
+        sent.whenComplete((response, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+                return;
+            }
+            try {
+                JsonNode node = JSON.readTree(response.getBodyBytes() == null ? new byte[0] : response.getBodyBytes());
+                if (node == null || !node.isObject()) {
+                    throw new IOException("not a JSON object");
+                }
+                if (trace != null) {
+                    trace.upstreamRequestId(upstreamRequestId(response));
+                }
+                result.complete((ObjectNode) node);
+            } catch (IOException e) {
+                result.completeExceptionally(new UpstreamException(ErrorKind.UPSTREAM_ERROR,
+                        "upstream " + upstream.name + " answered HTTP " + response.getCode() + " with malformed JSON",
+                        false, null, response.getCode(), null));
+            }
+        });
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                sent.cancel(false);
+            }
+        });
+        return result;
+    }
+
+    /** One exchange whose 2xx answer is taken whole; any other status fails as {@link #httpError}. Cancelling cancels it. */
+    CompletableFuture<SimpleHttpResponse> send(Upstream upstream, SimpleRequestBuilder builder, UpstreamKey key, Duration timeout) {
+        SimpleHttpRequest request = prepared(upstream, builder, key, timeout);
+        CompletableFuture<SimpleHttpResponse> result = new CompletableFuture<>();
         Future<SimpleHttpResponse> inFlight = http.client().execute(SimpleRequestProducer.create(request),
                 SimpleResponseConsumer.create(), new FutureCallback<SimpleHttpResponse>() {
                     @Override
                     public void completed(SimpleHttpResponse response) {
-                        byte[] body = response.getBodyBytes() == null ? new byte[0] : response.getBodyBytes();
                         if (response.getCode() / 100 != 2) {
+                            byte[] body = response.getBodyBytes() == null ? new byte[0] : response.getBodyBytes();
                             result.completeExceptionally(httpError(upstream, response, body));
                             return;
                         }
-                        try {
-                            JsonNode node = JSON.readTree(body);
-                            if (node == null || !node.isObject()) {
-                                throw new IOException("not a JSON object");
-                            }
-                            if (trace != null) {
-                                trace.upstreamRequestId(upstreamRequestId(response));
-                            }
-                            result.complete((ObjectNode) node);
-                        } catch (IOException e) {
-                            result.completeExceptionally(new UpstreamException(ErrorKind.UPSTREAM_ERROR,
-                                    "upstream " + upstream.name + " answered HTTP " + response.getCode() + " with malformed JSON",
-                                    false, null, response.getCode(), null));
-                        }
+                        result.complete(response);
                     }
 
                     @Override

@@ -67,6 +67,11 @@ public final class BodyMasking {
         return session != null && session.masked();
     }
 
+    /** What restores this body's values later, in another process; empty when nothing was masked. */
+    public Map<String, String> restorable() {
+        return masked() ? session.restorable() : Map.of();
+    }
+
     /** Restores the values in a whole answer, in place. */
     public void unmaskAnswer(ObjectNode response) {
         if (!masked()) {

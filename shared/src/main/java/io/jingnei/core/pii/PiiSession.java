@@ -56,7 +56,7 @@ public final class PiiSession {
      * placeholders it did not hand out stay as they are.
      */
     public String unmask(String text) {
-        if (text == null || !masked() || !PlaceholderSyntax.mayContainPlaceholder(text)) {
+        if (text == null || valueByPlaceholder.isEmpty() || !PlaceholderSyntax.mayContainPlaceholder(text)) {
             return text;
         }
         Matcher placeholder = policy.placeholders().matcher(text);
@@ -88,6 +88,22 @@ public final class PiiSession {
             }
         }
         return true;
+    }
+
+    /**
+     * The values this session masked, by placeholder: what another process needs to restore an
+     * answer that comes back later (faq-batch's provider batch). Personal data: it may only be kept
+     * where the customer's questions already are.
+     */
+    public Map<String, String> restorable() {
+        return Collections.unmodifiableMap(new HashMap<>(valueByPlaceholder));
+    }
+
+    /** A session that only restores, from what {@link #restorable()} gave. */
+    public static PiiSession restoring(PiiPolicy policy, Map<String, String> values) {
+        PiiSession session = new PiiSession(policy);
+        session.valueByPlaceholder.putAll(values);
+        return session;
     }
 
     /** For one streamed answer; create it after masking the request. */

@@ -68,6 +68,10 @@ public final class PriceTable {
         return prices;
     }
 
+    public BigDecimal cnyPerUsd() {
+        return cnyPerUsd;
+    }
+
     /** Cost of a call; an unpriced model costs nothing here and is flagged by the caller. */
     public Cost cost(String model, Usage usage) {
         Price price = prices.get(model);

@@ -266,6 +266,16 @@ public final class RagService implements AutoCloseable {
     }
 
     /**
+     * The chat request rag-query would send for what was retrieved, model named, personal
+     * information not yet masked: a provider batch sends it later, from a file.
+     */
+    public ObjectNode requestBody(Retrieval found) {
+        ObjectNode body = prompt(found, true);
+        body.put("model", found.model);
+        return body;
+    }
+
+    /**
      * Whether the model answered with the marker: the answer starts or ends with it (a model may add
      * a word or a full stop). Merely containing it is not enough: an answer that quotes the prompt
      * (an echoing test upstream does) would then be turned away.

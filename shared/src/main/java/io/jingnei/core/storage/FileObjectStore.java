@@ -63,6 +63,26 @@ public final class FileObjectStore implements ObjectStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
+        return call(uri, () -> {
+            Path path = path(uri);
+            Path parent = path.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path temp = Files.createTempFile(parent, ".jingnei-", ".part");
+            try {
+                Files.write(temp, bytes);
+                // A hard link is created whole or not at all, and never over an existing name.
+                Files.createLink(path, temp);
+                return true;
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                return false;
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        });
+    }
+
+    @Override
     public CompletableFuture<List<URI>> list(URI prefix) {
         return call(prefix, () -> {
             Path root = path(prefix);

@@ -46,6 +46,11 @@ public final class GuardedStore implements ObjectStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
+        return checked(uri, StorageAllowList.Access.WRITE).thenCompose(ok -> store.putIfAbsent(uri, bytes, contentType));
+    }
+
+    @Override
     public CompletableFuture<List<URI>> list(URI prefix) {
         return checked(prefix, StorageAllowList.Access.READ).thenCompose(ok -> store.list(prefix)).thenApply(found -> {
             List<URI> inside = new ArrayList<>();

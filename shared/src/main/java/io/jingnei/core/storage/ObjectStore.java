@@ -21,6 +21,14 @@ public interface ObjectStore {
 
     CompletableFuture<Void> put(URI uri, byte[] bytes, String contentType);
 
+    /**
+     * Writes the object only if none exists under the URI: completes with {@code true} when this call
+     * created it, {@code false} when it was already there (someone else holds it). A claim, not a
+     * write: the one way two instances agree on who goes first (OSS {@code x-oss-forbid-overwrite},
+     * COS {@code x-cos-forbid-overwrite}, S3 {@code If-None-Match: *}, a hard link on a file system).
+     */
+    CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType);
+
     /** URIs of the objects under a prefix ("folder"), in key order. */
     CompletableFuture<List<URI>> list(URI prefix);
 

@@ -16,7 +16,9 @@ public final class ObjectStoreException extends JingneiException {
         ACCESS_DENIED(ErrorKind.ACCESS_DENIED),
         TIMEOUT(ErrorKind.TIMEOUT),
         UNAVAILABLE(ErrorKind.STORAGE_ERROR),
-        INVALID(ErrorKind.INVALID_REQUEST);
+        INVALID(ErrorKind.INVALID_REQUEST),
+        /** A create-only write found the object there already (409/412). */
+        EXISTS(ErrorKind.STORAGE_ERROR);
 
         final ErrorKind kind;
 

@@ -59,6 +59,11 @@ public final class ObjectStores implements ObjectStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
+        return of(uri).putIfAbsent(uri, bytes, contentType);
+    }
+
+    @Override
     public CompletableFuture<List<URI>> list(URI prefix) {
         return of(prefix).list(prefix);
     }
@@ -93,6 +98,11 @@ public final class ObjectStores implements ObjectStore {
 
         @Override
         public CompletableFuture<Void> put(URI uri, byte[] bytes, String contentType) {
+            return CompletableFuture.failedFuture(error);
+        }
+
+        @Override
+        public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
             return CompletableFuture.failedFuture(error);
         }
 

@@ -69,6 +69,27 @@ public final class S3ObjectStore implements ObjectStore {
         return send(uri, "PUT", List.of(), Map.of("Content-Type", contentType), bytes).thenApply(r -> null);
     }
 
+    /**
+     * Sends every dialect's create-only header: OSS and COS honour their own and ignore the other,
+     * S3 and S3-compatible servers honour {@code If-None-Match}. Refused with 409 (OSS, COS) or 412
+     * (S3) when the object exists. A retried attempt that finds its own first write counts as taken.
+     */
+    @Override
+    public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
+        Map<String, String> headers = Map.of("Content-Type", contentType, "If-None-Match", "*",
+                "x-oss-forbid-overwrite", "true", "x-cos-forbid-overwrite", "true");
+        return send(uri, "PUT", List.of(), headers, bytes).handle((response, error) -> {
+            if (error == null) {
+                return true;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof ObjectStoreException && ((ObjectStoreException) cause).reason() == ObjectStoreException.Reason.EXISTS) {
+                return false;
+            }
+            throw cause instanceof RuntimeException ? (RuntimeException) cause : new java.util.concurrent.CompletionException(cause);
+        });
+    }
+
     @Override
     public CompletableFuture<List<URI>> list(URI prefix) {
         return listFrom(prefix, null, new ArrayList<>());
@@ -207,6 +228,9 @@ public final class S3ObjectStore implements ObjectStore {
         switch (status) {
             case 404:
                 return new ObjectStoreException(ObjectStoreException.Reason.NOT_FOUND, uri, "not found (" + detail + ")");
+            case 409:
+            case 412:
+                return new ObjectStoreException(ObjectStoreException.Reason.EXISTS, uri, "already exists (" + detail + ")");
             case 401:
             case 403:
                 return new ObjectStoreException(ObjectStoreException.Reason.ACCESS_DENIED, uri,

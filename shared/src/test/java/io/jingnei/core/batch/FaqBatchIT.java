@@ -245,7 +245,9 @@ class FaqBatchIT {
         put("s3://jingnei-faq/faq-batch/in/big.jsonl", QUESTIONS);
         Map<String, String> env = new HashMap<>(s3.env());
         env.put("JINGNEI_FAQ_MAX_QUESTIONS", "5");
-        FaqBatch limited = new FaqBatch(instance.guardedStore(), BatchLimits.from(Env.of(env)), new CallLog(l -> { }), "deepseek-v3.2", instance.quotas);
+        FaqBatch limited = new FaqBatch(instance.guardedStore(), BatchLimits.from(Env.of(env)), new CallLog(l -> { }), "deepseek-v3.2", instance.quotas,
+                instance.llm(), instance.completions().pii(), io.jingnei.core.pricing.BatchPrices.from(Env.of(env), instance.completions().prices()),
+                java.time.Clock.systemUTC());
         assertThatThrownBy(() -> limited.run(new FaqBatchRequest("s3://jingnei-faq/faq-batch/in/big.jsonl", null), rag,
                 new CallContext(null, "faq-batch", null), new ExecutorMapper()))
                 .hasMessageContaining("more than 5 questions").hasMessageContaining("JINGNEI_FAQ_MAX_QUESTIONS");

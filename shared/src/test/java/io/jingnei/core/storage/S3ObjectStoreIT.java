@@ -63,6 +63,30 @@ class S3ObjectStoreIT {
     }
 
     @Test
+    void a_create_only_write_is_refused_once_the_object_exists_and_leaves_the_first_writers_bytes() throws Exception {
+        URI uri = URI.create("s3://jingnei-kb/claims/run.json");
+
+        assertThat(await(store.putIfAbsent(uri, "first".getBytes(StandardCharsets.UTF_8), "application/json"))).isTrue();
+        assertThat(await(store.putIfAbsent(uri, "second".getBytes(StandardCharsets.UTF_8), "application/json"))).isFalse();
+
+        assertThat(new String(await(store.get(uri)).bytes, StandardCharsets.UTF_8)).isEqualTo("first");
+    }
+
+    @Test
+    void a_create_only_write_on_the_file_system_is_refused_once_the_file_exists() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("claims-");
+        URI uri = dir.resolve("run.json").toUri();
+
+        assertThat(await(store.putIfAbsent(uri, "first".getBytes(StandardCharsets.UTF_8), "application/json"))).isTrue();
+        assertThat(await(store.putIfAbsent(uri, "second".getBytes(StandardCharsets.UTF_8), "application/json"))).isFalse();
+
+        assertThat(new String(await(store.get(uri)).bytes, StandardCharsets.UTF_8)).isEqualTo("first");
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(dir)) {
+            assertThat(left).as("no temporary file left behind").hasSize(1);
+        }
+    }
+
+    @Test
     void a_new_version_has_a_new_etag() throws Exception {
         URI uri = URI.create("s3://jingnei-kb/index.bin");
         await(store.put(uri, new byte[] {1, 2, 3}, "application/octet-stream"));

@@ -37,6 +37,7 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile Reply fallback = Reply.completion("您好，有什么可以帮您？", 12, 8);
     private volatile List<String> models = List.of("deepseek-v3.2", "gemini-2.5-flash", "gpt-4.1", "claude-sonnet-4.5");
     private volatile String expectedKey = KEY;
+    private volatile FakeBatchApi batchApi;
 
     private FakeUpstream() throws IOException {
         // A backlog for 1,000 connections opened at once: with 50, the kernel drops the SYNs past it
@@ -77,6 +78,12 @@ public final class FakeUpstream implements AutoCloseable {
     /** From now on only this key is accepted (null: any); others get a 401 that echoes them, as real upstreams do. */
     public FakeUpstream expectKey(String key) {
         this.expectedKey = key;
+        return this;
+    }
+
+    /** Serves the Files and Batch API from now on (null: none, so /files answers 404 as on an upstream without it). */
+    public FakeUpstream batchApi(FakeBatchApi api) {
+        this.batchApi = api;
         return this;
     }
 
@@ -175,6 +182,11 @@ public final class FakeUpstream implements AutoCloseable {
                         .append("{\"id\":\"").append(id).append("\",\"object\":\"model\",\"created\":1764201600,\"owned_by\":\"holysheep\"}");
             }
             writeBody(out, Reply.json(200, "{\"object\":\"list\",\"data\":[" + data + "]}"));
+            return true;
+        }
+        FakeBatchApi batches = batchApi;
+        if (batches != null && (request.path.contains("/files") || request.path.contains("/batches"))) {
+            writeBody(out, batches.handle(request));
             return true;
         }
         if (request.path.endsWith("/embeddings")) {
