@@ -72,8 +72,8 @@ final class BatchState {
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     static final class Request {
-        /** Ids of the input lines this request answers (a question asked twice is asked once). */
-        public List<String> lines = new ArrayList<>();
+        /** Numbers of the input lines this request answers (a question asked twice is asked once). */
+        public List<Integer> lines = new ArrayList<>();
         public JsonNode sources;
         /** Masked values by placeholder: restores the answer (personal data). */
         public Map<String, String> restore;

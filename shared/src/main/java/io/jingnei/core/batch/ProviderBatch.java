@@ -160,7 +160,7 @@ final class ProviderBatch {
             if (q.problem == null) {
                 BatchState.Request request = state.requests.get(BatchPlan.key(q.text, plan.version));
                 if (request != null) {
-                    request.lines.add(q.id);
+                    request.lines.add(q.line);
                 }
             }
         }
@@ -275,38 +275,38 @@ final class ProviderBatch {
     }
 
     private BatchSummary collect(BatchPlan plan, BatchEndpoint api, CallContext ctx, URI stateUri, BatchState state, long startNanos) {
-        Map<String, ObjectNode> fresh = new HashMap<>();
+        Map<String, ObjectNode> byRequest = new HashMap<>();
         int llmCalls = 0;
         for (BatchState.Part part : state.parts) {
-            Map<String, JsonNode> lines = new HashMap<>();
-            for (String fileId : new String[] {part.outputFileId, part.errorFileId}) {
-                if (fileId != null && !fileId.isEmpty()) {
-                    for (String text : new String(FaqBatch.join(api.content(fileId)), StandardCharsets.UTF_8).split("\n")) {
-                        JsonNode line = parse(text);
-                        if (line != null && line.path("custom_id").isTextual()) {
-                            lines.put(line.path("custom_id").asText(), line);
-                        }
-                    }
-                }
-            }
+            Map<String, JsonNode> lines = resultLines(api, part);
             for (String customId : part.customIds) {
-                BatchState.Request request = state.requests.get(customId);
-                ObjectNode answer = answerOf(lines.get(customId), request, part.status, state.model);
-                if ("success".equals(answer.path("status").asText()) || "no_context".equals(answer.path("status").asText())) {
+                ObjectNode answer = answerOf(lines.get(customId), state.requests.get(customId), part.status, state.model);
+                if (answered(answer)) {
                     llmCalls++;
-                    plan.cache.put(customId, answer);
                     CallContext call = ctx.forFunction("faq-batch", ctx.requestId + "-" + customId.substring(0, 8));
                     metering.charge(call, io.jingnei.core.pricing.Usage.fromJson(answer.get("usage")),
                             new io.jingnei.core.pricing.Cost(answer.path("cost").path("usd").decimalValue(), answer.path("cost").path("cny").decimalValue()));
                 }
-                fresh.put(customId, answer);
+                byRequest.put(customId, answer);
             }
         }
-        plan.cache.flush();
+        // Answers go to the lines they were asked for, under today's keys: the index may have been
+        // rebuilt (a new version, new keys) while the provider worked.
+        Map<Integer, String> requestOfLine = new HashMap<>();
+        state.requests.forEach((customId, request) -> request.lines.forEach(line -> requestOfLine.put(line, customId)));
+        Map<String, ObjectNode> fresh = new HashMap<>();
         for (Map.Entry<String, Question> asked : plan.toAsk) {
-            // Not sent (its retrieval failed, or the input changed since): for the next run.
-            fresh.computeIfAbsent(asked.getKey(), key -> failure("pending", "not answered by this run's provider batch: the next run asks it"));
+            String customId = requestOfLine.get(asked.getValue().line);
+            ObjectNode answer = customId == null ? null : byRequest.get(customId);
+            if (answer == null) {
+                // Not sent (its retrieval failed, or the input changed since): for the next run.
+                answer = failure("pending", "not answered by this run's provider batch: the next run asks it");
+            } else if (answered(answer)) {
+                plan.cache.put(asked.getKey(), answer);
+            }
+            fresh.put(asked.getKey(), answer);
         }
+        plan.cache.flush();
         BatchSummary summary = BatchReport.write(store, plan, fresh, llmCalls, 0, startNanos, "batch", state.batchIds());
         state.status = BatchState.DONE;
         save(stateUri, state);
@@ -314,6 +314,27 @@ final class ProviderBatch {
                 .put("batch_ids", state.batchIds()).put("questions", plan.questions.size()).put("llm_calls", llmCalls)
                 .put("cost_usd", summary.costUsd).put("output", plan.output.toString()));
         return summary;
+    }
+
+    private static boolean answered(ObjectNode answer) {
+        String status = answer.path("status").asText();
+        return status.equals("success") || status.equals("no_context");
+    }
+
+    /** A part's output and error lines by custom_id. */
+    private static Map<String, JsonNode> resultLines(BatchEndpoint api, BatchState.Part part) {
+        Map<String, JsonNode> lines = new HashMap<>();
+        for (String fileId : new String[] {part.outputFileId, part.errorFileId}) {
+            if (fileId != null && !fileId.isEmpty()) {
+                for (String text : new String(FaqBatch.join(api.content(fileId)), StandardCharsets.UTF_8).split("\n")) {
+                    JsonNode line = parse(text);
+                    if (line != null && line.path("custom_id").isTextual()) {
+                        lines.put(line.path("custom_id").asText(), line);
+                    }
+                }
+            }
+        }
+        return lines;
     }
 
     /** One request's answer from its output or error line; a request with neither was not run (expired, cancelled, failed). */

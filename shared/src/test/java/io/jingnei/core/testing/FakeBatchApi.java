@@ -37,7 +37,7 @@ public final class FakeBatchApi {
     private volatile int retrievesToFinish = 2;
     private volatile String finalStatus = "completed";
     private volatile Function<JsonNode, String> answer = body -> "答：" + lastUser(body);
-    private volatile long createHoldMillis;
+    private volatile java.util.concurrent.CountDownLatch createHold;
     private volatile boolean holdAfterCreating;
 
     /** Each retrieve moves a batch one step; it is done after {@code n} retrieves (2: validating, in_progress, done). */
@@ -64,12 +64,22 @@ public final class FakeBatchApi {
     }
 
     /**
-     * Batch creation hangs for {@code millis}: before the batch exists, or ({@code afterCreating})
-     * once it exists but before it is answered, as when the caller dies mid-request.
+     * Batch creation hangs until {@link #releaseCreates()}: before the batch exists, or
+     * ({@code afterCreating}) once it exists but before it is answered, as when the caller dies
+     * mid-request. A creation held before it began never makes its batch: its caller is gone.
      */
-    public FakeBatchApi holdCreates(long millis, boolean afterCreating) {
-        this.createHoldMillis = millis;
+    public FakeBatchApi holdCreates(boolean afterCreating) {
         this.holdAfterCreating = afterCreating;
+        this.createHold = new java.util.concurrent.CountDownLatch(1);
+        return this;
+    }
+
+    public FakeBatchApi releaseCreates() {
+        java.util.concurrent.CountDownLatch hold = createHold;
+        createHold = null;
+        if (hold != null) {
+            hold.countDown();
+        }
         return this;
     }
 
@@ -161,8 +171,10 @@ public final class FakeBatchApi {
     }
 
     private Reply create(JsonNode body) {
-        if (createHoldMillis > 0 && !holdAfterCreating) {
-            sleep(createHoldMillis);
+        java.util.concurrent.CountDownLatch hold = createHold;
+        if (hold != null && !holdAfterCreating) {
+            await(hold);
+            return Reply.error(499, "invalid_request_error", null, "client closed the request");
         }
         String fileId = body.path("input_file_id").asText();
         if (!files.containsKey(fileId)) {
@@ -178,8 +190,8 @@ public final class FakeBatchApi {
         batch.putObject("request_counts").put("total", total).put("completed", 0).put("failed", 0);
         batch.set("metadata", body.path("metadata").deepCopy());
         batches.put(id, batch);
-        if (createHoldMillis > 0 && holdAfterCreating) {
-            sleep(createHoldMillis);
+        if (hold != null && holdAfterCreating) {
+            await(hold);
         }
         return Reply.json(200, view(batch));
     }
@@ -276,9 +288,9 @@ public final class FakeBatchApi {
         }
     }
 
-    private static void sleep(long millis) {
+    private static void await(java.util.concurrent.CountDownLatch hold) {
         try {
-            Thread.sleep(millis);
+            hold.await(5, java.util.concurrent.TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
