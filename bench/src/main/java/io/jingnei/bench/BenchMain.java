@@ -17,12 +17,16 @@ public final class BenchMain {
     static final String BENCH_KEY = "ck-bench-0000000001";
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        // --only=coldstart,gateway,faults,streams,search,indexload,routing,pii,limits,cache,retrieval runs a subset (all by default).
+        // --only=coldstart,gateway,faults,streams,search,indexload,routing,pii,limits,cache,retrieval,faqbatch runs a subset (all by
+        // default) and replaces only those sections of bench/RESULTS.md.
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst().orElse("");
         java.util.function.Predicate<String> wanted = name -> only.isEmpty() || List.of(only.split(",")).contains(name);
         Path root = Path.of(System.getProperty("jingnei.root", ".")).toAbsolutePath().normalize();
         Path work = Files.createDirectories(root.resolve("bench/target/work"));
-        Report report = new Report(root.resolve("bench/RESULTS.md"));
+        // A partial run writes its own file and then replaces only its sections in RESULTS.md.
+        Path results = root.resolve("bench/RESULTS.md");
+        Path partial = work.resolve("RESULTS-partial.md");
+        Report report = new Report(only.isEmpty() ? results : partial);
         report.raw("# Jingnei benchmark results\n\n" + machine(root, quick) + "\n"
                 + "Rerun with `bench/run.sh` (`bench/run.sh --quick` for a smoke run). Numbers are from one run on this machine; "
                 + "compare rows within a table, not across machines.\n");
@@ -68,6 +72,12 @@ public final class BenchMain {
             new RetrievalQualityBench(data, quick ? 500 : Integer.MAX_VALUE).run(report);
             new HybridRetrievalBench(root, data, quick ? 500 : Integer.MAX_VALUE, quick ? 20_000 : 100_000).run(report);
             new RetrievalDevBench(root).run(report);
+        }
+        if (wanted.test("faqbatch")) {
+            new FaqBatchModeBench(quick ? 1_000 : 10_000).run(report);
+        }
+        if (!only.isEmpty()) {
+            Report.splice(partial, results);
         }
         System.out.println("wrote " + root.resolve("bench/RESULTS.md"));
         System.exit(0);

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** bench/RESULTS.md, written section by section so a failed section still leaves the others. */
 final class Report {
@@ -59,6 +60,43 @@ final class Report {
     void raw(String markdown) throws IOException {
         text.append(markdown);
         save();
+    }
+
+    /**
+     * Puts the sections of a partial run ({@code --only}) into the full results: a section with the
+     * same heading is replaced, a new one is appended; the header and the targets table are left as
+     * the last full run wrote them.
+     */
+    static void splice(Path partial, Path results) throws IOException {
+        Map<String, String> fresh = sections(Files.readString(partial));
+        String full = Files.readString(results);
+        StringBuilder out = new StringBuilder();
+        int at = full.indexOf("\n## ");
+        out.append(at < 0 ? full : full.substring(0, at));
+        Map<String, String> old = sections(full);
+        for (Map.Entry<String, String> section : old.entrySet()) {
+            out.append(fresh.getOrDefault(section.getKey(), section.getValue()));
+        }
+        for (Map.Entry<String, String> section : fresh.entrySet()) {
+            if (!old.containsKey(section.getKey()) && !section.getKey().equals("## Performance targets")) {
+                out.append(section.getValue());
+            }
+        }
+        Files.writeString(results, out.toString());
+    }
+
+    /** "## heading" line to the section's text (from its newline to the next heading), in order. */
+    private static Map<String, String> sections(String markdown) {
+        Map<String, String> sections = new java.util.LinkedHashMap<>();
+        int at = markdown.indexOf("\n## ");
+        while (at >= 0) {
+            int next = markdown.indexOf("\n## ", at + 1);
+            String section = markdown.substring(at, next < 0 ? markdown.length() : next);
+            int lineEnd = section.indexOf('\n', 1);
+            sections.put(section.substring(1, lineEnd < 0 ? section.length() : lineEnd).trim(), section);
+            at = next;
+        }
+        return sections;
     }
 
     private void save() throws IOException {

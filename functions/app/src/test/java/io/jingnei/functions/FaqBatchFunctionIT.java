@@ -71,6 +71,43 @@ class FaqBatchFunctionIT {
     }
 
     @Test
+    void batch_mode_submits_at_once_a_timer_follows_it_and_the_request_repeated_collects_with_the_customers_values_restored() throws Exception {
+        io.jingnei.core.testing.FakeBatchApi api = new io.jingnei.core.testing.FakeBatchApi();
+        FakeUpstreamResource.upstream.batchApi(api);
+        try {
+            put("faq-batch/in/batch-mode.jsonl", "{\"id\":\"1\",\"question\":\"发票怎么开\"}\n"
+                    + "{\"id\":\"2\",\"question\":\"我的手机号13812345678，退货要多久能到账？\"}\n{\"id\":\"3\",\"question\":\"发票怎么开\"}\n");
+            String body = "{\"input\":\"oss://jingnei-faq/faq-batch/in/batch-mode.jsonl\",\"mode\":\"batch\"}";
+
+            JsonNode submitted = JSON.readTree(Api.admin("/faq-batch", body).asString());
+
+            assertThat(submitted.path("status").asText()).isEqualTo("submitted");
+            assertThat(submitted.path("batch_ids")).hasSize(1);
+            assertThat(FakeUpstreamResource.upstream.completionRequests()).as("nothing is asked in real time").isEmpty();
+            assertThat(api.uploads().get(0)).doesNotContain("13812345678").contains("[手机号1]");
+            assertThat(api.uploads().get(0).split("\n")).as("the repeated question is asked once").hasSize(2);
+
+            String timer = JSON.createObjectNode().put("triggerTime", "2026-11-11T02:30:00Z").put("triggerName", "faq-poll")
+                    .put("payload", body).toString();
+            Response polled = control("/invoke").contentType("application/json").body(timer).post("/invoke");
+            assertThat(polled.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(polled.asString()).path("status").asText()).isEqualTo("in_progress");
+
+            JsonNode done = JSON.readTree(Api.admin("/faq-batch", body).asString());
+
+            assertThat(done.path("status").asText()).isEqualTo("success");
+            assertThat(done.path("mode").asText()).isEqualTo("batch");
+            assertThat(done.path("batch_ids")).isEqualTo(submitted.path("batch_ids"));
+            String[] lines = get("oss://jingnei-faq/faq-batch/out/batch-mode.jsonl").split("\n");
+            assertThat(lines).hasSize(3);
+            assertThat(JSON.readTree(lines[1]).path("answer").asText()).contains("13812345678").doesNotContain("[手机号1]");
+            assertThat(api.batchesCreated()).isEqualTo(1);
+        } finally {
+            FakeUpstreamResource.upstream.batchApi(null);
+        }
+    }
+
+    @Test
     void the_fc_custom_runtime_invoke_path_takes_oss_and_timer_events() throws Exception {
         put("faq-batch/in/2026-11-11.jsonl", "{\"id\":\"1\",\"question\":\"发票怎么开\"}\n");
         put("faq-batch/in/nightly.jsonl", "{\"id\":\"2\",\"question\":\"运费谁出\"}\n");

@@ -39,6 +39,8 @@ public final class FakeBatchApi {
     private volatile Function<JsonNode, String> answer = body -> "答：" + lastUser(body);
     private volatile java.util.concurrent.CountDownLatch createHold;
     private volatile boolean holdAfterCreating;
+    private volatile int promptTokens = 100;
+    private volatile int completionTokens = 20;
 
     /** Each retrieve moves a batch one step; it is done after {@code n} retrieves (2: validating, in_progress, done). */
     public FakeBatchApi finishAfter(int n) {
@@ -54,6 +56,13 @@ public final class FakeBatchApi {
 
     public FakeBatchApi answer(Function<JsonNode, String> answer) {
         this.answer = answer;
+        return this;
+    }
+
+    /** The usage every answered line reports (100 prompt, 20 completion tokens by default). */
+    public FakeBatchApi usage(int prompt, int completion) {
+        this.promptTokens = prompt;
+        this.completionTokens = completion;
         return this;
     }
 
@@ -244,7 +253,8 @@ public final class FakeBatchApi {
                         .put("model", line.path("body").path("model").asText());
                 ObjectNode message = body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("message");
                 message.put("role", "assistant").put("content", answer.apply(line.path("body")));
-                body.putObject("usage").put("prompt_tokens", 100).put("completion_tokens", 20).put("total_tokens", 120);
+                body.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                        .put("total_tokens", promptTokens + completionTokens);
                 result.putNull("error");
                 output.append(result).append('\n');
                 completed++;
