@@ -69,6 +69,15 @@ final class AnswerCache {
         return answers.get(key);
     }
 
+    /**
+     * Keeps an answer without starting a checkpoint: for answers that arrive all at once (a
+     * provider batch's output), followed by one {@link #flush}; a checkpoint per ten of them would
+     * queue thousands of whole snapshots.
+     */
+    void keep(String key, ObjectNode answer) {
+        answers.put(key, answer);
+    }
+
     void put(String key, ObjectNode answer) {
         answers.put(key, answer);
         if (sinceLast.incrementAndGet() >= CHECKPOINT_EVERY) {

@@ -138,7 +138,7 @@ final class ProviderBatch {
             if (found.empty() || !rag.llmConfigured()) {
                 // The fixed no-context answer or an extract: no LLM, so nothing to send.
                 RagResult result = FaqBatch.join(rag.answer(found));
-                plan.cache.put(entry.getKey(), BatchAsker.answerOf(result));
+                plan.cache.keep(entry.getKey(), BatchAsker.answerOf(result));
                 answeredNow++;
                 continue;
             }
@@ -302,7 +302,7 @@ final class ProviderBatch {
                 // Not sent (its retrieval failed, or the input changed since): for the next run.
                 answer = failure("pending", "not answered by this run's provider batch: the next run asks it");
             } else if (answered(answer)) {
-                plan.cache.put(asked.getKey(), answer);
+                plan.cache.keep(asked.getKey(), answer);
             }
             fresh.put(asked.getKey(), answer);
         }
