@@ -15,7 +15,8 @@ public final class ChatRequests {
         return RequestBodies.read(body, ChatRequest.class);
     }
 
-    public static void validate(ChatRequest request, RequestCaps caps) {
+    /** @param modelOutputLimit the asked model's output limit ({@code max_tokens} may go up to it) */
+    public static void validate(ChatRequest request, RequestCaps caps, int modelOutputLimit) {
         if (request == null) {
             throw invalid("request body is empty; send JSON like {\"query\": \"...\"}");
         }
@@ -26,13 +27,14 @@ public final class ChatRequests {
                 ChatMessage turn = request.history.get(i);
                 if (turn == null || turn.content == null
                         || !("user".equals(turn.role) || "assistant".equals(turn.role))) {
-                    throw invalid("history[" + i + "] must be {\"role\": \"user\" or \"assistant\", \"content\": \"...\"}");
+                    throw invalid("history[" + i + "] must be {\"role\": \"user\" or \"assistant\", \"content\": \"...\"}")
+                            .about("history[" + i + "]");
                 }
                 chars += turn.content.length();
             }
             caps.historyChars(chars);
         }
-        caps.maxTokens("max_tokens", request.maxTokens);
+        caps.maxTokens("max_tokens", request.maxTokens, modelOutputLimit);
         caps.temperature(request.temperature);
         caps.systemPrompt("system_prompt", request.systemPrompt);
     }

@@ -157,7 +157,8 @@ public final class ChatService {
 
     /** The OpenAI request body for a chat request. Visible for tests. */
     ObjectNode toBody(ChatRequest request) {
-        ChatRequests.validate(request, caps);
+        ChatRequests.validate(request, caps,
+                completions.catalog().outputLimit(request == null || request.model == null ? defaultModel : request.model));
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (request.model != null) {
             body.put("model", request.model);

@@ -24,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
  * list cannot be had, model names are not checked here and the upstream's own answer decides.
  */
 public final class ModelCatalog {
+    /** The output limit assumed for a model no list describes: what current chat models allow at most, commonly. */
+    public static final int UNKNOWN_OUTPUT_LIMIT = 32_768;
     private final LlmClient llm;
     private final List<Upstream> upstreams;
     private final Duration ttl;
@@ -125,6 +127,34 @@ public final class ModelCatalog {
         });
     }
 
+    /**
+     * The most tokens one answer of the model may have: what an upstream's list says
+     * ({@code max_completion_tokens}, {@code max_output_tokens}, OpenRouter's
+     * {@code top_provider.max_completion_tokens}), else {@link #UNKNOWN_OUTPUT_LIMIT}. Never waits
+     * for a list: one not fetched yet counts as unknown.
+     */
+    public int outputLimit(String model) {
+        if (model != null) {
+            for (Fetch fetch : fetches.values()) {
+                Integer limit = fetch.outputLimits().get(model);
+                if (limit != null) {
+                    return limit;
+                }
+            }
+        }
+        return UNKNOWN_OUTPUT_LIMIT;
+    }
+
+    static Integer outputLimitOf(JsonNode model) {
+        for (JsonNode value : new JsonNode[] {model.path("max_completion_tokens"), model.path("max_output_tokens"),
+                model.path("top_provider").path("max_completion_tokens")}) {
+            if (value.isIntegralNumber() && value.asLong() > 0 && value.asLong() <= 10_000_000) {
+                return value.asInt();
+            }
+        }
+        return null;
+    }
+
     /** An upstream "model not found", restated with the valid names when we know them. */
     public CompletableFuture<JingneiException> explain(String model, JingneiException upstream) {
         return ids().thenApply(ids -> ids.map(known -> unknown(model, known)).orElse(upstream));
@@ -140,6 +170,7 @@ public final class ModelCatalog {
         private final Upstream upstream;
         private CompletableFuture<ObjectNode> current;
         private CompletableFuture<Optional<Set<String>>> currentIds;
+        private volatile Map<String, Integer> outputLimits = Map.of();
         private long fetchedAtNanos;
 
         Fetch(Upstream upstream) {
@@ -159,8 +190,18 @@ public final class ModelCatalog {
                         return Optional.empty();
                     }
                     Set<String> ids = new LinkedHashSet<>();
+                    Map<String, Integer> limits = new java.util.HashMap<>();
                     for (JsonNode model : list.path("data")) {
                         String id = model.path("id").asText();
+                        Integer limit = outputLimitOf(model);
+                        if (limit != null) {
+                            limits.put(id, limit);
+                            upstream.modelMap.forEach((ours, theirs) -> {
+                                if (theirs.equals(id)) {
+                                    limits.put(ours, limit);
+                                }
+                            });
+                        }
                         // Listed by the upstream's own name: map back to ours where model_map says so.
                         ids.add(id);
                         upstream.modelMap.forEach((ours, theirs) -> {
@@ -169,10 +210,16 @@ public final class ModelCatalog {
                             }
                         });
                     }
+                    outputLimits = Map.copyOf(limits);
                     return ids.isEmpty() ? Optional.<Set<String>>empty() : Optional.of(ids);
                 });
             }
             return current;
+        }
+
+        /** What the last good list said; not a fetch (a call's caps must not wait for one). */
+        Map<String, Integer> outputLimits() {
+            return outputLimits;
         }
 
         synchronized CompletableFuture<Optional<Set<String>>> ids() {

@@ -18,7 +18,7 @@ class JingneiConfigTest {
         assertThat(config.llmApiKey()).isEmpty();
         assertThat(config.historyTurns).isEqualTo(5);
         assertThat(config.caps.maxN).isEqualTo(1);
-        assertThat(config.caps.maxOutputTokens).isEqualTo(4096);
+        assertThat(config.caps.maxOutputTokens).as("each model's own output limit").isNull();
     }
 
     @Test

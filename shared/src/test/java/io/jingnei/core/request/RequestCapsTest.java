@@ -31,8 +31,11 @@ class RequestCapsTest {
             "\"n\":128                          | 400",
             "\"n\":1.5                          | 400",
             "\"max_tokens\":4096                | ok",
+            "\"max_tokens\":16000               | ok",
+            "\"max_tokens\":32768               | ok",
+            "\"max_tokens\":32769               | 400",
             "\"max_tokens\":100000000           | 400",
-            "\"max_completion_tokens\":5000     | 400",
+            "\"max_completion_tokens\":5000     | ok",
             "\"max_tokens\":0                   | 400",
             "\"temperature\":0.7                | ok",
             "\"temperature\":99                 | 400",
@@ -44,24 +47,96 @@ class RequestCapsTest {
             "\"presence_penalty\":3             | 400",
             "\"stream\":\"yes\"                 | 400",
             "\"model\":7                        | 400",
+            "\"best_of\":20                     | 400",
+            "\"min_tokens\":30000               | 400",
+            "\"ignore_eos\":true                | 400",
+            "\"use_beam_search\":true           | 400",
+            "\"seed\":7                         | ok",
+            "\"reasoning_effort\":\"low\"       | ok",
     })
     void checks_paid_for_parameters(String extra, String outcome) {
         ObjectNode body = body(extra == null ? "" : extra);
         if (outcome.equals("ok")) {
-            assertThatCode(() -> CAPS.openAiChat(body)).doesNotThrowAnyException();
+            assertThatCode(() -> CAPS.openAiChat(body, 32_768)).doesNotThrowAnyException();
             return;
         }
-        assertThatThrownBy(() -> CAPS.openAiChat(body)).isInstanceOf(JingneiException.class)
+        assertThatThrownBy(() -> CAPS.openAiChat(body, 32_768)).isInstanceOf(JingneiException.class)
                 .satisfies(e -> assertThat(((JingneiException) e).kind().httpStatus).isEqualTo(Integer.parseInt(outcome)));
     }
 
     @Test
-    void a_long_system_prompt_is_a_413_naming_the_setting() {
-        ObjectNode body = RequestBodies.readObject(("{\"messages\":[{\"role\":\"system\",\"content\":\"" + "长".repeat(4001)
+    void a_long_system_prompt_is_bounded_only_by_the_whole_prompt() {
+        ObjectNode ragContext = RequestBodies.readObject(("{\"messages\":[{\"role\":\"system\",\"content\":\"" + "长".repeat(30_000)
                 + "\"},{\"role\":\"user\",\"content\":\"hi\"}]}").getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> CAPS.openAiChat(body)).hasMessageContaining("JINGNEI_MAX_SYSTEM_PROMPT_CHARS")
-                .satisfies(e -> assertThat(((JingneiException) e).kind()).isEqualTo(ErrorKind.PAYLOAD_TOO_LARGE));
-        assertThatThrownBy(() -> CAPS.systemPrompt("system_prompt", "x".repeat(200_000))).hasMessageContaining("200000");
+        assertThatCode(() -> CAPS.openAiChat(ragContext, 32_768)).doesNotThrowAnyException();
+        assertThatCode(() -> CAPS.systemPrompt("system_prompt", "x".repeat(30_000))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> CAPS.systemPrompt("system_prompt", "x".repeat(200_001))).hasMessageContaining("JINGNEI_MAX_PROMPT_CHARS")
+                .isInstanceOfSatisfying(JingneiException.class, e -> assertThat(e.param()).contains("system_prompt"));
+    }
+
+    @ParameterizedTest(name = "{0} -> param {1}")
+    @CsvSource(delimiter = '|', value = {
+            "\"max_tokens\":99999999   | max_tokens",
+            "\"n\":5                   | n",
+            "\"temperature\":9         | temperature",
+            "\"best_of\":3             | best_of",
+            "\"stream\":\"yes\"        | stream",
+            "\"model\":7               | model",
+    })
+    void every_cap_error_names_its_param_as_openai_does(String extra, String param) {
+        assertThatThrownBy(() -> CAPS.openAiChat(body(extra), 32_768))
+                .isInstanceOfSatisfying(JingneiException.class, e -> assertThat(e.param()).contains(param));
+    }
+
+    @ParameterizedTest(name = "model limit {0}, JINGNEI_MAX_OUTPUT_TOKENS {1}, max_tokens {2} -> {3}")
+    @CsvSource(delimiter = '|', value = {
+            "32768  |       | 32768  | ok",
+            "8192   |       | 8192   | ok",
+            "8192   |       | 8193   | the model's output limit",
+            "65536  |       | 60000  | ok",
+            "65536  | 4096  | 5000   | JINGNEI_MAX_OUTPUT_TOKENS",
+            "2048   | 4096  | 3000   | the model's output limit",
+    })
+    void max_tokens_goes_up_to_the_models_own_output_limit_unless_the_operator_sets_less(int modelLimit, String setting, int maxTokens,
+                                                                                        String outcome) {
+        RequestCaps caps = RequestCaps.from(Env.of(setting == null ? Map.of() : Map.of("JINGNEI_MAX_OUTPUT_TOKENS", setting)));
+        ObjectNode asked = body("\"max_tokens\":" + maxTokens);
+        if (outcome.equals("ok")) {
+            assertThatCode(() -> caps.openAiChat(asked, modelLimit)).doesNotThrowAnyException();
+            assertThatCode(() -> caps.maxTokens("max_tokens", maxTokens, modelLimit)).doesNotThrowAnyException();
+        } else {
+            assertThatThrownBy(() -> caps.openAiChat(asked, modelLimit)).hasMessageContaining(outcome);
+            assertThatThrownBy(() -> caps.maxTokens("max_tokens", maxTokens, modelLimit)).hasMessageContaining(outcome);
+        }
+    }
+
+    /** Each row hides 1,200 characters of prompt in one place a /v1 body can carry text; the cap is 1,000. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "tool description      | \"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"description\":\"TEXT\"}}]",
+            "tool parameters       | \"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{\"type\":\"object\",\"properties\":{\"x\":{\"description\":\"TEXT\"}}}}}]",
+            "tool-call arguments   | \"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"TEXT\"}}]}]",
+            "message name          | \"messages\":[{\"role\":\"user\",\"name\":\"TEXT\",\"content\":\"hi\"}]",
+            "object content        | \"messages\":[{\"role\":\"user\",\"content\":{\"text\":\"TEXT\"}}]",
+            "reasoning_content     | \"messages\":[{\"role\":\"assistant\",\"content\":\"ok\",\"reasoning_content\":\"TEXT\"}]",
+            "prediction            | \"prediction\":{\"type\":\"content\",\"content\":\"TEXT\"}",
+            "legacy functions      | \"functions\":[{\"name\":\"f\",\"description\":\"TEXT\"}]",
+            "response_format       | \"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"s\",\"description\":\"TEXT\"}}",
+    })
+    void the_prompt_cap_counts_every_text_of_a_v1_body(String where, String field) {
+        RequestCaps caps = RequestCaps.from(Env.of(Map.of("JINGNEI_MAX_PROMPT_CHARS", "1000")));
+        String json = field.replace("TEXT", "长".repeat(1200));
+        ObjectNode hidden = RequestBodies.readObject(("{" + (json.startsWith("\"messages\"") ? json : MESSAGES + "," + json) + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        ObjectNode small = RequestBodies.readObject(("{" + (json.startsWith("\"messages\"") ? field.replace("TEXT", "短")
+                : MESSAGES + "," + field.replace("TEXT", "短")) + "}").getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> caps.openAiChat(hidden, 32_768)).isInstanceOfSatisfying(JingneiException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.PAYLOAD_TOO_LARGE);
+            assertThat(e.getMessage()).contains("JINGNEI_MAX_PROMPT_CHARS");
+        });
+        assertThatCode(() -> caps.openAiChat(small, 32_768)).doesNotThrowAnyException();
+        assertThat(PromptText.chars(hidden)).as("the token estimate counts it too").isGreaterThan(1200);
     }
 
     @Test
@@ -84,11 +159,11 @@ class RequestCapsTest {
                 + half + "\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64," + "A".repeat(5000)
                 + "\"}}]}]}").getBytes(StandardCharsets.UTF_8));
 
-        assertThatThrownBy(() -> caps.openAiChat(twoTurns)).isInstanceOfSatisfying(JingneiException.class, e -> {
+        assertThatThrownBy(() -> caps.openAiChat(twoTurns, 32_768)).isInstanceOfSatisfying(JingneiException.class, e -> {
             assertThat(e.kind()).isEqualTo(ErrorKind.PAYLOAD_TOO_LARGE);
             assertThat(e.getMessage()).contains("1200 characters", "JINGNEI_MAX_PROMPT_CHARS");
         });
-        assertThatCode(() -> caps.openAiChat(withImage)).doesNotThrowAnyException();
+        assertThatCode(() -> caps.openAiChat(withImage, 32_768)).doesNotThrowAnyException();
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
