@@ -13,6 +13,9 @@ public final class CallTrace {
     private final List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
     private volatile String upstreamRequestId;
     private volatile boolean callerRetrying;
+    /** The attempt under way (sent, not yet answered), with when it started; null between attempts. */
+    private volatile Attempt underWay;
+    private volatile long underWayNanos;
 
     /** One attempt: {@code status} is the upstream's HTTP status, or our error word when there was none. */
     public static final class Attempt {
@@ -41,6 +44,28 @@ public final class CallTrace {
 
     void record(String upstream, String model, String status, long ms) {
         attempts.add(new Attempt(upstream, model, status, ms));
+        underWay = null;
+    }
+
+    /** An attempt starts: until it is recorded, a call that ends (its caller went away) can still say where it was. */
+    void started(String upstream, String model) {
+        underWayNanos = System.nanoTime();
+        underWay = new Attempt(upstream, model, "under_way", 0);
+    }
+
+    /** Whether an attempt has been sent and not answered yet: the upstream may be working on it. */
+    public boolean attemptUnderWay() {
+        return underWay != null;
+    }
+
+    /** Every attempt, the one under way last with {@code status} (a call cancelled before its answer began). */
+    public List<Attempt> listEndingUnderWayAs(String status) {
+        Attempt open = underWay;
+        List<Attempt> all = new ArrayList<>(list());
+        if (open != null) {
+            all.add(new Attempt(open.upstream, open.model, status, (System.nanoTime() - underWayNanos) / 1_000_000));
+        }
+        return all;
     }
 
     /**

@@ -213,6 +213,7 @@ public final class Completions {
      * ends after its first chunk but without usage (its client went away, the connection broke, the
      * upstream sent none) was still billed upstream: it is charged an estimate, the prompt's
      * characters and the characters generated so far, and its log line says {@code usage_estimated}.
+     * So is one cancelled before its first chunk while an attempt was under way (prompt only).
      */
     private final class StreamAccounting implements ObservedPublisher.Observer<ObjectNode> {
         private volatile String model;
@@ -275,7 +276,10 @@ public final class Completions {
 
         @Override
         public void onEnd(Throwable error, boolean cancelled) {
-            boolean estimated = usage == null && firstChunkMs >= 0;
+            // Cancelled before its first chunk with an attempt under way: the upstream has the prompt
+            // and bills it whether or not anyone reads the answer (security review 21.6).
+            boolean cancelledWaiting = cancelled && firstChunkMs < 0 && ctx.trace.attemptUnderWay();
+            boolean estimated = usage == null && (firstChunkMs >= 0 || cancelledWaiting);
             Usage used = estimated ? new Usage(promptEstimate, TokenEstimate.ofGenerated(generatedChars), 0) : usage;
             Cost cost = prices.cost(model, used);
             if (used != null) {
@@ -285,7 +289,7 @@ public final class Completions {
             log.write(record(ctx, model, status).usage(used, used == null ? null : cost)
                     .put("usage_estimated", estimated ? true : null)
                     .put("stream", true)
-                    .put("attempts", ctx.trace.list())
+                    .put("attempts", cancelled ? ctx.trace.listEndingUnderWayAs("cancelled") : ctx.trace.list())
                     .put("first_chunk_ms", firstChunkMs < 0 ? null : firstChunkMs)
                     .put("latency_ms", ctx.elapsedMillis())
                     .put("error", error == null ? null : JingneiException.from(error).getMessage())

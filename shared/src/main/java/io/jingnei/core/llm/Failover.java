@@ -306,6 +306,7 @@ final class Failover {
             Duration timeout = u.timeout.toNanos() < left ? u.timeout : Duration.ofNanos(left);
             long startNanos = time.nanoTime();
             CompletableFuture<T> running;
+            trace.started(u.name, model);
             try {
                 running = attempt.start(u, key, model, u.upstreamModel(model), timeout);
             } catch (RuntimeException e) {

@@ -112,6 +112,29 @@ class InterruptedStreamChargeTest {
     }
 
     @Test
+    void a_stream_cancelled_before_its_first_chunk_is_charged_its_prompt_and_its_log_line_has_the_attempt() throws Exception {
+        upstream.enqueue(Reply.stream(10, "退款", "在商家").after(3000)); // the upstream has the prompt and is working on it
+
+        CollectingSubscriber<ObjectNode> subscriber = stream("early-cancel-1");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (upstream.completionRequests().isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        subscriber.cancel();
+
+        assertThat(subscriber.items).isEmpty();
+        assertThat(charged).hasSize(1);
+        assertThat(charged.get(0).promptTokens).isEqualTo(QUESTION.length());
+        assertThat(charged.get(0).completionTokens).isZero();
+        assertThat(costs.get(0).usd).isPositive();
+        JsonNode line = Instances.logLine(log, "early-cancel-1");
+        assertThat(line.path("status").asText()).isEqualTo("cancelled");
+        assertThat(line.path("usage_estimated").asBoolean()).isTrue();
+        assertThat(line.path("attempts")).hasSize(1);
+        assertThat(line.path("attempts").get(0).path("status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
     void a_whole_answer_without_usage_is_charged_an_estimate_not_nothing() throws Exception {
         upstream.enqueue(Reply.json(200, "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion\",\"created\":1764201600,"
                 + "\"model\":\"deepseek-v3.2\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
