@@ -117,9 +117,11 @@ public final class JingneiInstance implements AutoCloseable {
         PiiPolicy pii = PiiPolicy.from(env);
         b.completions = new Completions(b.llm, catalog, b.config.prices, log, b.config.defaultModel, b.config.logPrompts, pii);
         b.redis = Redis.from(env, log);
-        b.quotas = Quotas.from(env, b.redis, Clock.systemUTC(), log);
+        b.quotas = Quotas.from(env, b.redis, Clock.systemUTC(), log,
+                new Quotas.Pricing(b.config.prices, b.config.defaultModel, catalog::outputLimit));
         b.completions.meterWith(b.quotas);
-        b.quotas.warnUnpriced(namedModels(b), b.config.prices);
+        b.quotas.warnUnpriced(namedModels(b), "configured");
+        warnUnpricedListed(b, catalog);
         b.batchPrices = BatchPrices.from(env, b.config.prices);
         b.cache = AnswerCache.from(CacheSettings.from(env), b.redis, pii, Clock.systemUTC(), log);
         CompletableFuture<RagService> ragLater = new CompletableFuture<>();
@@ -171,6 +173,14 @@ public final class JingneiInstance implements AutoCloseable {
         catalog.ids().thenAccept(ids -> ids.filter(known -> !known.contains(model)).ifPresent(known ->
                 b.log.event("JINGNEI_LLM_MODEL is not an upstream model", Map.of(
                         "level_hint", "WARN", "model", model, "valid_models", String.join(", ", known)))));
+    }
+
+    /** Once an upstream's model list is in, the unpriced models in it too (a {@code "*"} upstream serves whatever it lists). */
+    private static void warnUnpricedListed(Builder b, ModelCatalog catalog) {
+        if (b.llm.upstreams().stream().allMatch(u -> u.keysMissing() || !u.servesAnything())) {
+            return;
+        }
+        catalog.ids().thenAccept(ids -> ids.ifPresent(known -> b.quotas.warnUnpriced(known, "listed by the upstreams")));
     }
 
     /** The in-process embedder once RAG has loaded it (never a remote one: the question would leave the instance). */

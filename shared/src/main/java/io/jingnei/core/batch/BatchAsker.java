@@ -36,10 +36,11 @@ final class BatchAsker {
                 Question q = entry.getValue();
                 CallContext call = ctx.forFunction("faq-batch", ctx.requestId + "-" + q.line);
                 // Each question is admitted like any call: a batch's budget ('platform:' or the admin's entry) stops it.
-                return quotas.admit(call, TokenEstimate.ofRag(q.text, null)).handle((admitted, refused) -> refused)
+                return quotas.admit(call, TokenEstimate.ofRag(null, q.text, null, null)).handle((admitted, refused) -> refused)
                         .thenCompose(refused -> refused != null
                                 ? CompletableFuture.completedFuture(refusedAnswer(JingneiException.from(refused)))
-                                : rag.query(new RagRequest(q.text, null, null, null, q.userId, null, null), call).thenApply(result -> {
+                                : quotas.releasingWhenDone(call, rag.query(new RagRequest(q.text, null, null, null, q.userId, null, null), call))
+                                        .thenApply(result -> {
                                     if (Boolean.TRUE.equals(result.cached)) {
                                         cacheHits.incrementAndGet();
                                     } else if ("generated".equals(result.mode)) {

@@ -71,7 +71,8 @@ public final class JingneiConfig {
         BigDecimal cnyPerUsd = Settings.positiveDecimal(env, "JINGNEI_CNY_PER_USD", "1.0");
         this.prices = new PriceTable(env.get("JINGNEI_PRICES")
                 .map(spec -> PriceTable.withOverrides(PriceTable.defaults(), spec, "JINGNEI_PRICES"))
-                .orElseGet(PriceTable::defaults), cnyPerUsd);
+                .orElseGet(PriceTable::defaults), cnyPerUsd,
+                env.get(PriceTable.DEFAULT_PRICE_SETTING).map(text -> PriceTable.parsePrice(text, PriceTable.DEFAULT_PRICE_SETTING)));
         this.logPrompts = bool(env, "JINGNEI_LOG_PROMPTS", false);
         this.modelsCacheTtl = duration(env, "JINGNEI_MODELS_CACHE_TTL", "10m");
         this.caps = RequestCaps.from(env);

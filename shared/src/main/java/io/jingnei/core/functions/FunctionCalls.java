@@ -13,6 +13,7 @@ import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.limits.CallEstimate;
 import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.llm.CallContext;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -98,21 +99,21 @@ public final class FunctionCalls {
 
     public CompletableFuture<Reply> chat(Caller caller, ChatRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "chat", caller);
-        return guard(ctx, admit(ctx, request == null ? 0 : TokenEstimate.of(request.query, request.history, request.maxTokens))
-                .thenCompose(ok -> instance.chat().chat(request, ctx)).thenApply(result -> new Reply(result.httpStatus, result)));
+        return guard(ctx, instance.quotas.releasingWhenDone(ctx, admit(ctx, chatEstimate(request))
+                .thenCompose(ok -> instance.chat().chat(request, ctx))).thenApply(result -> new Reply(result.httpStatus, result)));
     }
 
     /** {@code /chat-stream}: fails before the stream (bad input, a limit, a missing model); never cut once it runs. */
     public CompletableFuture<Flow.Publisher<ObjectNode>> chatStream(Caller caller, ChatRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "chat-stream", caller);
-        return admit(ctx, request == null ? 0 : TokenEstimate.of(request.query, request.history, request.maxTokens))
-                .thenCompose(ok -> instance.chat().chatStream(request, ctx));
+        return instance.quotas.releasingAtEnd(ctx, admit(ctx, chatEstimate(request))
+                .thenCompose(ok -> instance.chat().chatStream(request, ctx)));
     }
 
     public CompletableFuture<Reply> ragQuery(Caller caller, RagRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "rag-query", caller);
-        return guard(ctx, admit(ctx, request == null ? 0 : TokenEstimate.ofRag(request.query, request.history))
-                .thenCompose(ok -> rag(ctx)).thenCompose(rag -> rag.query(request, ctx)).thenApply(result -> new Reply(result.httpStatus, result)));
+        return guard(ctx, instance.quotas.releasingWhenDone(ctx, admit(ctx, ragEstimate(request))
+                .thenCompose(ok -> rag(ctx)).thenCompose(rag -> rag.query(request, ctx))).thenApply(result -> new Reply(result.httpStatus, result)));
     }
 
     /**
@@ -122,14 +123,24 @@ public final class FunctionCalls {
      */
     public CompletableFuture<Flow.Publisher<ObjectNode>> ragStream(Caller caller, RagRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "rag-stream", caller);
-        return admit(ctx, request == null ? 0 : TokenEstimate.ofRag(request.query, request.history))
+        return instance.quotas.releasingAtEnd(ctx, admit(ctx, ragEstimate(request))
                 .thenCompose(ok -> rag(ctx))
-                .thenCompose(rag -> RagStreams.of(rag, instance.completions(), request, ctx));
+                .thenCompose(rag -> RagStreams.of(rag, instance.completions(), request, ctx)));
+    }
+
+    private CallEstimate chatEstimate(ChatRequest request) {
+        return request == null ? CallEstimate.of(null, 0, null)
+                : TokenEstimate.ofChat(request.model, request.query, request.history, request.systemPrompt, request.maxTokens);
+    }
+
+    private CallEstimate ragEstimate(RagRequest request) {
+        return request == null ? CallEstimate.of(null, 0, null)
+                : TokenEstimate.ofRag(request.model, request.query, request.history, request.systemPrompt);
     }
 
     /** The caller's limits, before any work; a refusal is logged here. */
-    private CompletableFuture<Void> admit(CallContext ctx, long estimatedTokens) {
-        return instance.quotas.admit(ctx, estimatedTokens).whenComplete((ok, error) -> {
+    private CompletableFuture<Void> admit(CallContext ctx, CallEstimate estimate) {
+        return instance.quotas.admit(ctx, estimate).whenComplete((ok, error) -> {
             if (error != null) {
                 instance.completions().rejected(ctx, null, JingneiException.from(error));
             }

@@ -14,6 +14,10 @@ import io.jingnei.core.config.Settings;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.limits.CallEstimate;
+import io.jingnei.core.limits.EmbeddingQueue;
+import io.jingnei.core.pricing.Cost;
+import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.CallerRetries;
@@ -43,17 +47,20 @@ public final class OpenAiSurface {
     private final JingneiInstance instance;
     private final int maxEmbeddingInputs;
     private final CallerRetries callerRetries = new CallerRetries(4096, java.time.Duration.ofMinutes(10), TimeSource.system());
+    private final EmbeddingQueue localEmbeddings;
 
     public OpenAiSurface(JingneiInstance instance, Env env) {
         this.instance = instance;
         this.maxEmbeddingInputs = Settings.integer(env, "JINGNEI_MAX_EMBEDDING_INPUTS", 64, 1, 2048);
+        this.localEmbeddings = EmbeddingQueue.from(env);
     }
 
     /** Checks and prepares a chat-completions body; the context it is accounted under. */
     public CallContext prepare(Caller caller, ObjectNode body, String requestId) {
         CallContext ctx = new CallContext(requestId, "chat-completions", caller);
         try {
-            instance.config.caps.openAiChat(body);
+            String model = body.path("model").isTextual() ? body.path("model").asText() : instance.config.defaultModel;
+            instance.config.caps.openAiChat(body, instance.completions().catalog().outputLimit(model));
             return ctx.withBodyUser(body.path("user").isTextual() ? body.path("user").asText() : null);
         } catch (JingneiException e) {
             instance.completions().rejected(ctx, body.path("model").asText(null), e);
@@ -79,7 +86,7 @@ public final class OpenAiSurface {
             instance.completions().rejected(ctx, body.path("model").asText(null), refused);
             return CompletableFuture.failedFuture(refused);
         }
-        return admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> {
+        return instance.quotas.releasingWhenDone(ctx, admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> {
             if (hit.isPresent()) {
                 return CompletableFuture.completedFuture(cachedResponse(hit.get(), ctx));
             }
@@ -88,7 +95,7 @@ public final class OpenAiSurface {
                         .put("model", outcome.model), null, "content"));
                 return outcome.response;
             });
-        });
+        }));
     }
 
     /**
@@ -104,7 +111,7 @@ public final class OpenAiSurface {
             return CompletableFuture.failedFuture(refused);
         }
         boolean wantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
-        return admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> {
+        return instance.quotas.releasingAtEnd(ctx, admit(ctx, body).thenCompose(ok -> lookup(key)).thenCompose(hit -> {
             if (hit.isPresent()) {
                 logHit(hit.get(), ctx);
                 return CompletableFuture.completedFuture(ReplayPublisher.of(hit.get().text("content"),
@@ -112,7 +119,7 @@ public final class OpenAiSurface {
             }
             return instance.completions().stream(body, ctx, false).thenApply(chunks -> key.isEmpty() ? chunks
                     : new ObservedPublisher<>(chunks, new StreamKeeper(instance.cache, key.get(), null, body.path("model").asText())));
-        });
+        }));
     }
 
     /**
@@ -168,8 +175,8 @@ public final class OpenAiSurface {
         return admit(ctx, body.path("model").asText(null), TokenEstimate.ofBody(body));
     }
 
-    private CompletableFuture<Void> admit(CallContext ctx, String model, long estimatedTokens) {
-        return instance.quotas.admit(ctx, estimatedTokens).whenComplete((ok, error) -> {
+    private CompletableFuture<Void> admit(CallContext ctx, String model, CallEstimate estimate) {
+        return instance.quotas.admit(ctx, estimate).whenComplete((ok, error) -> {
             if (error != null) {
                 instance.completions().rejected(ctx, model, JingneiException.from(error));
             }
@@ -203,23 +210,36 @@ public final class OpenAiSurface {
             instance.completions().rejected(ctx, body.path("model").asText(null), e);
             return CompletableFuture.failedFuture(e);
         }
-        // Counted like any call: local embeddings cost the instance's CPU, remote ones the operator's budget.
-        return admit(ctx, body.path("model").asText(null), TokenEstimate.ofInputs(inputs)).thenCompose(ok -> embed(body, inputs));
+        // Counted like any call, against tokens per minute too: local embeddings cost the instance's
+        // CPU, remote ones the operator's budget.
+        long tokens = TokenEstimate.ofInputs(inputs);
+        boolean remote = instance.ragConfig.remoteEmbeddings;
+        String model = remote ? (body.path("model").isTextual() ? body.path("model").asText() : instance.ragConfig.embeddingModel) : null;
+        CallEstimate estimate = remote ? CallEstimate.inputOnly(model, tokens) : CallEstimate.local(tokens);
+        return instance.quotas.releasingWhenDone(ctx, admit(ctx, body.path("model").asText(null), estimate)
+                .thenCompose(ok -> embed(body, inputs, model))
+                .thenApply(response -> {
+                    Usage usage = Usage.fromJson(response.get("usage"));
+                    Usage used = usage != null ? usage : new Usage(tokens, 0, 0);
+                    instance.quotas.charge(ctx, used, remote ? instance.completions().prices().cost(model, used) : Cost.ZERO);
+                    return response;
+                }));
     }
 
-    private CompletableFuture<ObjectNode> embed(ObjectNode body, List<String> inputs) {
-        if (instance.ragConfig.remoteEmbeddings) {
+    private CompletableFuture<ObjectNode> embed(ObjectNode body, List<String> inputs, String remoteModel) {
+        if (remoteModel != null) {
             ObjectNode upstream = body.deepCopy();
-            if (!upstream.path("model").isTextual()) {
-                upstream.put("model", instance.ragConfig.embeddingModel);
-            }
+            upstream.put("model", remoteModel);
             ArrayNode masked = upstream.putArray("input");
             inputs.forEach(text -> masked.add(instance.completions().pii().maskAlone(text)));
             return instance.llm().embeddings(upstream);
         }
         boolean base64 = body.path("encoding_format").asText("float").equals("base64");
-        return instance.rag().thenApplyAsync(rag -> answer(servedDimensions(rag.embedder(), body), inputs, base64),
-                instance.workers().cpu());
+        // The dimensions are checked before the batch queues: a refusal never waits for a turn.
+        return instance.rag().thenCompose(rag -> {
+            Embedder embedder = servedDimensions(rag.embedder(), body);
+            return localEmbeddings.run(() -> answer(embedder, inputs, base64));
+        });
     }
 
     /**

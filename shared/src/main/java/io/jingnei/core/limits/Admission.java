@@ -2,7 +2,8 @@ package io.jingnei.core.limits;
 
 /** What the limit store decided for one call: allowed, or which limit stops it and for how long. */
 public final class Admission {
-    public enum Outcome { ALLOWED, RPM, TPM, BUDGET_DAY, BUDGET_MONTH }
+    /** {@code HELD_*}: the budget is not spent, but calls in flight have reserved what is left of it. */
+    public enum Outcome { ALLOWED, RPM, TPM, BUDGET_DAY, BUDGET_MONTH, HELD_DAY, HELD_MONTH }
 
     public final Outcome outcome;
     /** For rate limits: milliseconds until a slot frees. */

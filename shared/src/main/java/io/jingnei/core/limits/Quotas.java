@@ -6,6 +6,8 @@ import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.stream.ObservedPublisher;
 import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.llm.Upstream;
 import io.jingnei.core.log.CallLog;
@@ -26,13 +28,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
+import java.util.function.ToIntFunction;
 
 /**
  * Per-user limits and budgets ({@code JINGNEI_LIMITS}), counted in Redis when configured (exact
  * across instances) or per instance. A call is admitted before it runs: requests per minute are
- * counted then, tokens per minute are checked against an estimate, budgets against the spend so
- * far. What it actually used is charged when it ends (a stream when its last chunk is through), so
- * one call may overshoot a budget by its own cost and a stream is never cut. When Redis cannot be
+ * counted then, and it reserves what it may use (see {@link CallEstimate}) against tokens per
+ * minute and the budgets, on top of what calls in flight hold. What it actually used is charged
+ * when it ends (a stream when its last chunk is through), replacing the reservation, so calls
+ * running at once overshoot a budget by at most one call's reservation and a stream is never cut.
+ * A caller with a budget cannot call a model without a price. When Redis cannot be
  * reached, calls go through ({@code JINGNEI_LIMITS_ON_REDIS_ERROR=open}, the default) or are
  * refused ({@code closed}), and that is logged at most once a minute.
  */
@@ -47,21 +54,41 @@ public final class Quotas implements Metering {
     private final Clock clock;
     private final Optional<Redis> redis;
     private final CallLog log;
+    private final Pricing pricing;
 
-    Quotas(LimitRules rules, LimitStore store, boolean failOpen, Clock clock, Optional<Redis> redis, CallLog log) {
+    /** How calls are priced for reservations: the price table, the default model, each model's output limit. */
+    public static final class Pricing {
+        final PriceTable prices;
+        final String defaultModel;
+        final ToIntFunction<String> outputLimit;
+
+        public Pricing(PriceTable prices, String defaultModel, ToIntFunction<String> outputLimit) {
+            this.prices = prices;
+            this.defaultModel = defaultModel;
+            this.outputLimit = outputLimit;
+        }
+    }
+
+    /** When calls in flight hold what is left of a limit: they end within seconds, most of them. */
+    static final long HELD_RETRY_MILLIS = 2000;
+    /** A hold outlives any call (streams included); one never settled (a frozen instance) frees itself then. */
+    static final long HOLD_MILLIS = 15 * 60_000L;
+
+    Quotas(LimitRules rules, LimitStore store, boolean failOpen, Clock clock, Optional<Redis> redis, CallLog log, Pricing pricing) {
         this.rules = rules;
         this.store = store;
         this.failOpen = failOpen;
         this.clock = clock;
         this.redis = redis;
         this.log = log;
+        this.pricing = pricing;
     }
 
-    public static Quotas from(Env env, Optional<Redis> redis, Clock clock, CallLog log) {
+    public static Quotas from(Env env, Optional<Redis> redis, Clock clock, CallLog log, Pricing pricing) {
         LimitRules rules = LimitRules.from(env);
         boolean failOpen = Settings.choice(env, "JINGNEI_LIMITS_ON_REDIS_ERROR", "open", "open", "closed").equals("open");
         LimitStore store = redis.<LimitStore>map(RedisLimitStore::new).orElseGet(LocalLimitStore::new);
-        Quotas quotas = new Quotas(rules, store, failOpen, clock, redis, log);
+        Quotas quotas = new Quotas(rules, store, failOpen, clock, redis, log, pricing);
         if (rules.any()) {
             log.event("limits are counted " + store.describe(), Map.of("on_redis_error", failOpen ? "open" : "closed"));
         }
@@ -69,35 +96,52 @@ public final class Quotas implements Metering {
     }
 
     /**
-     * Budgets count the price table's cost, so a model without a price (say a fallback added to the
-     * upstream list) would be free for them: said once at start-up, naming the models.
+     * Budgets count the price table's cost, so callers with a budget are refused a model without a
+     * price, and a fallback without one would answer for free: said at start-up, naming the models
+     * it can see ({@code where}: the configuration, or an upstream's model list once fetched).
      */
-    public void warnUnpriced(Collection<String> models, PriceTable prices) {
+    public void warnUnpriced(Collection<String> models, String where) {
         if (!rules.anyBudget()) {
             return;
         }
         List<String> unpriced = new ArrayList<>();
         for (String model : models) {
-            if (!model.equals(Upstream.ANY_MODEL) && prices.priceOf(model).isEmpty() && !unpriced.contains(model)) {
+            if (!model.equals(Upstream.ANY_MODEL) && pricing.prices.priceOf(model).isEmpty() && !unpriced.contains(model)) {
                 unpriced.add(model);
             }
         }
         if (!unpriced.isEmpty()) {
-            log.event("models without a price cost nothing against the CNY budgets of JINGNEI_LIMITS: " + String.join(", ", unpriced)
-                    + "; give them one in JINGNEI_PRICES", Map.of("level_hint", "WARN"));
+            log.event("models without a price (" + where + "): callers with a CNY budget in JINGNEI_LIMITS are refused them, "
+                    + "and as fallbacks they answer for free: " + String.join(", ", unpriced) + "; price them in JINGNEI_PRICES or set "
+                    + PriceTable.DEFAULT_PRICE_SETTING, Map.of("level_hint", "WARN"));
         }
     }
 
-    /** Admits a call or fails with {@link LimitExceeded}; never fails because Redis is down when failing open. */
-    public CompletableFuture<Void> admit(CallContext ctx, long estimatedTokens) {
+    /**
+     * Admits a call, reserving what it may use until it is charged or released (see
+     * {@link #releasingAtEnd}), or fails with {@link LimitExceeded}, or with {@code invalid_request}
+     * when a caller with a budget asks for a model without a price. Never fails because Redis is
+     * down when failing open.
+     */
+    public CompletableFuture<Void> admit(CallContext ctx, CallEstimate estimate) {
         String user = ctx.caller.limitKey();
         LimitRules.Limits limits = rules.of(user);
         if (limits.none()) {
             return CompletableFuture.completedFuture(null);
         }
+        boolean budgeted = limits.cnyDay != null || limits.cnyMonth != null;
+        String model = estimate.model == null || estimate.model.isBlank() ? pricing.defaultModel : estimate.model;
+        if (budgeted && estimate.paid && pricing.prices.priceOf(model).isEmpty()) {
+            return CompletableFuture.failedFuture(new JingneiException(ErrorKind.INVALID_REQUEST, "model '" + model
+                    + "' has no price, and calls of " + whose(user) + " are limited by a CNY budget (JINGNEI_LIMITS); the operator "
+                    + "can price it in JINGNEI_PRICES or set " + PriceTable.DEFAULT_PRICE_SETTING).about("model"));
+        }
+        long nanoCny = budgeted && estimate.paid ? pricing.prices.nanoCnyAtMost(model, estimate.promptTokens,
+                estimate.outputAtMost(pricing.outputLimit.applyAsInt(model))) : 0;
         ZonedDateTime now = ZonedDateTime.now(clock.withZone(SHANGHAI));
         long nowMillis = clock.millis();
-        return store.admit(user, limits, nowMillis, estimatedTokens, DAY.format(now), MONTH.format(now)).handle((admission, error) -> {
+        Reservation hold = new Reservation(user, holdId(), estimate.rateTokens(), nanoCny, nowMillis + HOLD_MILLIS);
+        return store.admit(limits, nowMillis, hold, DAY.format(now), MONTH.format(now)).handle((admission, error) -> {
             if (error != null) {
                 redis.ifPresent(r -> r.logFailure(error, failOpen ? "limits not enforced (JINGNEI_LIMITS_ON_REDIS_ERROR=open)"
                         : "calls refused (JINGNEI_LIMITS_ON_REDIS_ERROR=closed)"));
@@ -108,11 +152,18 @@ public final class Quotas implements Metering {
             }
             switch (admission.outcome) {
                 case ALLOWED:
+                    ctx.hold(hold);
                     return null;
                 case RPM:
                     throw rate(user, "requests per minute (" + limits.rpm + ")", admission.retryAfterMillis);
                 case TPM:
                     throw rate(user, "tokens per minute (" + limits.tpm + ")", admission.retryAfterMillis);
+                case HELD_DAY:
+                case HELD_MONTH:
+                    throw rate(user, "calls in flight have reserved what is left of the " + (admission.outcome == Admission.Outcome.HELD_DAY
+                            ? "daily budget (cny_day" : "monthly budget (cny_month") + ", this call's reservation is ¥"
+                            + BigDecimal.valueOf(nanoCny).movePointLeft(9).stripTrailingZeros().toPlainString() + "; max_tokens lowers it)",
+                            admission.retryAfterMillis);
                 case BUDGET_DAY:
                     throw new LimitExceeded(ErrorKind.INSUFFICIENT_QUOTA, "the daily budget of ¥" + limits.cnyDay.toPlainString()
                             + " for " + whose(user) + " is used up (cny_day in JINGNEI_LIMITS); it resets at " + nextDay(now), secondsUntil(nextDay(now)));
@@ -124,21 +175,82 @@ public final class Quotas implements Metering {
         });
     }
 
-    /** What a call used, charged to its caller; failures are logged (limits fail open for charges). */
+    /** What a call used, charged to its caller, settling its reservation; failures are logged (limits fail open for charges). */
     @Override
     public void charge(CallContext ctx, Usage usage, Cost cost) {
         String user = ctx.caller.limitKey();
-        if (rules.of(user).none() || usage == null) {
+        Reservation hold = ctx.takeHold();
+        if (usage == null) {
+            release(hold);
+            return;
+        }
+        if (rules.of(user).none()) {
             return;
         }
         ZonedDateTime now = ZonedDateTime.now(clock.withZone(SHANGHAI));
-        long nano = cost == null ? 0 : cost.cny.movePointRight(9).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
-        store.charge(user, clock.millis(), usage.totalTokens, nano, DAY.format(now), MONTH.format(now))
+        store.charge(user, clock.millis(), usage.totalTokens, cost == null ? 0 : nano(cost), DAY.format(now), MONTH.format(now),
+                        hold == null ? null : hold.id)
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         redis.ifPresent(r -> r.logFailure(error, "a call's usage was not counted"));
                     }
                 });
+    }
+
+    /** A call that has ended gives back what it still holds (nothing when its charge settled it already). */
+    public CompletableFuture<Void> release(CallContext ctx) {
+        return release(ctx.takeHold());
+    }
+
+    private CompletableFuture<Void> release(Reservation hold) {
+        if (hold == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.release(hold.user, hold.id).handle((ok, error) -> {
+            if (error != null) {
+                redis.ifPresent(r -> r.logFailure(error, "a call's reservation was not given back (it expires on its own)"));
+            }
+            return null;
+        });
+    }
+
+    /** A whole answer's future that gives back the call's reservation when it is done, however it ends. */
+    public <T> CompletableFuture<T> releasingWhenDone(CallContext ctx, CompletableFuture<T> call) {
+        return call.whenComplete((result, error) -> release(ctx));
+    }
+
+    /**
+     * A stream that gives back the call's reservation when it ends (completed, failed or cancelled),
+     * or when it fails before it starts. Its charge, when it has one, settles the reservation first.
+     */
+    public <T> CompletableFuture<Flow.Publisher<T>> releasingAtEnd(CallContext ctx, CompletableFuture<Flow.Publisher<T>> stream) {
+        return stream.handle((chunks, error) -> {
+            if (error != null) {
+                release(ctx);
+                throw error instanceof CompletionException ? (CompletionException) error : new CompletionException(error);
+            }
+            return (Flow.Publisher<T>) new ObservedPublisher<>(chunks, new ObservedPublisher.Observer<T>() {
+                @Override
+                public T onItem(T item) {
+                    return item;
+                }
+
+                @Override
+                public void onEnd(Throwable failure, boolean cancelled) {
+                    release(ctx);
+                }
+            });
+        });
+    }
+
+    /** Unique among one user's holds; not a secret, so no SecureRandom on the admission path. */
+    private static String holdId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+    }
+
+    private static long nano(Cost cost) {
+        return cost.cny.movePointRight(9).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
     }
 
     /** {@code GET /v1/usage}: a user's spend and what is left of each limit. */

@@ -4,7 +4,6 @@ import io.jingnei.core.redis.Redis;
 
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,13 +12,33 @@ import java.util.concurrent.CompletableFuture;
  * cluster editions keep them on one slot, and every key expires on its own.
  */
 final class RedisLimitStore implements LimitStore {
+    /**
+     * KEYS: rpm zset, tpm hash (second -> tokens), day spend, month spend, held hash (id -> "tokens:nano:expiresAt").
+     * ARGV: now, rpm limit, tpm limit, hold tokens, day limit, month limit, rpm member, hold id, hold nano, hold expiry,
+     * hold lifetime (the key's own expiry is relative: Redis's clock need not agree with ours).
+     * Limits are -1 when unset. The rule is LocalLimitStore's, step for step.
+     */
     private static final String ADMIT = String.join("\n",
-            "local now = tonumber(ARGV[1])",
-            "local dayLimit = tonumber(ARGV[5])",
-            "if dayLimit >= 0 and tonumber(redis.call('GET', KEYS[3]) or '0') >= dayLimit then return {'BUDGET_DAY', 0} end",
-            "local monthLimit = tonumber(ARGV[6])",
-            "if monthLimit >= 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= monthLimit then return {'BUDGET_MONTH', 0} end",
-            "local tpmLimit = tonumber(ARGV[3])",
+            "local now, rpmLimit, tpmLimit, tokens = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])",
+            "local dayLimit, monthLimit, member = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]",
+            "local holdId, holdNano, holdExpiry = ARGV[8], tonumber(ARGV[9]), ARGV[10]",
+            "local heldTokens, heldNano = 0, 0",
+            "local holds = redis.call('HGETALL', KEYS[5])",
+            "for i = 1, #holds, 2 do",
+            "  local t, n, e = string.match(holds[i + 1], '^(%d+):(%d+):(%d+)$')",
+            "  if t == nil or tonumber(e) <= now then",
+            "    redis.call('HDEL', KEYS[5], holds[i])",
+            "  else",
+            "    heldTokens = heldTokens + tonumber(t)",
+            "    heldNano = heldNano + tonumber(n)",
+            "  end",
+            "end",
+            "local spentDay = tonumber(redis.call('GET', KEYS[3]) or '0')",
+            "local spentMonth = tonumber(redis.call('GET', KEYS[4]) or '0')",
+            "if dayLimit >= 0 and spentDay >= dayLimit then return {'BUDGET_DAY', 0} end",
+            "if monthLimit >= 0 and spentMonth >= monthLimit then return {'BUDGET_MONTH', 0} end",
+            "if dayLimit >= 0 and heldNano > 0 and spentDay + heldNano + holdNano > dayLimit then return {'HELD_DAY', " + Quotas.HELD_RETRY_MILLIS + "} end",
+            "if monthLimit >= 0 and heldNano > 0 and spentMonth + heldNano + holdNano > monthLimit then return {'HELD_MONTH', " + Quotas.HELD_RETRY_MILLIS + "} end",
             "if tpmLimit >= 0 then",
             "  local second = math.floor(now / 1000)",
             "  local used = 0",
@@ -34,20 +53,28 @@ final class RedisLimitStore implements LimitStore {
             "      redis.call('HDEL', KEYS[2], fields[i])",
             "    end",
             "  end",
-            "  if used > 0 and used + tonumber(ARGV[4]) > tpmLimit then return {'TPM', (oldest + 60 - second) * 1000} end",
+            "  if used + heldTokens > 0 and used + heldTokens + tokens > tpmLimit then",
+            "    if used > 0 and used + tokens > tpmLimit then return {'TPM', (oldest + 60 - second) * 1000} end",
+            "    return {'TPM', " + Quotas.HELD_RETRY_MILLIS + "}",
+            "  end",
             "end",
-            "local rpmLimit = tonumber(ARGV[2])",
             "if rpmLimit >= 0 then",
             "  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 60000)",
             "  if redis.call('ZCARD', KEYS[1]) >= rpmLimit then",
             "    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')",
             "    return {'RPM', tonumber(first[2]) + 60000 - now}",
             "  end",
-            "  redis.call('ZADD', KEYS[1], now, ARGV[7])",
+            "  redis.call('ZADD', KEYS[1], now, member)",
             "  redis.call('PEXPIRE', KEYS[1], 61000)",
             "end",
+            "if tokens > 0 or holdNano > 0 then",
+            "  redis.call('HSET', KEYS[5], holdId, ARGV[4] .. ':' .. ARGV[9] .. ':' .. holdExpiry)",
+            "  redis.call('PEXPIRE', KEYS[5], ARGV[11])",
+            "end",
             "return {'ALLOWED', 0}");
+    /** KEYS: tpm hash, day spend, month spend, held hash. ARGV: now, tokens, nano-CNY, hold id (empty for none). */
     private static final String CHARGE = String.join("\n",
+            "if ARGV[4] ~= '' then redis.call('HDEL', KEYS[4], ARGV[4]) end",
             "local second = math.floor(tonumber(ARGV[1]) / 1000)",
             "if tonumber(ARGV[2]) > 0 then",
             "  redis.call('HINCRBY', KEYS[1], tostring(second), ARGV[2])",
@@ -80,11 +107,13 @@ final class RedisLimitStore implements LimitStore {
     }
 
     @Override
-    public CompletableFuture<Admission> admit(String user, LimitRules.Limits limits, long nowMillis, long estimatedTokens,
-                                              String day, String month) {
-        List<String> keys = List.of(key(user, "rpm"), key(user, "tpm"), key(user, "cny:" + day), key(user, "cny:" + month));
-        List<String> args = List.of(String.valueOf(nowMillis), limit(limits.rpm), limit(limits.tpm), String.valueOf(estimatedTokens),
-                nano(limits.cnyDay), nano(limits.cnyMonth), nowMillis + ":" + UUID.randomUUID());
+    public CompletableFuture<Admission> admit(LimitRules.Limits limits, long nowMillis, Reservation hold, String day, String month) {
+        String user = hold.user;
+        List<String> keys = List.of(key(user, "rpm"), key(user, "tpm"), key(user, "cny:" + day), key(user, "cny:" + month),
+                key(user, "held"));
+        List<String> args = List.of(String.valueOf(nowMillis), limit(limits.rpm), limit(limits.tpm), String.valueOf(hold.tokens),
+                nano(limits.cnyDay), nano(limits.cnyMonth), nowMillis + ":" + hold.id, hold.id, String.valueOf(hold.nanoCny),
+                String.valueOf(hold.expiresAtMillis), String.valueOf(Quotas.HOLD_MILLIS));
         return redis.call(jedis -> jedis.eval(ADMIT, keys, args)).thenApply(result -> {
             List<?> answer = (List<?>) result;
             return new Admission(Admission.Outcome.valueOf(String.valueOf(answer.get(0))), ((Number) answer.get(1)).longValue());
@@ -92,10 +121,15 @@ final class RedisLimitStore implements LimitStore {
     }
 
     @Override
-    public CompletableFuture<Void> charge(String user, long nowMillis, long tokens, long nanoCny, String day, String month) {
-        List<String> keys = List.of(key(user, "tpm"), key(user, "cny:" + day), key(user, "cny:" + month));
-        List<String> args = List.of(String.valueOf(nowMillis), String.valueOf(tokens), String.valueOf(nanoCny));
+    public CompletableFuture<Void> charge(String user, long nowMillis, long tokens, long nanoCny, String day, String month, String holdId) {
+        List<String> keys = List.of(key(user, "tpm"), key(user, "cny:" + day), key(user, "cny:" + month), key(user, "held"));
+        List<String> args = List.of(String.valueOf(nowMillis), String.valueOf(tokens), String.valueOf(nanoCny), holdId == null ? "" : holdId);
         return redis.call(jedis -> jedis.eval(CHARGE, keys, args)).thenApply(x -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> release(String user, String holdId) {
+        return redis.call(jedis -> jedis.hdel(key(user, "held"), holdId)).thenApply(x -> null);
     }
 
     @Override

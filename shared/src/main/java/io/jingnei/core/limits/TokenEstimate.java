@@ -2,41 +2,34 @@ package io.jingnei.core.limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jingnei.core.chat.ChatMessage;
+import io.jingnei.core.request.PromptText;
 
 import java.util.List;
 
 /**
- * A call's tokens guessed before it runs, for the tokens-per-minute check: about one token per
- * Chinese character (a little less for English), plus the answer's allowance ({@code max_tokens},
- * else 256). The actual usage replaces the guess once the call has ended; a stream that ended
- * before its usage arrived is charged a guess made the same way.
+ * A call's tokens guessed before it runs, for its reservation: about one token per Chinese
+ * character (a little less for English), counted over all the prompt's text ({@link PromptText}),
+ * plus the answer's allowance ({@code max_tokens}, see {@link CallEstimate}). The actual usage
+ * replaces the guess once the call has ended; a stream that ended before its usage arrived is
+ * charged a guess made the same way.
  */
 public final class TokenEstimate {
-    static final int DEFAULT_ANSWER = 256;
     static final int RAG_PASSAGES = 600;
 
     private TokenEstimate() {
     }
 
-    public static long ofBody(JsonNode body) {
-        long answer = body.path("max_tokens").asLong(body.path("max_completion_tokens").asLong(DEFAULT_ANSWER));
-        return promptOf(body) + answer;
+    /** A {@code /v1} chat body. */
+    public static CallEstimate ofBody(JsonNode body) {
+        JsonNode max = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens") : body.get("max_tokens");
+        Integer maxTokens = max != null && max.canConvertToInt() && max.asInt() > 0 ? max.asInt() : null;
+        String model = body.path("model").isTextual() ? body.path("model").asText() : null;
+        return CallEstimate.of(model, promptOf(body), maxTokens);
     }
 
-    /** The prompt alone: the messages' text, without the answer's allowance. */
+    /** The prompt alone: all its text, without the answer's allowance. */
     public static long promptOf(JsonNode body) {
-        long chars = 0;
-        for (JsonNode message : body.path("messages")) {
-            JsonNode content = message.path("content");
-            if (content.isTextual()) {
-                chars += content.asText().length();
-            } else {
-                for (JsonNode part : content) {
-                    chars += part.path("text").asText("").length();
-                }
-            }
-        }
-        return chars;
+        return PromptText.chars(body);
     }
 
     /** Text the model has generated so far (a stream cut before its usage arrived), by its characters. */
@@ -44,7 +37,7 @@ public final class TokenEstimate {
         return chars;
     }
 
-    /** Embedding inputs: no answer allowance, the texts are the whole cost. */
+    /** Embedding inputs: the texts are the whole cost. */
     public static long ofInputs(List<String> inputs) {
         long chars = 0;
         for (String text : inputs) {
@@ -53,18 +46,23 @@ public final class TokenEstimate {
         return chars;
     }
 
-    /** A RAG question: its text and history, the passages the prompt adds (about 600 tokens) and the answer. */
-    public static long ofRag(String query, List<ChatMessage> history) {
-        return of(query, history, null) + RAG_PASSAGES;
+    /** A RAG question: its text, history and system prompt, and the passages the prompt adds (about 600 tokens). */
+    public static CallEstimate ofRag(String model, String query, List<ChatMessage> history, String systemPrompt) {
+        return CallEstimate.of(model, chars(query, history, systemPrompt) + RAG_PASSAGES, null);
     }
 
-    public static long of(String query, List<ChatMessage> history, Integer maxTokens) {
-        long chars = query == null ? 0 : query.length();
+    /** A chat question: its text, history and system prompt, and its {@code max_tokens}. */
+    public static CallEstimate ofChat(String model, String query, List<ChatMessage> history, String systemPrompt, Integer maxTokens) {
+        return CallEstimate.of(model, chars(query, history, systemPrompt), maxTokens);
+    }
+
+    private static long chars(String query, List<ChatMessage> history, String systemPrompt) {
+        long chars = (query == null ? 0 : query.length()) + (systemPrompt == null ? 0 : systemPrompt.length());
         if (history != null) {
             for (ChatMessage turn : history) {
                 chars += turn == null || turn.content == null ? 0 : turn.content.length();
             }
         }
-        return chars + (maxTokens == null ? DEFAULT_ANSWER : maxTokens);
+        return chars;
     }
 }

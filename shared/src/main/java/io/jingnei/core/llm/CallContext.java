@@ -25,6 +25,9 @@ public final class CallContext {
     public final Caller caller;
     public final long startNanos;
     public final CallTrace trace = new CallTrace();
+    /** What the call's admission holds against its caller's limits, until its charge or end settles it. */
+    private final java.util.concurrent.atomic.AtomicReference<io.jingnei.core.limits.Reservation> reservation =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public CallContext(String requestId, String function, Caller caller) {
         this(acceptRequestId(requestId), function, caller, caller == null ? null : caller.userId, System.nanoTime());
@@ -41,6 +44,15 @@ public final class CallContext {
     /** The request id to use: the given one when it is short and safe, else a new one. */
     public static String acceptRequestId(String candidate) {
         return candidate != null && SAFE_ID.matcher(candidate).matches() ? candidate : UUID.randomUUID().toString();
+    }
+
+    public void hold(io.jingnei.core.limits.Reservation held) {
+        reservation.set(held);
+    }
+
+    /** The call's hold, taken once: whoever settles it (a charge, the call's end) gets it, nobody else. */
+    public io.jingnei.core.limits.Reservation takeHold() {
+        return reservation.getAndSet(null);
     }
 
     public long elapsedMillis() {

@@ -37,9 +37,9 @@ class QuotasOnRedisIT {
         List<String> log = new CopyOnWriteArrayList<>();
         try (RedisServer server = RedisServer.start();
              Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
-            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_month=2")), Optional.of(redis), CLOCK, new CallLog(log::add));
+            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_month=2")), Optional.of(redis), CLOCK, new CallLog(log::add), QuotasTest.PRICING);
             String user = "month-user-" + System.nanoTime();
-            quotas.admit(call(user), 10).get(5, TimeUnit.SECONDS);
+            quotas.admit(call(user), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
             quotas.charge(call(user), new Usage(10, 10, 0), new Cost(BigDecimal.ZERO, new BigDecimal("2.0000001")));
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (quotas.usage(user).get(5, TimeUnit.SECONDS).path("month").path("spent_cny").decimalValue().compareTo(new BigDecimal("2")) <= 0
@@ -47,11 +47,26 @@ class QuotasOnRedisIT {
                 Thread.sleep(20);
             }
 
-            LimitExceeded month = QuotasTest.refusal(() -> quotas.admit(call(user), 10).join());
+            LimitExceeded month = QuotasTest.refusal(() -> quotas.admit(call(user), QuotasTest.tokens(10)).join());
             assertThat(month.kind()).isEqualTo(ErrorKind.INSUFFICIENT_QUOTA);
             assertThat(month.getMessage()).contains("monthly budget of ¥2", "2026-12-01T00:00+08:00").doesNotContain(user);
             assertThat(month.seconds()).as("until the 1st, 00:00 in Shanghai").isPositive();
-            quotas.admit(call("someone-else-" + System.nanoTime()), 10).get(5, TimeUnit.SECONDS);
+            quotas.admit(call("someone-else-" + System.nanoTime()), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void concurrent_calls_on_redis_cannot_spend_past_a_budget_by_more_than_one_reservation() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (RedisServer server = RedisServer.start();
+             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
+            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_day=0.01")), Optional.of(redis), CLOCK,
+                    new CallLog(log::add), QuotasTest.PRICING);
+            QuotasTest.Overshoot result = QuotasTest.fifteenConcurrentCalls(quotas, "redis-user-" + System.nanoTime());
+
+            assertThat(result.admitted).as("the budget holds three reservations, not fifteen").isEqualTo(3);
+            assertThat(result.spentCny).isLessThanOrEqualTo(0.01 + result.reservationCny);
+            assertThat(result.refusedRate).as("the others are told to come back, not that the budget is gone").isPositive();
         }
     }
 
@@ -61,11 +76,11 @@ class QuotasOnRedisIT {
         try (RedisServer server = RedisServer.start();
              Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
             Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:rpm=100", "JINGNEI_LIMITS_ON_REDIS_ERROR", "closed")),
-                    Optional.of(redis), CLOCK, new CallLog(log::add));
-            quotas.admit(call("closed-user"), 10).get(5, TimeUnit.SECONDS);
+                    Optional.of(redis), CLOCK, new CallLog(log::add), QuotasTest.PRICING);
+            quotas.admit(call("closed-user"), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
 
             server.kill();
-            LimitExceeded refused = QuotasTest.refusal(() -> quotas.admit(call("closed-user"), 10).join());
+            LimitExceeded refused = QuotasTest.refusal(() -> quotas.admit(call("closed-user"), QuotasTest.tokens(10)).join());
             assertThat(refused.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
             assertThat(refused.getMessage()).contains("limits cannot be checked");
             assertThat(refused.seconds()).isEqualTo(5);
@@ -76,7 +91,7 @@ class QuotasOnRedisIT {
             boolean admitted = false;
             while (!admitted && System.nanoTime() < until) {
                 try {
-                    quotas.admit(call("closed-user"), 10).get(5, TimeUnit.SECONDS);
+                    quotas.admit(call("closed-user"), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
                     admitted = true;
                 } catch (java.util.concurrent.ExecutionException stillDown) {
                     Thread.sleep(100);
