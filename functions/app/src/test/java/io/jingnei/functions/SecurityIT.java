@@ -332,7 +332,7 @@ class SecurityIT {
 
     @Test
     void oversized_prompts_user_ids_and_nan_temperatures_are_refused_on_our_functions() throws Exception {
-        assertThat(Api.post("/rag-query", "{\"query\":\"退货\",\"system_prompt\":\"" + "长".repeat(200_000) + "\"}").statusCode()).isEqualTo(413);
+        assertThat(Api.post("/rag-query", "{\"query\":\"退货\",\"system_prompt\":\"" + "长".repeat(200_001) + "\"}").statusCode()).isEqualTo(413);
         assertThat(Api.post("/chat", "{\"query\":\"你好\",\"temperature\":\"NaN\"}").statusCode()).isEqualTo(400);
         assertThat(Api.post("/chat", "{\"query\":\"你好\",\"max_tokens\":100000000}").statusCode()).isEqualTo(400);
         Response bigUser = Api.post("/chat", "{\"query\":\"你好\",\"user_id\":\"" + "u".repeat(900_000) + "\"}");
