@@ -67,6 +67,11 @@ public final class VectorIndex {
         return chunks.get(position);
     }
 
+    /** A stored vector (int8 ones as their float values): what an incremental build reuses. */
+    public float[] vector(int position) {
+        return vectors.vector(position);
+    }
+
     /** The same index on another kernel: for benchmarks and kernel tests. */
     public VectorIndex withKernel(Kernel other) {
         return new VectorIndex(vectors, chunks, modelId, metric, other);

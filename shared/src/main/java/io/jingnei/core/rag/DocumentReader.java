@@ -1,144 +1,106 @@
 package io.jingnei.core.rag;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.documents.DocumentFormats;
+import io.jingnei.core.documents.FileInput;
+import io.jingnei.core.documents.FormatReader;
+import io.jingnei.core.documents.UnreadableFileException;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.storage.ObjectStore;
-import io.jingnei.core.storage.StoredObject;
-import io.jingnei.core.text.CsvReader;
+import io.jingnei.core.storage.StoredStream;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 
 /**
- * Reads a knowledge base: a JSONL file of {@code {id, content, metadata}}, a CSV with a header
- * naming {@code id} and {@code content} columns, a Markdown or text file (one document), or a
- * folder of those (every object under the prefix).
+ * Reads a knowledge base: one file, or a folder (every object under the prefix) of mixed files as
+ * they are: PDF, DOCX, XLSX, HTML, JSONL, CSV, Markdown, text ({@link DocumentFormats}). A file that
+ * cannot be read is skipped with its reason and the rest are read; a storage failure stops the read
+ * (a file left out because of one would look deleted to an incremental rebuild). Blocking: call on
+ * a worker thread.
  */
 public final class DocumentReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final ObjectStore store;
+    private final long maxFileBytes;
 
-    public DocumentReader(ObjectStore store) {
+    public DocumentReader(ObjectStore store, long maxFileBytes) {
         this.store = store;
+        this.maxFileBytes = maxFileBytes;
     }
 
-    /** Bad knowledge-base input is the caller's to fix: a 400 that names the file (and line). */
-    private static JingneiException invalid(String message) {
-        return new JingneiException(ErrorKind.INVALID_REQUEST, message);
+    /** What one file gave: its documents, or the reason it was skipped. */
+    public static final class FileDocuments {
+        public final String name;
+        public final List<SourceDocument> documents;
+        /** Null when read. */
+        public final String skipped;
+
+        FileDocuments(String name, List<SourceDocument> documents, String skipped) {
+            this.name = name;
+            this.documents = documents;
+            this.skipped = skipped;
+        }
     }
 
-    public CompletableFuture<List<SourceDocument>> read(URI input) {
+    public List<FileDocuments> read(URI input) {
         String path = input.getPath() == null ? "" : input.getPath();
-        if (path.endsWith("/") || !hasKnownExtension(path)) {
-            return store.list(input).thenCompose(uris -> {
-                List<CompletableFuture<List<SourceDocument>>> parts = new ArrayList<>();
-                for (URI uri : uris) {
-                    if (hasKnownExtension(uri.getPath())) {
-                        parts.add(readOne(uri, relativeName(input, uri)));
-                    }
-                }
-                return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0])).thenApply(done -> {
-                    List<SourceDocument> all = new ArrayList<>();
-                    parts.forEach(p -> all.addAll(p.join()));
-                    if (all.isEmpty()) {
-                        throw invalid(input + " holds no .jsonl, .csv, .md or .txt documents");
-                    }
-                    return all;
-                });
-            });
+        if (!path.endsWith("/") && DocumentFormats.known(path)) {
+            return List.of(readOne(input, path.substring(path.lastIndexOf('/') + 1)));
         }
-        return readOne(input, fileName(path));
+        List<FileDocuments> files = new ArrayList<>();
+        for (URI uri : IndexBuilder.join(store.list(input))) {
+            files.add(readOne(uri, relativeName(input, uri)));
+        }
+        if (files.isEmpty()) {
+            // Bad knowledge-base input is the caller's to fix: a 400 that names it.
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, input + " holds no files");
+        }
+        return files;
     }
 
-    private CompletableFuture<List<SourceDocument>> readOne(URI uri, String name) {
-        return store.get(uri).thenApply(object -> parse(uri, name, object));
-    }
-
-    static List<SourceDocument> parse(URI uri, String name, StoredObject object) {
-        String text = new String(object.bytes, StandardCharsets.UTF_8);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1); // Excel's UTF-8 byte-order mark
+    private FileDocuments readOne(URI uri, String name) {
+        Optional<FormatReader> format = DocumentFormats.forPath(name);
+        if (format.isEmpty()) {
+            String extension = FileInput.extension(name);
+            return skipped(name, "unknown extension " + (extension.isEmpty() ? "(none)" : extension) + "; supported: " + DocumentFormats.SUPPORTED);
         }
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".jsonl")) {
-            return jsonl(uri, text);
-        }
-        if (lower.endsWith(".csv")) {
-            return csv(uri, text);
-        }
-        return List.of(new SourceDocument(name, text, "{\"source\":" + JSON.valueToTree(uri.toString()) + "}"));
-    }
-
-    private static List<SourceDocument> jsonl(URI uri, String text) {
-        List<SourceDocument> documents = new ArrayList<>();
-        String[] lines = text.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
-                continue;
+        byte[] bytes;
+        try (StoredStream stream = IndexBuilder.join(store.open(uri))) {
+            if (stream.length > maxFileBytes) {
+                return skipped(name, tooLarge(stream.length));
             }
-            JsonNode node;
-            try {
-                node = JSON.readTree(lines[i]);
-            } catch (Exception e) {
-                throw invalid(uri + " line " + (i + 1) + " is not valid JSON");
+            bytes = stream.in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFileBytes + 1));
+            if (bytes.length > maxFileBytes) {
+                return skipped(name, tooLarge(bytes.length));
             }
-            String content = node.path("content").asText(node.path("text").asText(""));
-            if (content.isBlank()) {
-                throw invalid(uri + " line " + (i + 1) + " has no 'content'");
-            }
-            String id = node.path("id").asText("line-" + (i + 1));
-            JsonNode metadata = node.path("metadata");
-            documents.add(new SourceDocument(id, content, metadata.isObject() ? metadata.toString() : "{}"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + uri + " broke off: " + e.getMessage(), e);
         }
-        return documents;
+        try {
+            List<SourceDocument> documents = format.get().read(new FileInput(name, uri, bytes));
+            return documents.isEmpty() ? skipped(name, "no text") : new FileDocuments(name, documents, null);
+        } catch (UnreadableFileException e) {
+            return skipped(name, e.getMessage());
+        }
     }
 
-    private static List<SourceDocument> csv(URI uri, String text) {
-        List<CsvReader.Row> rows = CsvReader.parse(text);
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        List<String> header = rows.get(0).fields;
-        int id = header.indexOf("id");
-        int content = header.contains("content") ? header.indexOf("content") : header.indexOf("text");
-        if (content < 0) {
-            throw invalid(uri + ": the CSV header must name a 'content' column (and ideally 'id'), got " + header);
-        }
-        List<SourceDocument> documents = new ArrayList<>();
-        for (int r = 1; r < rows.size(); r++) {
-            List<String> row = rows.get(r).fields;
-            if (row.size() <= content || row.get(content).isBlank()) {
-                continue;
-            }
-            var metadata = JSON.createObjectNode();
-            for (int c = 0; c < header.size() && c < row.size(); c++) {
-                if (c != id && c != content) {
-                    metadata.put(header.get(c), row.get(c));
-                }
-            }
-            documents.add(new SourceDocument(id >= 0 && id < row.size() ? row.get(id) : "row-" + r, row.get(content), metadata.toString()));
-        }
-        return documents;
+    private String tooLarge(long bytes) {
+        return "file too large: " + (bytes > maxFileBytes + 1 ? bytes + " bytes" : "over " + maxFileBytes + " bytes")
+                + ", over JINGNEI_INDEX_MAX_FILE_BYTES (" + maxFileBytes + ")";
     }
 
-    private static boolean hasKnownExtension(String path) {
-        String lower = path.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".jsonl") || lower.endsWith(".csv") || lower.endsWith(".md") || lower.endsWith(".markdown") || lower.endsWith(".txt");
-    }
-
-    private static String fileName(String path) {
-        return path.substring(path.lastIndexOf('/') + 1);
+    private static FileDocuments skipped(String name, String reason) {
+        return new FileDocuments(name, List.of(), reason);
     }
 
     private static String relativeName(URI root, URI file) {
         String rootPath = root.getPath() == null ? "" : root.getPath();
         String filePath = file.getPath();
-        return filePath.startsWith(rootPath) ? filePath.substring(rootPath.length()).replaceFirst("^/", "") : fileName(filePath);
+        return filePath.startsWith(rootPath) ? filePath.substring(rootPath.length()).replaceFirst("^/", "")
+                : filePath.substring(filePath.lastIndexOf('/') + 1);
     }
 }

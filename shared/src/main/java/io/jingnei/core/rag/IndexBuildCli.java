@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * {@code java -jar jingnei-shared.jar [build] --input <uri> --output <uri> [--int8]}: the
- * index-build function on a laptop, with a progress bar; {@code eval ...} measures an index on the
+ * index-build function on a laptop, with a progress bar and a line per file (indexed or skipped and
+ * why); {@code --output <uri> --rollback <version>} serves a kept version again; {@code eval ...} measures an index on the
  * user's own questions ({@link EvalCli}). Object storage settings come from the environment.
  */
 public final class IndexBuildCli {
@@ -44,32 +45,62 @@ public final class IndexBuildCli {
         String input = null;
         String output = null;
         boolean int8 = false;
+        Long rollback = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--input": input = i + 1 < args.length ? args[++i] : null; break;
                 case "--output": output = i + 1 < args.length ? args[++i] : null; break;
                 case "--int8": int8 = true; break;
+                case "--rollback": rollback = i + 1 < args.length ? version(args[++i]) : null; break;
                 default:
                     usage("unknown argument " + args[i]);
             }
         }
-        if (input == null || output == null) {
-            usage("--input and --output are required");
+        if (output == null || input == null && rollback == null) {
+            usage("--input and --output are required (--output and --rollback for a rollback)");
         }
         Env env = Env.system();
         RagConfig config = RagConfig.from(env);
         try (SharedHttpClient http = new SharedHttpClient(16, Duration.ofSeconds(10), Duration.ofSeconds(120));
              OnnxEmbedder embedder = OnnxEmbedder.load(Runtime.getRuntime().availableProcessors())) {
             ObjectStores store = stores(env, http);
-            IndexBuilder.Result result = new IndexBuilder(store, embedder, new TextChunker(config.chunkChars, config.chunkOverlap))
-                    .build(input, output, int8, IndexBuildCli::progress);
+            IndexBuilder builder = new IndexBuilder(store, embedder, new TextChunker(config.chunkChars, config.chunkOverlap),
+                    config.maxFileBytes, config.keepVersions);
+            if (rollback != null) {
+                IndexBuilder.Result result = builder.rollback(output, rollback);
+                System.out.printf("%s now serves version %d (kept: %s)%n", result.output, result.version, result.keptVersions);
+                return;
+            }
+            IndexBuilder.Result result = builder.build(input, output, int8, IndexBuildCli::progress);
             System.err.println();
-            System.out.printf("wrote %s: %d documents, %d chunks, %d-d %s, %,d bytes%s, %.1f s%n", result.output, result.documents,
-                    result.chunks, result.dimension, result.model, result.bytes, result.int8 ? " (int8)" : "", result.millis / 1000.0);
+            report(result, System.out);
         } catch (RuntimeException e) {
             System.err.println();
             System.err.println("index-build failed: " + e.getMessage());
             System.exit(1);
+        }
+    }
+
+    /** A line per file, then the totals. */
+    static void report(IndexBuilder.Result result, java.io.PrintStream out) {
+        for (IndexBuilder.FileReport file : result.files) {
+            if (file.reason == null) {
+                out.printf("  indexed  %s: %d documents, %d chunks%n", file.file, file.documents, file.chunks);
+            } else {
+                out.printf("  skipped  %s: %s%n", file.file, file.reason);
+            }
+        }
+        out.printf("wrote %s version %d: %d documents (%d embedded, %d reused, %d removed), %d chunks (%d embedded), %d-d %s, %,d bytes%s, %.1f s%n",
+                result.output, result.version, result.documents, result.embedded, result.reused, result.removed, result.chunks,
+                result.chunksEmbedded, result.dimension, result.model, result.bytes, result.int8 ? " (int8)" : "", result.millis / 1000.0);
+    }
+
+    private static Long version(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            usage("--rollback takes a version number, got " + text);
+            return null;
         }
     }
 
@@ -82,6 +113,7 @@ public final class IndexBuildCli {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: java -jar shared/target/jingnei-shared.jar [build] --input <file|s3|oss|cos URI> --output <URI> [--int8]");
+        System.err.println("       java -jar shared/target/jingnei-shared.jar build --output <URI> --rollback <version>");
         System.err.println("       " + EvalCli.USAGE.substring("usage: ".length()));
         System.exit(2);
     }

@@ -32,20 +32,32 @@ public final class IndexBuildService {
     /** Blocks for the build: call on a worker thread. */
     public IndexBuilder.Result build(IndexBuildRequest request, RagService rag, CallContext ctx) {
         try {
-            if (request == null || request.input == null || request.input.isBlank() || request.output == null || request.output.isBlank()) {
-                throw new JingneiException(ErrorKind.INVALID_REQUEST, "fields 'input' and 'output' (object URIs) are required");
+            if (request == null || request.output == null || request.output.isBlank()
+                    || request.rollback == null && (request.input == null || request.input.isBlank())) {
+                throw new JingneiException(ErrorKind.INVALID_REQUEST,
+                        "fields 'input' and 'output' (object URIs) are required; a rollback takes 'output' and 'rollback' (a version)");
             }
             // Both locations are decided before a byte is read: a forbidden output used to be found only
             // after the input had been read, parsed and embedded (and a missing input answered not_found).
             URI output = StorageUris.parse(request.output);
-            URI input = StorageUris.parse(request.input);
             store.allowList().check(output, StorageAllowList.Access.WRITE);
-            store.allowList().check(input, StorageAllowList.Access.READ);
-            IndexBuilder builder = new IndexBuilder(store, rag.embedder(), new TextChunker(config.chunkChars, config.chunkOverlap));
-            IndexBuilder.Result result = builder.build(request.input, request.output, Boolean.TRUE.equals(request.int8), (done, all) -> { });
-            log.write(new CallRecord(ctx.requestId, ctx.function, result.model, ctx.userId, "success")
-                    .put("documents", result.documents).put("chunks", result.chunks).put("bytes", result.bytes)
-                    .put("latency_ms", result.millis).put("output", result.output));
+            if (request.rollback == null) {
+                store.allowList().check(StorageUris.parse(request.input), StorageAllowList.Access.READ);
+            }
+            IndexBuilder builder = new IndexBuilder(store, rag.embedder(), new TextChunker(config.chunkChars, config.chunkOverlap),
+                    config.maxFileBytes, config.keepVersions);
+            IndexBuilder.Result result = request.rollback != null ? builder.rollback(request.output, request.rollback)
+                    : builder.build(request.input, request.output, Boolean.TRUE.equals(request.int8), (done, all) -> { });
+            CallRecord record = new CallRecord(ctx.requestId, ctx.function, result.model, ctx.userId, "success")
+                    .put("version", result.version).put("latency_ms", result.millis).put("output", result.output);
+            if (result.files != null) {
+                record.put("documents", result.documents).put("chunks", result.chunks).put("bytes", result.bytes)
+                        .put("embedded", result.embedded).put("reused", result.reused).put("removed", result.removed)
+                        .put("files_skipped", result.files.stream().filter(f -> f.reason != null).count());
+            } else {
+                record.put("rollback", true);
+            }
+            log.write(record);
             return result;
         } catch (IllegalArgumentException e) {
             throw logged(ctx, new JingneiException(ErrorKind.INVALID_REQUEST, e.getMessage(), e));

@@ -272,7 +272,8 @@ public final class IndexHolder {
                 return checked(parse(stream, in -> IndexFormat.withLexical(FaissIndexReader.read(in, metadata.bytes, embedderModel))));
             }, worker));
         }
-        return store.open(uri).thenApplyAsync(stream -> {
+        // The object may be a pointer to the version being served (index-build's versions).
+        return io.jingnei.core.index.IndexPointer.open(store, uri, worker).thenApplyAsync(stream -> {
             tally.opened(stream);
             return checked(parse(stream, in -> IndexFormat.load(in, BigramSplitter.INSTANCE)));
         }, worker);

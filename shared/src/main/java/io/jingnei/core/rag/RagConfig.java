@@ -18,6 +18,11 @@ public final class RagConfig {
      */
     public static final double DEFAULT_THRESHOLD = 0.50;
 
+    /** A knowledge-base file larger than this is skipped by index-build (not read into memory). */
+    public static final long DEFAULT_MAX_FILE_BYTES = 50L * 1024 * 1024;
+    /** Index versions kept beside the pointer for rollback. */
+    public static final int DEFAULT_KEEP_VERSIONS = 5;
+
     /** Empty: the bundled sample knowledge base, indexed at start-up into a file:// index. */
     public final Optional<String> indexUri;
     public final Optional<String> faissMetadataUri;
@@ -36,6 +41,8 @@ public final class RagConfig {
     public final int chunkChars;
     public final int chunkOverlap;
     public final boolean enabled;
+    public final long maxFileBytes;
+    public final int keepVersions;
 
     private RagConfig(Env env) {
         this.indexUri = env.get("JINGNEI_INDEX_URI");
@@ -55,6 +62,8 @@ public final class RagConfig {
         this.chunkChars = Settings.integer(env, "JINGNEI_CHUNK_CHARS", 300, 50, 8000);
         this.chunkOverlap = Settings.integer(env, "JINGNEI_CHUNK_OVERLAP", 50, 0, 2000);
         this.enabled = Settings.bool(env, "JINGNEI_RAG_ENABLED", true);
+        this.maxFileBytes = Settings.bytes(env, "JINGNEI_INDEX_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES, 1, Integer.MAX_VALUE - 8);
+        this.keepVersions = Settings.integer(env, "JINGNEI_INDEX_KEEP_VERSIONS", DEFAULT_KEEP_VERSIONS, 1, 1000);
     }
 
     /**

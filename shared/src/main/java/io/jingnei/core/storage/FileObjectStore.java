@@ -79,6 +79,11 @@ public final class FileObjectStore implements ObjectStore {
             } finally {
                 Files.deleteIfExists(temp);
             }
+
+    public CompletableFuture<Void> delete(URI uri) {
+        return call(uri, () -> {
+            Files.deleteIfExists(path(uri));
+            return null;
         });
     }
 

@@ -29,6 +29,9 @@ public interface ObjectStore {
      */
     CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType);
 
+    /** Removes an object; removing one that is not there succeeds (old index versions). */
+    CompletableFuture<Void> delete(URI uri);
+
     /** URIs of the objects under a prefix ("folder"), in key order. */
     CompletableFuture<List<URI>> list(URI prefix);
 

@@ -61,6 +61,9 @@ public final class ObjectStores implements ObjectStore {
     @Override
     public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
         return of(uri).putIfAbsent(uri, bytes, contentType);
+
+    public CompletableFuture<Void> delete(URI uri) {
+        return of(uri).delete(uri);
     }
 
     @Override
@@ -103,6 +106,8 @@ public final class ObjectStores implements ObjectStore {
 
         @Override
         public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
+
+        public CompletableFuture<Void> delete(URI uri) {
             return CompletableFuture.failedFuture(error);
         }
 

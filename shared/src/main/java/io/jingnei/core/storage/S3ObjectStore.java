@@ -91,6 +91,11 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public CompletableFuture<Void> delete(URI uri) {
+        return send(uri, "DELETE", List.of(), Map.of(), new byte[0]).thenApply(r -> null);
+    }
+
+    @Override
     public CompletableFuture<List<URI>> list(URI prefix) {
         return listFrom(prefix, null, new ArrayList<>());
     }

@@ -40,7 +40,7 @@ class DocumentReaderTest {
 
         assertThat(docs).hasSize(2);
         assertThat(docs.get(0).id).isEqualTo("1");
-        assertThat(docs.get(0).content).isEqualTo("退货，需要\"完好\"包装\n第二行");
+        assertThat(docs.get(0).content()).isEqualTo("退货，需要\"完好\"包装\n第二行");
         assertThat(docs.get(1).metadataJson).isEqualTo("{\"category\":\"财务\"}");
     }
 
