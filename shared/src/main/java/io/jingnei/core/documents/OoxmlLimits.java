@@ -16,8 +16,23 @@ final class OoxmlLimits {
     }
 
     static void apply() {
+        quietPoiLogging();
         ZipSecureFile.setMinInflateRatio(MIN_INFLATE_RATIO);
         ZipSecureFile.setMaxEntrySize(MAX_ENTRY_BYTES);
+    }
+
+    /**
+     * POI logs through the Log4j API; with no Log4j provider on the class path, the API prints a
+     * plain-text complaint to stderr, which breaks the one-JSON-object-per-line log. Its simple
+     * provider, turned off, keeps POI silent (its failures reach us as exceptions anyway) unless
+     * the deployment chose a provider of its own.
+     */
+    private static void quietPoiLogging() {
+        if (System.getProperty("log4j.provider") == null && System.getProperty("log4j2.loggerContextFactory") == null) {
+            System.setProperty("log4j.provider", "org.apache.logging.log4j.simple.internal.SimpleProvider");
+            System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+            System.setProperty("org.apache.logging.log4j.level", "OFF");
+        }
     }
 
     /** The reason for a POI failure: a zip bomb is named as one. */
