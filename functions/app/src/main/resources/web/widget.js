@@ -325,7 +325,9 @@ button { cursor: pointer; }
       const li = h('li');
       const details = h('details');
       const summary = h('summary');
-      summary.append(h('span', 'src-title', (s.metadata && s.metadata.title) || s.id || '资料'));
+      // cite: the file and where in it (退换货政策.pdf · 第3页), set by index-build for files it read.
+      const m = s.metadata || {};
+      summary.append(h('span', 'src-title', m.cite || m.title || s.id || '资料'));
       if (typeof s.similarity === 'number') {
         summary.append(' ', h('span', 'sim', `相似度 ${Math.round(s.similarity * 100)}%`));
       }

@@ -90,7 +90,7 @@ public final class EvalCli {
     }
 
     private static HybridIndex load(ObjectStore store, String uri) throws IOException {
-        try (io.jingnei.core.storage.StoredStream stream = IndexBuilder.join(store.open(StorageUris.parse(uri)))) {
+        try (io.jingnei.core.storage.StoredStream stream = IndexBuilder.join(io.jingnei.core.index.IndexPointer.open(store, StorageUris.parse(uri), Runnable::run))) {
             return IndexFormat.load(stream.in, io.jingnei.core.text.BigramSplitter.INSTANCE);
         }
     }

@@ -177,9 +177,12 @@ class RagEndToEndIT {
     void a_corrupt_index_or_one_from_another_model_is_a_clear_error() throws Exception {
         ObjectStore store = builder.store();
         assertThat(build("s3://jingnei-kb/kb/faq.jsonl", "s3://jingnei-kb/index/corrupt.jnix").chunks).isPositive();
-        byte[] bytes = store.get(URI.create("s3://jingnei-kb/index/corrupt.jnix")).get().bytes;
+        // The build wrote a version and a pointer to it: the version object is what gets corrupted.
+        URI pointer = URI.create("s3://jingnei-kb/index/corrupt.jnix");
+        URI version = io.jingnei.core.index.IndexPointer.resolve(pointer, io.jingnei.core.index.IndexPointer.current(store, pointer).index);
+        byte[] bytes = store.get(version).get().bytes;
         bytes[bytes.length - 100] ^= 1;
-        store.put(URI.create("s3://jingnei-kb/index/corrupt.jnix"), bytes, "application/octet-stream").get();
+        store.put(version, bytes, "application/octet-stream").get();
         try (JingneiInstance instance = boot(Map.of("JINGNEI_INDEX_URI", "s3://jingnei-kb/index/corrupt.jnix"))) {
             assertThat(ask(instance, "退货").error).contains("checksum");
         }

@@ -37,7 +37,10 @@ class RetrievalDevSetIT {
         embedder = OnnxEmbedder.load(2);
         new IndexBuilder(new FileObjectStore(), embedder, new TextChunker(CONFIG.chunkChars, CONFIG.chunkOverlap))
                 .build(dev.resolve("articles.jsonl").toString(), index.toString(), false, (done, all) -> { });
-        HybridIndex loaded = IndexFormat.load(Files.readAllBytes(index));
+        HybridIndex loaded;
+        try (var served = io.jingnei.core.index.IndexPointer.open(new FileObjectStore(), index.toUri(), Runnable::run).get()) {
+            loaded = IndexFormat.load(served.in, io.jingnei.core.text.BigramSplitter.INSTANCE);
+        }
         List<EvalQuestion> questions = new ArrayList<>(EvalQuestion.parse(read(dev, "queries.jsonl"), false, "queries.jsonl"));
         questions.addAll(EvalQuestion.parse(read(dev, "oos.jsonl"), true, "oos.jsonl"));
         eval = new RetrievalEval(loaded, questions, RetrievalEval.embed(embedder, questions));
