@@ -2,6 +2,10 @@ package io.jingnei.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.embed.OnnxEmbedder;
+import io.jingnei.core.rag.IndexBuilder;
+import io.jingnei.core.rag.TextChunker;
+import io.jingnei.core.storage.FileObjectStore;
 import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.KnowledgeFiles;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A folder of the files a customer-service team has (PDF printed by Chromium, one encrypted by
  * qpdf, Word and Excel written by POI, a help page with navigation and scripts, Markdown, JSONL,
  * CSV, text) indexed through the packaged app's /index-build with an admin key; the running
- * instance picks the new version up and answers a question for each format with that file as its
+ * instance picks the new version up on its refresh and answers a question for each format with that file as its
  * source. Chat, rag-query and rag-stream load no parser class; index-build does.
  */
 class MixedKnowledgeBaseIT {
@@ -52,6 +56,13 @@ class MixedKnowledgeBaseIT {
         env.put("JINGNEI_INDEX_RELOAD_INTERVAL", "1s");
         env.put("JINGNEI_STORAGE_ALLOW", root.toUri().toString());
         env.put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classLog);
+        // A first version to serve, so the instance starts with an index (an instance whose first load failed is
+        // another issue's subject); the test's build through /index-build is then version 2.
+        Path first = Files.writeString(Files.createDirectories(root.resolve("first")).resolve("welcome.txt"), "欢迎光临本店。");
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(1)) {
+            new IndexBuilder(new FileObjectStore(), embedder, new TextChunker(300, 50))
+                    .build(first.toUri().toString(), root.resolve("index/kb.jnix").toUri().toString(), false, (done, all) -> { });
+        }
         app = AppProcess.start(env);
     }
 
@@ -72,7 +83,7 @@ class MixedKnowledgeBaseIT {
         KnowledgeFiles.docx(kb.resolve("售后手册.docx"), List.<String[]>of(
                 new String[] {"保修服务", "电子产品整机保修一年，电池和屏幕等主要部件保修三年。"},
                 new String[] {"维修网点", "全国三百多个城市设有授权维修网点，可在官网查询地址。"}), List.of());
-        KnowledgeFiles.xlsx(kb.resolve("常见问题.xlsx"), List.of(
+        KnowledgeFiles.xlsx(kb.resolve("常见问题.xlsx"), List.<Object[]>of(
                 new Object[] {"发票", rows("问题|答案", "可以开增值税专用发票吗|可以，在订单详情页申请增值税专用发票，需要填写公司税号和开户行。")}));
         Files.writeString(kb.resolve("会员积分.html"), KnowledgeFiles.helpPage("会员积分 - 帮助中心", "积分有效期",
                 "会员积分的有效期为一年，每年十二月三十一日统一清零，请及时使用。", ""));
@@ -104,7 +115,8 @@ class MixedKnowledgeBaseIT {
         assertThat(status.get("内部价格表.pdf")).startsWith("skipped encrypted PDF");
         assertThat(status.get("logo.png")).startsWith("skipped unknown extension .png");
         assertThat(status.values().stream().filter(s -> s.startsWith("indexed"))).hasSize(8);
-        assertThat(result.path("version").asLong()).isEqualTo(1);
+        assertThat(result.path("version").asLong()).isEqualTo(2);
+        assertThat(result.path("removed").asInt()).as("the first version's document is gone").isEqualTo(1);
         assertThat(loadedParserClasses()).as("index-build loads the parsers").isNotEmpty();
 
         Map<String, String[]> questions = new LinkedHashMap<>();
