@@ -55,6 +55,9 @@ public final class BenchMain {
         if (wanted.test("indexload")) {
             new IndexLoadBench(quick ? 20_000 : 100_000, quick ? 2 : 5).run(report);
         }
+        if (wanted.test("rebuild")) {
+            new IndexRebuildBench(1000).run(report, work);
+        }
         if (wanted.test("routing")) {
             new RoutingBench(quick ? 300 : 2000, quick ? 2 : 4).run(report);
         }

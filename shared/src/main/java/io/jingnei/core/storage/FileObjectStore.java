@@ -79,7 +79,10 @@ public final class FileObjectStore implements ObjectStore {
             } finally {
                 Files.deleteIfExists(temp);
             }
+        });
+    }
 
+    @Override
     public CompletableFuture<Void> delete(URI uri) {
         return call(uri, () -> {
             Files.deleteIfExists(path(uri));

@@ -48,7 +48,9 @@ public final class GuardedStore implements ObjectStore {
     @Override
     public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
         return checked(uri, StorageAllowList.Access.WRITE).thenCompose(ok -> store.putIfAbsent(uri, bytes, contentType));
+    }
 
+    @Override
     public CompletableFuture<Void> delete(URI uri) {
         return checked(uri, StorageAllowList.Access.WRITE).thenCompose(ok -> store.delete(uri));
     }

@@ -61,7 +61,9 @@ public final class ObjectStores implements ObjectStore {
     @Override
     public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
         return of(uri).putIfAbsent(uri, bytes, contentType);
+    }
 
+    @Override
     public CompletableFuture<Void> delete(URI uri) {
         return of(uri).delete(uri);
     }
@@ -106,7 +108,10 @@ public final class ObjectStores implements ObjectStore {
 
         @Override
         public CompletableFuture<Boolean> putIfAbsent(URI uri, byte[] bytes, String contentType) {
+            return CompletableFuture.failedFuture(error);
+        }
 
+        @Override
         public CompletableFuture<Void> delete(URI uri) {
             return CompletableFuture.failedFuture(error);
         }
