@@ -57,7 +57,7 @@ public final class DocumentReader {
         }
         if (files.isEmpty()) {
             // Bad knowledge-base input is the caller's to fix: a 400 that names it.
-            throw new JingneiException(ErrorKind.INVALID_REQUEST, input + " holds no files");
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, input + " holds no documents: no .jsonl, .csv, .md, .txt, .pdf, .docx, .xlsx or .html files");
         }
         return files;
     }
