@@ -50,14 +50,26 @@ public final class HybridIndex {
 
     /** The k best chunks for a question, given as its embedding and its text. */
     public Ranking search(float[] query, String question, int k, Fusion fusion) {
+        return search(query, lexicalScores(question, fusion), k, fusion);
+    }
+
+    /** The question's BM25F score for every chunk, or null when search is dense-only. */
+    public float[] lexicalScores(String question, Fusion fusion) {
+        return lexical != null && fusion.lexicalWeight > 0 ? lexical.scores(question, fusion.bm25) : null;
+    }
+
+    /**
+     * The k best chunks for a query given as an embedding and the lexical scores to fuse with
+     * ({@link #lexicalScores}, or a mix of several texts' scores; null: dense only).
+     */
+    public Ranking search(float[] query, float[] lexicalScores, int k, Fusion fusion) {
         List<Hit> dense = vectors.search(query, Math.max(k, fusion.pool));
         if (dense.isEmpty()) {
             return new Ranking(List.of(), 0);
         }
         Spread denseSpread = Spread.of(dense.stream().mapToDouble(h -> h.score).limit(fusion.pool).toArray(), dense.size());
         Map<Integer, Ranking.Candidate> candidates = new LinkedHashMap<>();
-        boolean hybrid = lexical != null && fusion.lexicalWeight > 0;
-        float[] lexicalScores = hybrid ? lexical.scores(question, fusion.bm25) : null;
+        boolean hybrid = lexicalScores != null;
         List<Integer> lexicalTop = hybrid ? topPositions(lexicalScores, fusion.pool) : List.of();
         Spread lexicalSpread = hybrid ? Spread.of(values(lexicalScores, lexicalTop), Math.min(fusion.pool, lexicalScores.length)) : null;
         for (Hit hit : dense) {

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code java -jar jingnei-shared.jar eval --index <uri> --queries q.jsonl [--oos oos.jsonl] [--json]}:
- * how well an index answers a user's own questions, with the settings an instance would use
+ * how well an index answers a user's own questions (single ones, or the last turns of conversations:
+ * {@link EvalQuestion}), with the settings an instance would use
  * (JINGNEI_RAG_* from the environment). Exit status 2 for a usage error, 1 for a failure.
  */
 public final class EvalCli {
@@ -72,7 +73,9 @@ public final class EvalCli {
             if (oos != null) {
                 questions.addAll(EvalQuestion.parse(text(store, oos), true, oos));
             }
-            EvalReport report = new RetrievalEval(loaded, questions, RetrievalEval.embed(embedder, questions))
+            FollowUpSearch followUps = new FollowUpSearch(FollowUpSearch.Settings.DEFAULT);
+            EvalReport report = new RetrievalEval(loaded, questions, RetrievalEval.embed(embedder, questions),
+                    RetrievalEval.embedEarlier(embedder, questions, followUps), followUps)
                     .report(config.fusion(), config.rejection(), config.topK, worst);
             out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n" : report.toText());
             return 0;

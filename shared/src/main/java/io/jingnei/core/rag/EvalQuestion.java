@@ -2,6 +2,7 @@ package io.jingnei.core.rag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.chat.ChatMessage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,10 @@ import java.util.TreeSet;
 /**
  * One line of an evaluation file: {@code {"q": ..., "expected": [ids]}} for a question the
  * knowledge base answers, or {@code {"q": ..., "near": true|false}} for one it does not
- * ({@code near}: from the knowledge base's own domain; optional).
+ * ({@code near}: from the knowledge base's own domain; optional). A conversation is
+ * {@code {"turns": [{"role", "content"}, ...], "expected": [ids]}}: its last turn is the user's
+ * question, the turns before it its history, and {@code "expected": []} marks a follow-up that no
+ * article answers.
  */
 public final class EvalQuestion {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,12 +26,19 @@ public final class EvalQuestion {
     public final Boolean near;
     /** Free label carried into the report (the dev set's {@code kind}); may be null. */
     public final String kind;
+    /** The turns before the question (a conversation's); empty for a single question. */
+    public final List<ChatMessage> history;
 
     public EvalQuestion(String question, Set<String> expected, Boolean near, String kind) {
+        this(question, expected, near, kind, List.of());
+    }
+
+    public EvalQuestion(String question, Set<String> expected, Boolean near, String kind, List<ChatMessage> history) {
         this.question = question;
         this.expected = expected;
         this.near = near;
         this.kind = kind;
+        this.history = history;
     }
 
     public boolean inScope() {
@@ -48,6 +59,11 @@ public final class EvalQuestion {
             } catch (java.io.IOException e) {
                 throw new IllegalArgumentException(name + " line " + (i + 1) + " is not valid JSON");
             }
+            String kind = node.path("kind").isTextual() ? node.path("kind").asText() : null;
+            if (node.has("turns")) {
+                questions.add(conversation(node, outOfScope, kind, name + " line " + (i + 1)));
+                continue;
+            }
             String q = node.path("q").asText(node.path("query").asText(""));
             if (q.isBlank()) {
                 throw new IllegalArgumentException(name + " line " + (i + 1) + " has no 'q'");
@@ -60,8 +76,30 @@ public final class EvalQuestion {
                 }
             }
             Boolean near = node.has("near") ? node.path("near").asBoolean() : null;
-            questions.add(new EvalQuestion(q, expected, near, node.path("kind").isTextual() ? node.path("kind").asText() : null));
+            questions.add(new EvalQuestion(q, expected, near, kind));
         }
         return questions;
+    }
+
+    private static EvalQuestion conversation(JsonNode node, boolean outOfScope, String kind, String where) {
+        List<ChatMessage> turns = new ArrayList<>();
+        for (JsonNode turn : node.path("turns")) {
+            String role = turn.path("role").asText("");
+            if (!("user".equals(role) || "assistant".equals(role)) || !turn.path("content").isTextual()) {
+                throw new IllegalArgumentException(where + " has a turn that is not {\"role\": \"user\" or \"assistant\", \"content\": \"...\"}");
+            }
+            turns.add(new ChatMessage(role, turn.path("content").asText()));
+        }
+        if (turns.isEmpty() || !"user".equals(turns.get(turns.size() - 1).role) || turns.get(turns.size() - 1).content.isBlank()) {
+            throw new IllegalArgumentException(where + " must end with the user's question");
+        }
+        if (!outOfScope && !node.path("expected").isArray()) {
+            throw new IllegalArgumentException(where + " has no 'expected' list ([] for a follow-up no article answers)");
+        }
+        Set<String> expected = new TreeSet<>();
+        if (!outOfScope) {
+            node.path("expected").forEach(id -> expected.add(id.asText()));
+        }
+        return new EvalQuestion(turns.get(turns.size() - 1).content, expected, null, kind, List.copyOf(turns.subList(0, turns.size() - 1)));
     }
 }

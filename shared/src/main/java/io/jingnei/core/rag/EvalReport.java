@@ -12,7 +12,7 @@ import java.util.Locale;
 /** The figures of one evaluation: what {@code eval} prints, and its {@code --json}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"in_scope", "out_of_scope", "hit_at_1", "hit_at_3", "mrr_at_10", "answered_at_default", "out_of_scope_rejected",
-        "near_rejected", "far_rejected", "rule", "sweep", "worst_misses"})
+        "near_rejected", "far_rejected", "by_kind", "rule", "sweep", "worst_misses"})
 public final class EvalReport {
     @JsonProperty("in_scope")
     public final int inScope;
@@ -33,6 +33,9 @@ public final class EvalReport {
     public final Double nearRejected;
     @JsonProperty("far_rejected")
     public final Double farRejected;
+    /** Per kind (the lines' {@code kind}; unanswerable lines have none): hit@1, hit@3 and answered. */
+    @JsonProperty("by_kind")
+    public final java.util.Map<String, Kind> byKind;
     public final Rule rule;
     public final List<Sweep> sweep;
     @JsonProperty("worst_misses")
@@ -53,9 +56,13 @@ public final class EvalReport {
         outOfScopeRejected = at.outOfScopeRejected;
         nearRejected = at.nearRejected;
         farRejected = at.farRejected;
+        java.util.Map<String, List<RetrievalEval.Outcome>> kinds = new java.util.TreeMap<>();
+        in.stream().filter(o -> o.question.kind != null).forEach(o -> kinds.computeIfAbsent(o.question.kind, k -> new ArrayList<>()).add(o));
+        byKind = kinds.isEmpty() ? null : new java.util.LinkedHashMap<>();
+        kinds.forEach((kind, list) -> byKind.put(kind, new Kind(list, shipped)));
         sweep = new ArrayList<>();
         for (double bar : bars) {
-            sweep.add(new Sweep(in, out, new RejectionRule(shipped.cosineFloor, bar)));
+            sweep.add(new Sweep(in, out, new RejectionRule(shipped.cosineFloor, bar, shipped.followUpCosine)));
         }
         worstMisses = new ArrayList<>();
         in.stream().filter(o -> !o.answeredRight(shipped))
@@ -74,6 +81,23 @@ public final class EvalReport {
 
     private static double round(double value) {
         return Math.round(value * 10000) / 10000.0;
+    }
+
+    @JsonPropertyOrder({"lines", "hit_at_1", "hit_at_3", "answered"})
+    public static final class Kind {
+        public final int lines;
+        @JsonProperty("hit_at_1")
+        public final Double hit1;
+        @JsonProperty("hit_at_3")
+        public final Double hit3;
+        public final Double answered;
+
+        Kind(List<RetrievalEval.Outcome> outcomes, RejectionRule rule) {
+            lines = outcomes.size();
+            hit1 = share(outcomes, o -> o.rank() == 1);
+            hit3 = share(outcomes, o -> o.rank() >= 1 && o.rank() <= 3);
+            answered = share(outcomes, o -> o.answeredRight(rule));
+        }
     }
 
     public static final class Rule {
@@ -158,6 +182,10 @@ public final class EvalReport {
         line(b, "out-of-scope rejected", outOfScopeRejected);
         line(b, "  near-domain rejected", nearRejected);
         line(b, "  far off-topic rejected", farRejected);
+        if (byKind != null) {
+            b.append(String.format(Locale.ROOT, "%nkind             | lines | hit@1 | hit@3 | answered%n"));
+            byKind.forEach((kind, k) -> b.append(String.format(Locale.ROOT, "%-16s | %5d | %.3f | %.3f | %.3f%n", kind, k.lines, k.hit1, k.hit3, k.answered)));
+        }
         b.append(String.format(Locale.ROOT, "%nconfidence bar | answered | in-scope rejected | out-of-scope rejected | near | far%n"));
         for (Sweep s : sweep) {
             b.append(String.format(Locale.ROOT, "%14s | %8s | %17s | %21s | %5s | %5s%n", s.minConfidence == 0 ? "off" : String.format(Locale.ROOT, "%.3f", s.minConfidence),

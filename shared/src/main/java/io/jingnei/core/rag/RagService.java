@@ -55,6 +55,7 @@ public final class RagService implements AutoCloseable {
     private final AnswerCache cache;
     /** JINGNEI_HISTORY_TURNS, as for /chat: the last turns of a conversation kept. */
     private final int historyTurns;
+    private final FollowUpSearch followUps = new FollowUpSearch(FollowUpSearch.Settings.DEFAULT);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Changes whenever the prompt shape changes: part of every cache key. */
     static final String PROMPT_VERSION = Hashing.sha256Hex(DEFAULT_SYSTEM_PROMPT + "|refs-v3").substring(0, 12);
@@ -221,12 +222,16 @@ public final class RagService implements AutoCloseable {
         index.refreshIfDue(); // first: while there is no index, this is what loads it once it appears
         HybridIndex searched = index.require();
         String version = index.version();
-        float[] query = embedder.embed(List.of(request.query)).get(0);
-        Ranking ranking = searched.search(query, request.query, request.topK == null ? config.topK : request.topK, config.fusion());
+        String earlier = historyTurns == 0 ? "" : followUps.earlier(request.history);
+        List<float[]> vectors = embedder.embed(earlier.isEmpty() ? List.of(request.query) : List.of(request.query, earlier));
+        float[] query = vectors.get(0);
+        FollowUpSearch.Result found = followUps.search(searched, config.fusion(), request.topK == null ? config.topK : request.topK,
+                request.query, query, earlier, earlier.isEmpty() ? null : vectors.get(1));
+        Ranking ranking = found.ranking;
         RejectionRule rule = request.threshold == null ? config.rejection() : RejectionRule.plainThreshold(request.threshold);
         List<RagResult.Source> sources = new ArrayList<>();
         List<Chunk> context = new ArrayList<>();
-        for (Ranking.Candidate passage : rule.passages(ranking)) {
+        for (Ranking.Candidate passage : rule.passages(found, searched, query)) {
             Chunk chunk = searched.chunk(passage.position);
             context.add(chunk);
             sources.add(new RagResult.Source(chunk.docId, chunk.chunkNo, Math.round(passage.cosine * 10000) / 10000.0, chunk.metadataJson, chunk.text));

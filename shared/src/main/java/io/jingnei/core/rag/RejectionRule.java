@@ -1,5 +1,6 @@
 package io.jingnei.core.rag;
 
+import io.jingnei.core.index.HybridIndex;
 import io.jingnei.core.index.Ranking;
 
 import java.util.ArrayList;
@@ -21,12 +22,26 @@ public final class RejectionRule {
      */
     public static final double DEFAULT_MIN_CONFIDENCE = 0.655;
 
+    /**
+     * A follow-up is answered only when its last question by itself is at least this close to the
+     * passage found for it in context: the conversation keeps the earlier article close to whatever
+     * is asked next, so the context's confidence alone would answer every follow-up that no article
+     * answers with the earlier article. Weak on the conversation dev set (README); kept low.
+     */
+    public static final double DEFAULT_FOLLOW_UP_COSINE = 0.52;
+
     public final double cosineFloor;
     public final double minConfidence;
+    public final double followUpCosine;
 
     public RejectionRule(double cosineFloor, double minConfidence) {
+        this(cosineFloor, minConfidence, minConfidence > 0 ? DEFAULT_FOLLOW_UP_COSINE : 0);
+    }
+
+    public RejectionRule(double cosineFloor, double minConfidence, double followUpCosine) {
         this.cosineFloor = cosineFloor;
         this.minConfidence = minConfidence;
+        this.followUpCosine = followUpCosine;
     }
 
     /**
@@ -43,6 +58,19 @@ public final class RejectionRule {
 
     public boolean answers(Ranking ranking) {
         return !passages(ranking).isEmpty();
+    }
+
+    /**
+     * The passages to answer from for a question searched with its conversation: as for a single
+     * question, with the context's ranking, and for a follow-up also the question's own cosine to
+     * the best passage ({@link #followUpCosine}).
+     */
+    public List<Ranking.Candidate> passages(FollowUpSearch.Result found, HybridIndex index, float[] questionVector) {
+        if (found.followUp() && !found.ranking.empty() && followUpCosine > 0
+                && index.vectors().similarity(questionVector, found.ranking.best().position) < followUpCosine) {
+            return List.of();
+        }
+        return passages(found.ranking);
     }
 
     /** The passages to answer from, best first; empty when the question is rejected. */

@@ -23,11 +23,43 @@ public final class RetrievalEval {
     private final HybridIndex index;
     private final List<EvalQuestion> questions;
     private final List<float[]> vectors;
+    /** Per question, the embedding of its conversation's earlier turns ({@link FollowUpSearch#earlier}); null without any. */
+    private final List<float[]> earlierVectors;
+    private final FollowUpSearch followUps;
 
+    /** Single questions only (a conversation's history is ignored). */
     public RetrievalEval(HybridIndex index, List<EvalQuestion> questions, List<float[]> vectors) {
+        this(index, questions, vectors, null, new FollowUpSearch(FollowUpSearch.Settings.DEFAULT));
+    }
+
+    public RetrievalEval(HybridIndex index, List<EvalQuestion> questions, List<float[]> vectors, List<float[]> earlierVectors,
+                         FollowUpSearch followUps) {
         this.index = index;
         this.questions = questions;
         this.vectors = vectors;
+        this.earlierVectors = earlierVectors;
+        this.followUps = followUps;
+    }
+
+    /** Per question, the embedding of its conversation's earlier turns, or null for a single question. */
+    public static List<float[]> embedEarlier(Embedder embedder, List<EvalQuestion> questions, FollowUpSearch followUps) {
+        List<String> texts = new ArrayList<>();
+        List<Integer> which = new ArrayList<>();
+        for (int i = 0; i < questions.size(); i++) {
+            String earlier = followUps.earlier(questions.get(i).history);
+            if (!earlier.isEmpty()) {
+                texts.add(earlier);
+                which.add(i);
+            }
+        }
+        List<float[]> vectors = new ArrayList<>(java.util.Collections.nCopies(questions.size(), (float[]) null));
+        for (int from = 0; from < texts.size(); from += 64) {
+            List<float[]> batch = embedder.embed(texts.subList(from, Math.min(texts.size(), from + 64)));
+            for (int j = 0; j < batch.size(); j++) {
+                vectors.set(which.get(from + j), batch.get(j));
+            }
+        }
+        return vectors;
     }
 
     public static List<float[]> embed(Embedder embedder, List<EvalQuestion> questions) {
@@ -47,12 +79,20 @@ public final class RetrievalEval {
         /** The top k candidates, as rag-query would show them. */
         public final Ranking shown;
         private final List<String> shownDocs;
+        /** How the question was searched: alone, or as a follow-up in its conversation. */
+        public final FollowUpSearch.Result search;
 
-        Outcome(EvalQuestion question, List<String> ranked, Ranking shown, List<String> shownDocs) {
+        /** The last question's own cosine to the best passage shown (the follow-up rule reads it). */
+        private final float ownCosine;
+
+        Outcome(EvalQuestion question, List<String> ranked, Ranking shown, List<String> shownDocs, FollowUpSearch.Result search,
+                float ownCosine) {
+            this.ownCosine = ownCosine;
             this.question = question;
             this.ranked = ranked;
             this.shown = shown;
             this.shownDocs = shownDocs;
+            this.search = search;
         }
 
         /** 1-based rank of the first right document within the ten, or 0. */
@@ -68,6 +108,9 @@ public final class RetrievalEval {
         /** The documents a rule answers with (empty: rejected). */
         public List<String> answeredWith(RejectionRule rule) {
             List<String> docs = new ArrayList<>();
+            if (search.followUp() && rule.followUpCosine > 0 && ownCosine < rule.followUpCosine) {
+                return docs;
+            }
             for (Ranking.Candidate c : rule.passages(shown)) {
                 docs.add(shownDocs.get(shown.candidates.indexOf(c)));
             }
@@ -87,7 +130,10 @@ public final class RetrievalEval {
         List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < questions.size(); i++) {
             EvalQuestion q = questions.get(i);
-            Ranking ranking = index.search(vectors.get(i), q.question, 2 * RANKED, fusion);
+            float[] earlier = earlierVectors == null ? null : earlierVectors.get(i);
+            FollowUpSearch.Result search = followUps.search(index, fusion, 2 * RANKED, q.question, vectors.get(i),
+                    earlier == null ? "" : followUps.earlier(q.history), earlier);
+            Ranking ranking = search.ranking;
             Set<String> ranked = new LinkedHashSet<>();
             for (Ranking.Candidate c : ranking.candidates) {
                 if (ranked.size() < RANKED) {
@@ -99,7 +145,8 @@ public final class RetrievalEval {
             for (Ranking.Candidate c : shown.candidates) {
                 shownDocs.add(index.chunk(c.position).docId);
             }
-            outcomes.add(new Outcome(q, new ArrayList<>(ranked), shown, shownDocs));
+            float ownCosine = shown.empty() ? 0 : index.vectors().similarity(vectors.get(i), shown.best().position);
+            outcomes.add(new Outcome(q, new ArrayList<>(ranked), shown, shownDocs, search, ownCosine));
         }
         return outcomes;
     }

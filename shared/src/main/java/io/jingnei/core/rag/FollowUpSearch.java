@@ -1,0 +1,169 @@
+package io.jingnei.core.rag;
+
+import io.jingnei.core.chat.ChatMessage;
+import io.jingnei.core.embed.Embedder;
+import io.jingnei.core.index.Fusion;
+import io.jingnei.core.index.HybridIndex;
+import io.jingnei.core.index.Ranking;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Search for the last question of a conversation. Customers rarely repeat themselves ("信用卡呢？"
+ * after "借记卡丢了怎么办"), but no fixed way of joining turns works: context fixes ellipsis and
+ * pronouns and ruins topic shifts and condition switches. So the question is searched twice, alone
+ * and in context (the earlier user turns before it, their words weighing less than the question's
+ * own), and the two rankings are fused, unless the question alone is confident enough to stand on
+ * its own (a topic shift). Pure computation over an index; thread-safe.
+ */
+public final class FollowUpSearch {
+    /** How follow-ups are searched; {@link #DEFAULT} was chosen on the conversation dev set (README). */
+    public static final class Settings {
+        public static final Settings DEFAULT = new Settings(1, 0.5, 1.5, 0.5, 0.5, 9);
+
+        /** Earlier user turns read with the question (the most recent ones). */
+        public final int userTurns;
+        /** How much the earlier turns' words weigh in the context's lexical scores, the question's own weighing 1. */
+        public final double earlierWords;
+        /** How much the earlier turns' embedding weighs in the context's (normalised sum with the question's). */
+        public final double earlierMeaning;
+        /** The standalone ranking's share in the fused score when the question alone is not confident; the context's is the rest. */
+        public final double standaloneShare;
+        /** The standalone ranking's share when the question alone is confident ({@link #standsAlone}). */
+        public final double confidentShare;
+        /** The standalone question's confidence from which {@link #confidentShare} applies. */
+        public final double standsAlone;
+
+        /** Weight of the lower of a chunk's two fused scores: a chunk both searches rank well beats one only the context does. */
+        public double agreement;
+
+        public Settings(int userTurns, double earlierWords, double earlierMeaning, double standaloneShare, double confidentShare,
+                        double standsAlone) {
+            this.userTurns = userTurns;
+            this.earlierWords = earlierWords;
+            this.earlierMeaning = earlierMeaning;
+            this.standaloneShare = standaloneShare;
+            this.confidentShare = confidentShare;
+            this.standsAlone = standsAlone;
+        }
+    }
+
+    /** What was searched and found: the ranking to answer from, and the two it came from. */
+    public static final class Result {
+        public final Ranking ranking;
+        public final Ranking standalone;
+        /** Null when the question had no earlier user turn or stood alone. */
+        public final Ranking context;
+
+        Result(Ranking ranking, Ranking standalone, Ranking context) {
+            this.ranking = ranking;
+            this.standalone = standalone;
+            this.context = context;
+        }
+
+        public boolean followUp() {
+            return context != null;
+        }
+    }
+
+    private final Settings settings;
+
+    public FollowUpSearch(Settings settings) {
+        this.settings = settings;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The earlier user turns the question is read with, oldest first; empty when there are none. */
+    public String earlier(List<ChatMessage> history) {
+        List<String> turns = new ArrayList<>();
+        if (history != null) {
+            for (int i = history.size() - 1; i >= 0 && turns.size() < settings.userTurns; i--) {
+                ChatMessage turn = history.get(i);
+                if ("user".equals(turn.role) && turn.content != null && !turn.content.isBlank()) {
+                    turns.add(0, turn.content.strip());
+                }
+            }
+        }
+        return String.join("\n", turns);
+    }
+
+    /**
+     * {@code earlierVector}: the embedding of {@code earlier} ({@link #earlier}); ignored (may be
+     * null) when {@code earlier} is empty.
+     */
+    public Result search(HybridIndex index, Fusion fusion, int k, String question, float[] questionVector, String earlier,
+                         float[] earlierVector) {
+        int pool = Math.max(k, fusion.pool);
+        float[] questionWords = index.lexicalScores(question, fusion);
+        Ranking standalone = index.search(questionVector, questionWords, pool, fusion);
+        if (earlier.isEmpty() || standalone.empty()) {
+            return new Result(top(standalone, k), standalone, null);
+        }
+        float[] contextWords = questionWords == null ? null : mix(questionWords, index.lexicalScores(earlier, fusion), settings.earlierWords);
+        float[] contextVector = Embedder.normalise(mix(questionVector, earlierVector, settings.earlierMeaning));
+        Ranking context = index.search(contextVector, contextWords, pool, fusion);
+        double share = RejectionRule.confidence(standalone) >= settings.standsAlone ? settings.confidentShare : settings.standaloneShare;
+        return new Result(fuse(index, contextVector, standalone, context, k, share, settings.agreement), standalone, context);
+    }
+
+    private static float[] mix(float[] question, float[] earlier, double weight) {
+        float[] mixed = new float[question.length];
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] = question[i] + (float) weight * earlier[i];
+        }
+        return mixed;
+    }
+
+    /**
+     * Each chunk's fused score in both rankings, weighed by {@link Settings#standaloneShare}; a chunk
+     * missing from one ranking counts that ranking's last score there. The cosines kept are to the
+     * question in context, and so is the lead (the rejection rule reads them).
+     */
+    private static Ranking fuse(HybridIndex index, float[] contextVector, Ranking standalone, Ranking context, int k, double share,
+                                double agreement) {
+        Map<Integer, Double> alone = scores(standalone);
+        Map<Integer, Double> inContext = scores(context);
+        double aloneFloor = last(standalone);
+        double contextFloor = last(context);
+        Map<Integer, Ranking.Candidate> byPosition = new HashMap<>();
+        for (Ranking.Candidate c : context.candidates) {
+            byPosition.put(c.position, c);
+        }
+        for (Ranking.Candidate c : standalone.candidates) {
+            byPosition.computeIfAbsent(c.position, p -> new Ranking.Candidate(p, index.vectors().similarity(contextVector, p), c.lexical, c.score));
+        }
+        List<Ranking.Candidate> fused = new ArrayList<>();
+        for (Ranking.Candidate c : byPosition.values()) {
+            double a = alone.getOrDefault(c.position, aloneFloor);
+            double b = inContext.getOrDefault(c.position, contextFloor);
+            double score = share * a + (1 - share) * b + agreement * Math.min(a, b);
+            fused.add(new Ranking.Candidate(c.position, c.cosine, c.lexical, score));
+        }
+        fused.sort(Comparator.comparingDouble((Ranking.Candidate c) -> -c.score).thenComparingInt(c -> c.position));
+        return new Ranking(new ArrayList<>(fused.subList(0, Math.min(k, fused.size()))), context.lead);
+    }
+
+    private static Map<Integer, Double> scores(Ranking ranking) {
+        Map<Integer, Double> scores = new HashMap<>();
+        for (Ranking.Candidate c : ranking.candidates) {
+            scores.put(c.position, c.score);
+        }
+        return scores;
+    }
+
+    private static double last(Ranking ranking) {
+        return ranking.candidates.get(ranking.candidates.size() - 1).score;
+    }
+
+    private static Ranking top(Ranking ranking, int k) {
+        return ranking.candidates.size() <= k ? ranking
+                : new Ranking(new ArrayList<>(ranking.candidates.subList(0, k)), ranking.lead);
+    }
+}

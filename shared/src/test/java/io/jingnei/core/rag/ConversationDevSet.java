@@ -1,0 +1,121 @@
+package io.jingnei.core.rag;
+
+import io.jingnei.core.config.Env;
+import io.jingnei.core.embed.Embedder;
+import io.jingnei.core.embed.OnnxEmbedder;
+import io.jingnei.core.index.HybridIndex;
+import io.jingnei.core.index.IndexFormat;
+import io.jingnei.core.storage.FileObjectStore;
+
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conversation dev set (conversation-dev/) over the retrieval dev set's knowledge base, with
+ * the retrieval dev set's single questions beside it: the index built with the real model, and
+ * every text's embedding kept in target/ between runs (the tuning loop re-reads them instead of
+ * embedding again). Shared by ConversationDevSetIT and the tuning main, ConversationTuning.
+ */
+final class ConversationDevSet implements AutoCloseable {
+    static final RagConfig CONFIG = RagConfig.from(Env.of(Map.of()));
+    final HybridIndex index;
+    final List<EvalQuestion> conversations;
+    final List<String> conversationDomains = new ArrayList<>();
+    final List<EvalQuestion> singles;
+    private final Map<String, float[]> vectors;
+    private final Path cache;
+    private OnnxEmbedder embedder;
+
+    @SuppressWarnings("unchecked")
+    ConversationDevSet() throws Exception {
+        Path dev = Paths.get(ConversationDevSet.class.getResource("/retrieval-dev/articles.jsonl").toURI()).getParent();
+        Path conv = Paths.get(ConversationDevSet.class.getResource("/conversation-dev/conversations.jsonl").toURI());
+        Path target = Files.createDirectories(Paths.get("target/conversation-dev"));
+        Path indexFile = target.resolve("dev.jnix").toAbsolutePath();
+        cache = target.resolve("embeddings.ser");
+        vectors = Files.exists(cache) ? (Map<String, float[]>) new ObjectInputStream(Files.newInputStream(cache)).readObject() : new HashMap<>();
+        if (!Files.exists(indexFile)) {
+            new IndexBuilder(new FileObjectStore(), embedder(), new TextChunker(CONFIG.chunkChars, CONFIG.chunkOverlap))
+                    .build(dev.resolve("articles.jsonl").toString(), indexFile.toString(), false, (done, all) -> { });
+        }
+        index = IndexFormat.load(Files.readAllBytes(indexFile));
+        String text = Files.readString(conv, StandardCharsets.UTF_8);
+        conversations = EvalQuestion.parse(text, false, "conversations.jsonl");
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                conversationDomains.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).path("domain").asText());
+            }
+        }
+        singles = new ArrayList<>(EvalQuestion.parse(Files.readString(dev.resolve("queries.jsonl")), false, "queries.jsonl"));
+        singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("oos.jsonl")), true, "oos.jsonl"));
+    }
+
+    private Embedder embedder() {
+        if (embedder == null) {
+            embedder = OnnxEmbedder.load(2);
+        }
+        return embedder;
+    }
+
+    /** The embeddings of these texts, from the cache or the model (then cached). */
+    List<float[]> embed(List<String> texts) throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (String t : texts) {
+            if (!vectors.containsKey(t) && !missing.contains(t)) {
+                missing.add(t);
+            }
+        }
+        if (!missing.isEmpty()) {
+            for (int from = 0; from < missing.size(); from += 64) {
+                List<String> batch = missing.subList(from, Math.min(missing.size(), from + 64));
+                List<float[]> got = embedder().embed(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    vectors.put(batch.get(i), got.get(i));
+                }
+            }
+            try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(cache))) {
+                out.writeObject(vectors);
+            }
+        }
+        List<float[]> result = new ArrayList<>();
+        texts.forEach(t -> result.add(vectors.get(t)));
+        return result;
+    }
+
+    RetrievalEval eval(List<EvalQuestion> questions, FollowUpSearch followUps) throws IOException {
+        List<String> texts = new ArrayList<>();
+        List<String> contexts = new ArrayList<>();
+        for (EvalQuestion q : questions) {
+            texts.add(q.question);
+            String earlier = followUps.earlier(q.history);
+            contexts.add(earlier.isEmpty() ? null : earlier);
+        }
+        List<float[]> questionVectors = embed(texts);
+        List<String> present = new ArrayList<>();
+        contexts.forEach(c -> {
+            if (c != null) {
+                present.add(c);
+            }
+        });
+        embed(present);
+        List<float[]> contextVectors = new ArrayList<>();
+        contexts.forEach(c -> contextVectors.add(c == null ? null : vectors.get(c)));
+        return new RetrievalEval(index, questions, questionVectors, contextVectors, followUps);
+    }
+
+    @Override
+    public void close() {
+        if (embedder != null) {
+            embedder.close();
+        }
+    }
+}

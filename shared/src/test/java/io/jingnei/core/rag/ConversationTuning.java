@@ -1,0 +1,110 @@
+package io.jingnei.core.rag;
+
+import io.jingnei.core.index.Ranking;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Sweeps FollowUpSearch settings on the conversation dev set (a tool, not a test): java -cp ... ConversationTuning */
+public final class ConversationTuning {
+    public static void main(String[] args) throws Exception {
+        try (ConversationDevSet dev = new ConversationDevSet()) {
+            double[] earlier = {0.3, 0.5};
+            double[] meaning = {1.0, 1.5, 2.0};
+            double[] shares = {0.3, 0.4, 0.5};
+            double[] confident = {0, 0.5, 1.0, 2.0};
+            double[] alone = {9};
+            FollowUpSearch.Settings d = FollowUpSearch.Settings.DEFAULT;
+            boolean one = args.length > 0 && args[0].equals("one");
+            if (one) {
+                earlier = new double[]{d.earlierWords};
+                meaning = new double[]{d.earlierMeaning};
+                shares = new double[]{d.standaloneShare};
+                confident = new double[]{d.confidentShare};
+                alone = new double[]{d.standsAlone};
+            }
+            for (double e : earlier) {
+                for (double m : meaning) {
+                    for (double s : shares) {
+                        for (double c : confident) {
+                            for (double a : alone) {
+                                FollowUpSearch.Settings settings = new FollowUpSearch.Settings(1, e, m, s, s, a);
+                                settings.agreement = one ? d.agreement : c;
+                                FollowUpSearch f = new FollowUpSearch(settings);
+                                List<RetrievalEval.Outcome> outcomes = dev.eval(dev.conversations, f).run(ConversationDevSet.CONFIG.fusion(), 3);
+                                System.out.println(String.format(Locale.ROOT, "earlier %.1f meaning %.1f share %.1f agree %.1f alone %.2f  %s",
+                                        e, m, s, c, a, figures(outcomes)));
+                                if (one) {
+                                    dump(dev, outcomes);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    static String figures(List<RetrievalEval.Outcome> outcomes) {
+        Map<String, int[]> byKind = new TreeMap<>();
+        int n = 0, h1 = 0, h3 = 0;
+        for (RetrievalEval.Outcome o : outcomes) {
+            if (!o.question.inScope()) {
+                continue;
+            }
+            int[] k = byKind.computeIfAbsent(o.question.kind, x -> new int[3]);
+            k[0]++;
+            n++;
+            if (o.rank() == 1) {
+                k[1]++;
+                h1++;
+            }
+            if (o.rank() >= 1 && o.rank() <= 3) {
+                k[2]++;
+                h3++;
+            }
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "hit@1 %.3f hit@3 %.3f |", h1 / (double) n, h3 / (double) n));
+        byKind.forEach((kind, k) -> b.append(String.format(Locale.ROOT, " %s %.2f/%.2f", kind.substring(0, 4), k[1] / (double) k[0], k[2] / (double) k[0])));
+        return b.toString();
+    }
+
+    private static void dump(ConversationDevSet dev, List<RetrievalEval.Outcome> outcomes) throws Exception {
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Paths.get("target/conversation-dev/features.tsv")))) {
+            out.println("i\tkind\tdomain\tin\trank\tfollow\tconf_s\tconf_c\tcos_s_best\tcos_c_best\tlex_s_best\tlex_s_max\tstand_rank_of_best\tcov\tq\tgot");
+            for (int i = 0; i < outcomes.size(); i++) {
+                RetrievalEval.Outcome o = outcomes.get(i);
+                FollowUpSearch.Result r = o.search;
+                Ranking.Candidate best = o.shown.best();
+                float cosS = cos(dev, o.question.question, best.position);
+                double lexBest = 0, lexMax = 0;
+                int standRank = 0;
+                for (int j = 0; j < r.standalone.candidates.size(); j++) {
+                    Ranking.Candidate c = r.standalone.candidates.get(j);
+                    lexMax = Math.max(lexMax, c.lexical);
+                    if (c.position == best.position) {
+                        lexBest = c.lexical;
+                        standRank = j + 1;
+                    }
+                }
+                out.println(String.join("\t", String.valueOf(i), String.valueOf(o.question.kind), dev.conversationDomains.get(i),
+                        String.valueOf(o.question.inScope()), String.valueOf(o.rank()), String.valueOf(r.followUp()),
+                        f(RejectionRule.confidence(r.standalone)), r.context == null ? "" : f(RejectionRule.confidence(r.context)),
+                        f(cosS), f(best.cosine), f(lexBest), f(lexMax), String.valueOf(standRank), f(dev.index.lexical().coverage(o.question.question, best.position)), o.question.question, o.ranked.get(0)));
+            }
+        }
+    }
+
+    private static float cos(ConversationDevSet dev, String text, int position) throws Exception {
+        return dev.index.vectors().similarity(dev.embed(List.of(text)).get(0), position);
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}
