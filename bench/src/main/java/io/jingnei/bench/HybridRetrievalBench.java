@@ -7,6 +7,7 @@ import io.jingnei.core.index.HybridIndex;
 import io.jingnei.core.index.IndexFormat;
 import io.jingnei.core.index.LexicalIndex;
 import io.jingnei.core.index.Ranking;
+import io.jingnei.core.rag.FollowUpSearch;
 import io.jingnei.core.text.BigramSplitter;
 
 import java.nio.charset.StandardCharsets;
@@ -126,26 +127,36 @@ final class HybridRetrievalBench {
             List<Double> dense = new ArrayList<>();
             List<Double> hybrid = new ArrayList<>();
             List<Double> added = new ArrayList<>();
+            List<Double> followUp = new ArrayList<>();
+            List<Double> addedByConversation = new ArrayList<>();
+            FollowUpSearch followUps = new FollowUpSearch(FollowUpSearch.Settings.DEFAULT);
             for (int round = 0; round < 3; round++) {
                 for (int q = 0; q < questions.size(); q++) {
                     float[] query = java.util.Arrays.copyOfRange(queryVectors, q * 512, (q + 1) * 512);
+                    // the follow-up's earlier turn: the next dev question, with its own vector
+                    int e = (q + 1) % questions.size();
+                    float[] earlier = java.util.Arrays.copyOfRange(queryVectors, e * 512, (e + 1) * 512);
                     long t0 = System.nanoTime();
                     index.search(query, questions.get(q), 3, Fusion.DENSE_ONLY);
                     long t1 = System.nanoTime();
                     index.search(query, questions.get(q), 3, Fusion.DEFAULT);
                     long t2 = System.nanoTime();
+                    followUps.search(index, Fusion.DEFAULT, 3, questions.get(q), query, questions.get(e), earlier);
+                    long t3 = System.nanoTime();
                     if (round > 0) {
                         dense.add((t1 - t0) / 1e6);
                         hybrid.add((t2 - t1) / 1e6);
                         added.add((t2 - t1 - (t1 - t0)) / 1e6);
+                        followUp.add((t3 - t2) / 1e6);
+                        addedByConversation.add((t3 - t2 - (t2 - t1)) / 1e6);
                     }
                 }
             }
-            for (List<Double> list : List.of(dense, hybrid, added)) {
+            for (List<Double> list : List.of(dense, hybrid, added, followUp, addedByConversation)) {
                 list.sort(null);
             }
             rows.add(List.of(String.format("%,d", chunks), int8 ? "int8" : "float32", p(dense, 50), p(dense, 99), p(hybrid, 50), p(hybrid, 99),
-                    p(added, 50)));
+                    p(added, 50), p(followUp, 50), p(followUp, 99), p(addedByConversation, 50)));
         }
         List<Double> lexicalMs = new ArrayList<>();
         for (String q : questions) {
@@ -157,10 +168,18 @@ final class HybridRetrievalBench {
         report.heading("Hybrid search latency and lexical index size", String.format("%,d chunks of synthetic Chinese (a character Markov chain "
                 + "trained on the dev set's articles, 200-350 characters, an 8-15 character title each), seeded random 512-d vectors; the dev "
                 + "set's 170 questions as queries, twice each after a warm-up round, one thread; search only (the question's embedding, "
-                + "about 1.4 ms, is not included). Lexical scoring alone: median %.2f ms. Lexical index: %,d terms, %.1f MB "
+                + "about 1.4 ms, is not included; a follow-up also embeds its earlier turn, in the same batch). Follow-up: conversation-aware "
+                + "search (FollowUpSearch) of each question with the next dev question as its earlier turn. Lexical scoring alone: median %.2f ms. Lexical index: %,d terms, %.1f MB "
                 + "(chunk texts %.1f MB, int8 vectors %.1f MB, float32 %.1f MB), built in %.1f s.", chunks, lexicalMs.get(lexicalMs.size() / 2),
                 lexical.terms(), lexical.bytes() / 1e6, textBytes / 1e6, chunks * 516 / 1e6, chunks * 2048 / 1e6, buildSeconds));
-        report.table(List.of("chunks", "vectors", "dense p50 ms", "dense p99 ms", "hybrid p50 ms", "hybrid p99 ms", "added by lexical, p50 ms"), rows);
+        report.table(List.of("chunks", "vectors", "dense p50 ms", "dense p99 ms", "hybrid p50 ms", "hybrid p99 ms", "added by lexical, p50 ms",
+                "follow-up p50 ms", "follow-up p99 ms", "added by the conversation, p50 ms"), rows);
+    }
+
+    /** Only the latency table, for a run of its own: {@code java ... HybridRetrievalBench <root> <out.md> [chunks]}. */
+    public static void main(String[] args) throws Exception {
+        new HybridRetrievalBench(Path.of(args[0]), Path.of(args[0], "no-question-matching-data"), 0,
+                args.length > 2 ? Integer.parseInt(args[2]) : 100_000).run(new Report(Path.of(args[1])));
     }
 
     private static String p(List<Double> sorted, int percentile) {

@@ -17,13 +17,17 @@ import java.util.Map;
  * after "借记卡丢了怎么办"), but no fixed way of joining turns works: context fixes ellipsis and
  * pronouns and ruins topic shifts and condition switches. So the question is searched twice, alone
  * and in context (the earlier user turns before it, their words weighing less than the question's
- * own), and the two rankings are fused, unless the question alone is confident enough to stand on
- * its own (a topic shift). Pure computation over an index; thread-safe.
+ * own), and the two rankings' fused scores are averaged. A topic shift keeps its own article because
+ * the standalone ranking puts it far ahead; a condition switch ("信用卡呢？") because the new
+ * condition's words weigh more than the earlier topic's. Measured alternatives that did not help on
+ * the conversation dev set: taking a confident question alone, a bonus for chunks both rankings
+ * agree on, the earlier turn joined to the question as one embedded text (README). Pure
+ * computation over an index; thread-safe.
  */
 public final class FollowUpSearch {
     /** How follow-ups are searched; {@link #DEFAULT} was chosen on the conversation dev set (README). */
     public static final class Settings {
-        public static final Settings DEFAULT = new Settings(1, 0.5, 1.5, 0.5, 0.5, 9);
+        public static final Settings DEFAULT = new Settings(1, 0.5, 1.5, 0.5);
 
         /** Earlier user turns read with the question (the most recent ones). */
         public final int userTurns;
@@ -31,24 +35,14 @@ public final class FollowUpSearch {
         public final double earlierWords;
         /** How much the earlier turns' embedding weighs in the context's (normalised sum with the question's). */
         public final double earlierMeaning;
-        /** The standalone ranking's share in the fused score when the question alone is not confident; the context's is the rest. */
+        /** The standalone ranking's share in the fused score; the context's is the rest. */
         public final double standaloneShare;
-        /** The standalone ranking's share when the question alone is confident ({@link #standsAlone}). */
-        public final double confidentShare;
-        /** The standalone question's confidence from which {@link #confidentShare} applies. */
-        public final double standsAlone;
 
-        /** Weight of the lower of a chunk's two fused scores: a chunk both searches rank well beats one only the context does. */
-        public double agreement;
-
-        public Settings(int userTurns, double earlierWords, double earlierMeaning, double standaloneShare, double confidentShare,
-                        double standsAlone) {
+        public Settings(int userTurns, double earlierWords, double earlierMeaning, double standaloneShare) {
             this.userTurns = userTurns;
             this.earlierWords = earlierWords;
             this.earlierMeaning = earlierMeaning;
             this.standaloneShare = standaloneShare;
-            this.confidentShare = confidentShare;
-            this.standsAlone = standsAlone;
         }
     }
 
@@ -109,8 +103,7 @@ public final class FollowUpSearch {
         float[] contextWords = questionWords == null ? null : mix(questionWords, index.lexicalScores(earlier, fusion), settings.earlierWords);
         float[] contextVector = Embedder.normalise(mix(questionVector, earlierVector, settings.earlierMeaning));
         Ranking context = index.search(contextVector, contextWords, pool, fusion);
-        double share = RejectionRule.confidence(standalone) >= settings.standsAlone ? settings.confidentShare : settings.standaloneShare;
-        return new Result(fuse(index, contextVector, standalone, context, k, share, settings.agreement), standalone, context);
+        return new Result(fuse(index, contextVector, standalone, context, k, settings.standaloneShare), standalone, context);
     }
 
     private static float[] mix(float[] question, float[] earlier, double weight) {
@@ -126,8 +119,7 @@ public final class FollowUpSearch {
      * missing from one ranking counts that ranking's last score there. The cosines kept are to the
      * question in context, and so is the lead (the rejection rule reads them).
      */
-    private static Ranking fuse(HybridIndex index, float[] contextVector, Ranking standalone, Ranking context, int k, double share,
-                                double agreement) {
+    private static Ranking fuse(HybridIndex index, float[] contextVector, Ranking standalone, Ranking context, int k, double share) {
         Map<Integer, Double> alone = scores(standalone);
         Map<Integer, Double> inContext = scores(context);
         double aloneFloor = last(standalone);
@@ -141,9 +133,7 @@ public final class FollowUpSearch {
         }
         List<Ranking.Candidate> fused = new ArrayList<>();
         for (Ranking.Candidate c : byPosition.values()) {
-            double a = alone.getOrDefault(c.position, aloneFloor);
-            double b = inContext.getOrDefault(c.position, contextFloor);
-            double score = share * a + (1 - share) * b + agreement * Math.min(a, b);
+            double score = share * alone.getOrDefault(c.position, aloneFloor) + (1 - share) * inContext.getOrDefault(c.position, contextFloor);
             fused.add(new Ranking.Candidate(c.position, c.cosine, c.lexical, score));
         }
         fused.sort(Comparator.comparingDouble((Ranking.Candidate c) -> -c.score).thenComparingInt(c -> c.position));

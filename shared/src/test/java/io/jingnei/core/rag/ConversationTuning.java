@@ -15,41 +15,67 @@ import java.util.TreeMap;
 public final class ConversationTuning {
     public static void main(String[] args) throws Exception {
         try (ConversationDevSet dev = new ConversationDevSet()) {
-            double[] earlier = {0.3, 0.5};
-            double[] meaning = {1.0, 1.5, 2.0};
-            double[] shares = {0.3, 0.4, 0.5};
-            double[] confident = {0, 0.5, 1.0, 2.0};
-            double[] alone = {9};
-            FollowUpSearch.Settings d = FollowUpSearch.Settings.DEFAULT;
             boolean one = args.length > 0 && args[0].equals("one");
-            if (one) {
-                earlier = new double[]{d.earlierWords};
-                meaning = new double[]{d.earlierMeaning};
-                shares = new double[]{d.standaloneShare};
-                confident = new double[]{d.confidentShare};
-                alone = new double[]{d.standsAlone};
-            }
-            for (double e : earlier) {
-                for (double m : meaning) {
-                    for (double s : shares) {
-                        for (double c : confident) {
-                            for (double a : alone) {
-                                FollowUpSearch.Settings settings = new FollowUpSearch.Settings(1, e, m, s, s, a);
-                                settings.agreement = one ? d.agreement : c;
-                                FollowUpSearch f = new FollowUpSearch(settings);
-                                List<RetrievalEval.Outcome> outcomes = dev.eval(dev.conversations, f).run(ConversationDevSet.CONFIG.fusion(), 3);
-                                System.out.println(String.format(Locale.ROOT, "earlier %.1f meaning %.1f share %.1f agree %.1f alone %.2f  %s",
-                                        e, m, s, c, a, figures(outcomes)));
-                                if (one) {
-                                    dump(dev, outcomes);
-                                }
-                            }
-                        }
+            FollowUpSearch.Settings d = FollowUpSearch.Settings.DEFAULT;
+            List<FollowUpSearch.Settings> grid = new ArrayList<>();
+            for (double e : new double[]{0.3, 0.5, 1.0}) {
+                for (double m : new double[]{0.7, 1.0, 1.5, 2.0}) {
+                    for (double s : new double[]{0.3, 0.4, 0.5, 0.6}) {
+                        grid.add(new FollowUpSearch.Settings(1, e, m, s));
                     }
                 }
             }
+            if (one) {
+                grid = List.of(d);
+            }
+            List<List<RetrievalEval.Outcome>> results = new ArrayList<>();
+            for (FollowUpSearch.Settings g : grid) {
+                List<RetrievalEval.Outcome> outcomes = dev.eval(dev.conversations, new FollowUpSearch(g)).run(ConversationDevSet.CONFIG.fusion(), 3);
+                results.add(outcomes);
+                System.out.println(String.format(Locale.ROOT, "earlier %.1f meaning %.1f share %.1f  %s", g.earlierWords, g.earlierMeaning,
+                        g.standaloneShare, figures(outcomes)));
+                if (one) {
+                    dump(dev, outcomes);
+                }
+            }
+            leaveOneDomainOut(dev, grid, results);
         }
     }
+
+    /** For each domain: the settings best on the other four (hit@1, then hit@3), measured on it; pooled. */
+    private static void leaveOneDomainOut(ConversationDevSet dev, List<FollowUpSearch.Settings> grid, List<List<RetrievalEval.Outcome>> results) {
+        List<RetrievalEval.Outcome> pooled = new ArrayList<>();
+        for (String domain : new java.util.TreeSet<>(dev.conversationDomains)) {
+            int best = 0;
+            double bestScore = -1;
+            for (int g = 0; g < grid.size(); g++) {
+                double score = 0;
+                List<RetrievalEval.Outcome> o = results.get(g);
+                for (int i = 0; i < o.size(); i++) {
+                    if (!dev.conversationDomains.get(i).equals(domain) && o.get(i).question.inScope()) {
+                        score += (o.get(i).rank() == 1 ? 1 : 0) + (o.get(i).rank() >= 1 && o.get(i).rank() <= 3 ? 0.01 : 0);
+                    }
+                }
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = g;
+                }
+            }
+            FollowUpSearch.Settings s = grid.get(best);
+            List<RetrievalEval.Outcome> o = results.get(best);
+            List<RetrievalEval.Outcome> held = new ArrayList<>();
+            for (int i = 0; i < o.size(); i++) {
+                if (dev.conversationDomains.get(i).equals(domain)) {
+                    held.add(o.get(i));
+                }
+            }
+            pooled.addAll(held);
+            System.out.println(String.format(Locale.ROOT, "held out %s: chose earlier %.1f meaning %.1f share %.1f -> %s", domain,
+                    s.earlierWords, s.earlierMeaning, s.standaloneShare, figures(held)));
+        }
+        System.out.println("leave-one-domain-out, pooled: " + figures(pooled));
+    }
+
     static String figures(List<RetrievalEval.Outcome> outcomes) {
         Map<String, int[]> byKind = new TreeMap<>();
         int n = 0, h1 = 0, h3 = 0;
