@@ -47,7 +47,10 @@ final class ConversationDevSet implements AutoCloseable {
             new IndexBuilder(new FileObjectStore(), embedder(), new TextChunker(CONFIG.chunkChars, CONFIG.chunkOverlap))
                     .build(dev.resolve("articles.jsonl").toString(), indexFile.toString(), false, (done, all) -> { });
         }
-        index = IndexFormat.load(Files.readAllBytes(indexFile));
+        // A build writes a version and a pointer to it: read what the pointer serves, as instances do.
+        try (var served = io.jingnei.core.index.IndexPointer.open(new FileObjectStore(), indexFile.toUri(), Runnable::run).get()) {
+            index = IndexFormat.load(served.in, io.jingnei.core.text.BigramSplitter.INSTANCE);
+        }
         String text = Files.readString(conv, StandardCharsets.UTF_8);
         conversations = EvalQuestion.parse(text, false, "conversations.jsonl");
         for (String line : text.split("\n")) {
