@@ -3,6 +3,7 @@ package io.jingnei.core.functions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.error.RetryAfterException;
 import io.jingnei.core.llm.UpstreamException;
 
 import java.util.Collections;
@@ -54,10 +55,5 @@ public final class Reply {
         } catch (JsonProcessingException e) {
             return "{\"status\":\"internal_error\",\"error\":\"cannot write the answer\"}";
         }
-    }
-
-    /** A failure that says when to come back (a rate limit of ours). */
-    public interface RetryAfterException {
-        long seconds();
     }
 }
