@@ -23,9 +23,11 @@ import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.Redactor;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.pricing.BatchPrices;
+import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.rag.RagBoot;
 import io.jingnei.core.rag.RagConfig;
 import io.jingnei.core.rag.RagService;
+import io.jingnei.core.request.RequestCaps;
 import io.jingnei.core.storage.Credentials;
 import io.jingnei.core.storage.CredentialsProvider;
 import io.jingnei.core.storage.FileObjectStore;
@@ -55,6 +57,8 @@ import java.util.function.Supplier;
  */
 public final class JingneiInstance implements AutoCloseable {
     public final JingneiConfig config;
+    public final PriceTable prices;
+    public final RequestCaps caps;
     public final RagConfig ragConfig;
     public final Authenticator auth;
     public final StorageAllowList allowList;
@@ -74,6 +78,8 @@ public final class JingneiInstance implements AutoCloseable {
 
     private JingneiInstance(Builder b) {
         this.config = b.config;
+        this.prices = b.prices;
+        this.caps = b.caps;
         this.ragConfig = b.ragConfig;
         this.auth = b.auth;
         this.allowList = b.allowList;
@@ -102,6 +108,8 @@ public final class JingneiInstance implements AutoCloseable {
         Builder b = new Builder();
         b.log = log;
         b.config = JingneiConfig.from(env);
+        b.prices = PriceTable.from(env);
+        b.caps = RequestCaps.from(env);
         b.ragConfig = RagConfig.from(env);
         b.batchLimits = BatchLimits.from(env); // refuses loop-prone trigger prefixes at start-up
         b.auth = Authenticator.from(env);
@@ -115,21 +123,21 @@ public final class JingneiInstance implements AutoCloseable {
         ModelCatalog catalog = new ModelCatalog(b.llm, b.llm.upstreams(), b.config.modelsCacheTtl, time);
         warmCatalog(b, catalog);
         PiiPolicy pii = PiiPolicy.from(env);
-        b.completions = new Completions(b.llm, catalog, b.config.prices, log, b.config.defaultModel, b.config.logPrompts, pii);
+        b.completions = new Completions(b.llm, catalog, b.prices, log, b.config.defaultModel, b.config.logPrompts, pii);
         b.redis = Redis.from(env, log);
         b.quotas = Quotas.from(env, b.redis, Clock.systemUTC(), log,
-                new Quotas.Pricing(b.config.prices, b.config.defaultModel, catalog::outputLimit));
+                new Quotas.Pricing(b.prices, b.config.defaultModel, catalog::outputLimit));
         b.completions.meterWith(b.quotas);
         b.quotas.warnUnpriced(namedModels(b), "configured");
         warnUnpricedListed(b, catalog);
-        b.batchPrices = BatchPrices.from(env, b.config.prices);
+        b.batchPrices = BatchPrices.from(env, b.prices);
         b.cache = AnswerCache.from(CacheSettings.from(env), b.redis, pii, Clock.systemUTC(), log);
         CompletableFuture<RagService> ragLater = new CompletableFuture<>();
-        b.chat = new ChatService(b.completions, b.config.caps, b.config.historyTurns, b.config.systemPrompt, b.config.defaultModel,
+        b.chat = new ChatService(b.completions, b.caps, b.config.historyTurns, b.config.systemPrompt, b.config.defaultModel,
                 b.cache, () -> localEmbedder(ragLater), b.workers.cpu(), log);
         boolean llmConfigured = b.llm.upstreams().stream().anyMatch(u -> !u.keysMissing());
         b.rag = b.ragConfig.enabled
-                ? RagBoot.start(new RagBoot.Parts(b.ragConfig, b.store, b.llm, b.completions, log, b.config.caps, llmConfigured,
+                ? RagBoot.start(new RagBoot.Parts(b.ragConfig, b.store, b.llm, b.completions, log, b.caps, llmConfigured,
                         b.config.defaultModel, time::nanoTime, b.workers, b.cache, b.config.historyTurns))
                 : CompletableFuture.failedFuture(new io.jingnei.core.rag.RagDisabledException());
         b.rag.whenComplete((rag, error) -> {
@@ -255,6 +263,8 @@ public final class JingneiInstance implements AutoCloseable {
     private static final class Builder {
         CallLog log;
         JingneiConfig config;
+        PriceTable prices;
+        RequestCaps caps;
         RagConfig ragConfig;
         BatchLimits batchLimits;
         Authenticator auth;

@@ -51,8 +51,8 @@ public class AccessGate {
     private BodyReader bodies;
 
     void register(@Observes Router router) {
-        bodies = new BodyReader(BodyBudget.from(InstanceProducer.configEnv(), jingnei.config.caps.maxBodyBytes),
-                jingnei.config.caps.maxBodyBytes, this::refuse);
+        bodies = new BodyReader(BodyBudget.from(InstanceProducer.configEnv(), jingnei.caps.maxBodyBytes),
+                jingnei.caps.maxBodyBytes, this::refuse);
         // First of all handlers: Quarkus puts the body handler Funqy asks for at MIN_VALUE + 1 (it
         // resumes the paused request, then buffers the whole body), refused or not. The gate decides
         // from the headers and tells that handler there is nothing for it to read; an admitted body
@@ -115,7 +115,7 @@ public class AccessGate {
         if (cors.handle(ctx)) {
             return;
         }
-        if (BodyReader.declaredLength(request) > jingnei.config.caps.maxBodyBytes) {
+        if (BodyReader.declaredLength(request) > jingnei.caps.maxBodyBytes) {
             refuse(ctx, tooLarge());
             return;
         }
@@ -188,7 +188,7 @@ public class AccessGate {
     }
 
     JingneiException tooLarge() {
-        return new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "request body is larger than " + jingnei.config.caps.maxBodyBytes
+        return new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "request body is larger than " + jingnei.caps.maxBodyBytes
                 + " bytes (JINGNEI_MAX_BODY_BYTES)");
     }
 

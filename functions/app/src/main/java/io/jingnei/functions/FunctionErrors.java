@@ -62,7 +62,7 @@ public class FunctionErrors {
         if (status == 400 && ctx.request().method() == HttpMethod.POST && reader != null) {
             reason = explain(reader, ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
         } else if (status == 413) {
-            reason = new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "request body is larger than " + jingnei.config.caps.maxBodyBytes
+            reason = new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "request body is larger than " + jingnei.caps.maxBodyBytes
                     + " bytes (JINGNEI_MAX_BODY_BYTES)");
         } else if (status == 405) {
             reason = new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "method " + ctx.request().method() + " is not allowed on " + path);

@@ -1,9 +1,5 @@
 package io.jingnei.core.config;
 
-import io.jingnei.core.pricing.PriceTable;
-import io.jingnei.core.request.RequestCaps;
-
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,7 +8,9 @@ import static io.jingnei.core.config.Settings.duration;
 import static io.jingnei.core.config.Settings.integer;
 
 /**
- * The LLM and chat settings, read once per instance from {@link Env}. Each variable is documented
+ * The LLM and chat settings, read once per instance from {@link Env}. Prices and request caps are
+ * read by their own packages ({@code PriceTable.from}, {@code RequestCaps.from}), so this package
+ * stays the bottom layer that every other one may use. Each variable is documented
  * in docs/configuration.md. The API key is kept out of {@link #toString()} and every message.
  */
 public final class JingneiConfig {
@@ -42,10 +40,8 @@ public final class JingneiConfig {
     public final int maxConnections;
     public final int historyTurns;
     public final String systemPrompt;
-    public final PriceTable prices;
     public final boolean logPrompts;
     public final Duration modelsCacheTtl;
-    public final RequestCaps caps;
 
     private JingneiConfig(Env env) {
         this.llmBaseUrl = stripTrailingSlash(env.get("JINGNEI_LLM_BASE_URL").orElse("https://api.holysheep.ai/v1"));
@@ -68,14 +64,8 @@ public final class JingneiConfig {
         this.maxConnections = integer(env, "JINGNEI_HTTP_MAX_CONNECTIONS", 1024, 1, 10_000);
         this.historyTurns = integer(env, "JINGNEI_HISTORY_TURNS", 5, 0, 100);
         this.systemPrompt = env.get("JINGNEI_SYSTEM_PROMPT").orElse(DEFAULT_SYSTEM_PROMPT);
-        BigDecimal cnyPerUsd = Settings.positiveDecimal(env, "JINGNEI_CNY_PER_USD", "1.0");
-        this.prices = new PriceTable(env.get("JINGNEI_PRICES")
-                .map(spec -> PriceTable.withOverrides(PriceTable.defaults(), spec, "JINGNEI_PRICES"))
-                .orElseGet(PriceTable::defaults), cnyPerUsd,
-                env.get(PriceTable.DEFAULT_PRICE_SETTING).map(text -> PriceTable.parsePrice(text, PriceTable.DEFAULT_PRICE_SETTING)));
         this.logPrompts = bool(env, "JINGNEI_LOG_PROMPTS", false);
         this.modelsCacheTtl = duration(env, "JINGNEI_MODELS_CACHE_TTL", "10m");
-        this.caps = RequestCaps.from(env);
     }
 
     public static JingneiConfig from(Env env) {

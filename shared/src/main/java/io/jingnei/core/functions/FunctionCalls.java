@@ -84,9 +84,9 @@ public final class FunctionCalls {
         } catch (JingneiException e) {
             return rejected(name, id, e);
         }
-        if (body != null && body.length > instance.config.caps.maxBodyBytes) {
+        if (body != null && body.length > instance.caps.maxBodyBytes) {
             return rejected(name, id, new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "the body has " + body.length
-                    + " bytes; the limit is " + instance.config.caps.maxBodyBytes + " (JINGNEI_MAX_BODY_BYTES)"));
+                    + " bytes; the limit is " + instance.caps.maxBodyBytes + " (JINGNEI_MAX_BODY_BYTES)"));
         }
         try {
             return name.equals("chat")

@@ -60,7 +60,7 @@ public final class OpenAiSurface {
         CallContext ctx = new CallContext(requestId, "chat-completions", caller);
         try {
             String model = body.path("model").isTextual() ? body.path("model").asText() : instance.config.defaultModel;
-            instance.config.caps.openAiChat(body, instance.completions().catalog().outputLimit(model));
+            instance.caps.openAiChat(body, instance.completions().catalog().outputLimit(model));
             return ctx.withBodyUser(body.path("user").isTextual() ? body.path("user").asText() : null);
         } catch (JingneiException e) {
             instance.completions().rejected(ctx, body.path("model").asText(null), e);
@@ -276,7 +276,7 @@ public final class OpenAiSurface {
                     + maxEmbeddingInputs + " (JINGNEI_MAX_EMBEDDING_INPUTS)");
         }
         for (String text : texts) {
-            instance.config.caps.query("input", text);
+            instance.caps.query("input", text);
         }
         return texts;
     }

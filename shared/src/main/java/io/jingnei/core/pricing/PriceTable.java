@@ -1,6 +1,8 @@
 package io.jingnei.core.pricing;
 
 import io.jingnei.core.config.ConfigException;
+import io.jingnei.core.config.Env;
+import io.jingnei.core.config.Settings;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -32,6 +34,18 @@ public final class PriceTable {
         this.prices = Collections.unmodifiableMap(new LinkedHashMap<>(prices));
         this.cnyPerUsd = cnyPerUsd;
         this.otherModels = otherModels;
+    }
+
+    /**
+     * The configured table: {@code JINGNEI_PRICES} over the defaults, settled at
+     * {@code JINGNEI_CNY_PER_USD}, with the price of other models when one is set.
+     */
+    public static PriceTable from(Env env) {
+        BigDecimal cnyPerUsd = Settings.positiveDecimal(env, "JINGNEI_CNY_PER_USD", "1.0");
+        return new PriceTable(env.get("JINGNEI_PRICES")
+                .map(spec -> withOverrides(defaults(), spec, "JINGNEI_PRICES"))
+                .orElseGet(PriceTable::defaults), cnyPerUsd,
+                env.get(DEFAULT_PRICE_SETTING).map(text -> parsePrice(text, DEFAULT_PRICE_SETTING)));
     }
 
     /** List prices at the time of writing, USD per million tokens in/out. */

@@ -172,7 +172,7 @@ class ChatServiceTest {
 
     @Test
     void history_can_be_turned_off() {
-        ChatService noHistory = new ChatService(instance.completions(), instance.config.caps, 0, "sys", "deepseek-v3.2",
+        ChatService noHistory = new ChatService(instance.completions(), instance.caps, 0, "sys", "deepseek-v3.2",
                 instance.cache, java.util.Optional::empty, Runnable::run, new CallLog(line -> { }));
         List<ChatMessage> history = new ArrayList<>(List.of(new ChatMessage("user", "a"), new ChatMessage("assistant", "b")));
         assertThat(noHistory.toBody(new ChatRequest(null, "q", history, null, null, null, null)).path("messages").size()).isEqualTo(2);

@@ -17,6 +17,14 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** What a caller may make the operator pay for, as a table of OpenAI bodies: accepted or refused with which status. */
 class RequestCapsTest {
+
+    @Test
+    void defaults_allow_one_choice_and_leave_output_tokens_to_each_model() {
+        RequestCaps caps = RequestCaps.from(Env.of(Map.of()));
+        assertThat(caps.maxN).isEqualTo(1);
+        assertThat(caps.maxOutputTokens).as("each model's own output limit").isNull();
+    }
+
     private static final RequestCaps CAPS = RequestCaps.from(Env.of(Map.of()));
     private static final String MESSAGES = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
 
