@@ -6,7 +6,7 @@ import io.jingnei.core.batch.BatchSummary;
 import io.jingnei.core.batch.ExecutorMapper;
 import io.jingnei.core.batch.FaqBatchRequest;
 import io.jingnei.core.config.Env;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.rag.RagService;

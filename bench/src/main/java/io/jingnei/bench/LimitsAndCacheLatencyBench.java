@@ -8,7 +8,7 @@ import io.jingnei.core.config.Env;
 import io.jingnei.core.limits.CallEstimate;
 import io.jingnei.core.limits.Quotas;
 import io.jingnei.core.pricing.PriceTable;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.redis.Redis;

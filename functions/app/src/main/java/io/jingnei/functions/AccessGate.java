@@ -143,7 +143,7 @@ public class AccessGate {
                 ctx.put(CALLER, jingnei.auth.requireAdmin(headers));
             }
         } catch (JingneiException refused) {
-            jingnei.completions().rejected(new io.jingnei.core.llm.CallContext(requestId, path.substring(1), null), null, refused);
+            jingnei.completions().rejected(new io.jingnei.core.call.CallContext(requestId, path.substring(1), null), null, refused);
             if (refused.kind() == ErrorKind.UNAUTHORIZED) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer");
             }

@@ -6,7 +6,7 @@ import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.FunctionCalls;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -6,7 +6,7 @@ import io.jingnei.core.batch.FaqBatchRequest;
 import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.rag.IndexBuildRequest;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.request.RequestBodies;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.OpenAiSurface;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.request.RequestBodies;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.Router;

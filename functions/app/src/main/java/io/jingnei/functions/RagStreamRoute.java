@@ -3,7 +3,7 @@ package io.jingnei.functions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.functions.FunctionCalls;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.request.RequestBodies;
 import io.vertx.ext.web.Router;

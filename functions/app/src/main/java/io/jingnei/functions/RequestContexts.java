@@ -1,6 +1,6 @@
 package io.jingnei.functions;
 
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.vertx.ext.web.RoutingContext;
 
 /** The request id a platform already assigned (FC, SCF, a gateway) when it is short and plain, else a new one. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.limits.Quotas;
 import io.jingnei.core.limits.TokenEstimate;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;

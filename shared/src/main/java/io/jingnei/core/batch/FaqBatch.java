@@ -7,7 +7,7 @@ import io.jingnei.core.limits.Quotas;
 import io.jingnei.core.llm.Router;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.pricing.BatchPrices;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.rag.RagService;

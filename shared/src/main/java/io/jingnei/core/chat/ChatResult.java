@@ -3,7 +3,7 @@ package io.jingnei.core.chat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.jingnei.core.llm.CallTrace;
+import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.llm.CompletionOutcome;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;

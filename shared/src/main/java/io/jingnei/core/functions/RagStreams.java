@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.cache.AnswerCache;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.Completions;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;

@@ -2,13 +2,14 @@ package io.jingnei.core.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.error.ErrorKind;
-import io.jingnei.core.limits.Metering;
+import io.jingnei.core.call.Metering;
 import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.pii.BodyMasking;
 import io.jingnei.core.pii.PiiPolicy;

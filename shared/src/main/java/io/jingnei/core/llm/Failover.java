@@ -1,5 +1,6 @@
 package io.jingnei.core.llm;
 
+import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.log.CallLog;

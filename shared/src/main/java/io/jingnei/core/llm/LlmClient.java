@@ -1,5 +1,6 @@
 package io.jingnei.core.llm;
 
+import io.jingnei.core.call.CallTrace;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.concurrent.CompletableFuture;

@@ -3,6 +3,7 @@ package io.jingnei.core.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.http.SharedHttpClient;
 import io.jingnei.core.log.CallLog;

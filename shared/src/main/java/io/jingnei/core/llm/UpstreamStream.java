@@ -1,6 +1,7 @@
 package io.jingnei.core.llm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.stream.QueueSubscription;
 

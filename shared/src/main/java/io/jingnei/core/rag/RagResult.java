@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.llm.CallTrace;
+import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
 

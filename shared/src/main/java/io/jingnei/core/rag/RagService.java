@@ -13,7 +13,7 @@ import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.index.Chunk;
 import io.jingnei.core.index.HybridIndex;
 import io.jingnei.core.index.Ranking;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.Completions;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;

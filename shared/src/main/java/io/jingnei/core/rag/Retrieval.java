@@ -1,7 +1,7 @@
 package io.jingnei.core.rag;
 
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.index.Chunk;
-import io.jingnei.core.llm.CallContext;
 
 import java.util.List;
 

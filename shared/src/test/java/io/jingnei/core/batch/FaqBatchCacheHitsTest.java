@@ -3,7 +3,7 @@ package io.jingnei.core.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagService;
 import io.jingnei.core.testing.FakeUpstream;

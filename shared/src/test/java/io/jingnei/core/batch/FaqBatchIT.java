@@ -6,7 +6,7 @@ import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.rag.RagService;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.Env;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.testing.CollectingSubscriber;
 import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.Instances;

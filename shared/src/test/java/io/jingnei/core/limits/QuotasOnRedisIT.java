@@ -3,7 +3,7 @@ package io.jingnei.core.limits;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.error.ErrorKind;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;

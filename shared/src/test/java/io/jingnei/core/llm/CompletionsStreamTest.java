@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.testing.CollectingSubscriber;
@@ -45,7 +46,7 @@ class CompletionsStreamTest {
         deepseek.reset();
     }
 
-    /** One charge as {@link io.jingnei.core.limits.Metering} saw it. */
+    /** One charge as {@link io.jingnei.core.call.Metering} saw it. */
     static final class Charge {
         final Usage usage;
         final Cost cost;

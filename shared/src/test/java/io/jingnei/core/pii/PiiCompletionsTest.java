@@ -7,7 +7,7 @@ import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.chat.ChatResult;
 import io.jingnei.core.config.Env;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.testing.CollectingSubscriber;
 import io.jingnei.core.testing.FakeTime;

@@ -3,7 +3,7 @@ package io.jingnei.core.rag;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.storage.GuardedStore;
 import io.jingnei.core.storage.ObjectStore;

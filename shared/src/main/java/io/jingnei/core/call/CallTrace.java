@@ -1,4 +1,4 @@
-package io.jingnei.core.llm;
+package io.jingnei.core.call;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,13 +42,14 @@ public final class CallTrace {
         }
     }
 
-    void record(String upstream, String model, String status, long ms) {
+    /** Called by the failover loop in {@code llm} for each attempt as it ends. */
+    public void record(String upstream, String model, String status, long ms) {
         attempts.add(new Attempt(upstream, model, status, ms));
         underWay = null;
     }
 
     /** An attempt starts: until it is recorded, a call that ends (its caller went away) can still say where it was. */
-    void started(String upstream, String model) {
+    public void started(String upstream, String model) {
         underWayNanos = System.nanoTime();
         underWay = new Attempt(upstream, model, "under_way", 0);
     }
@@ -76,7 +77,7 @@ public final class CallTrace {
         this.callerRetrying = retrying;
     }
 
-    boolean callerRetrying() {
+    public boolean callerRetrying() {
         return callerRetrying;
     }
 
@@ -85,7 +86,7 @@ public final class CallTrace {
         return upstreamRequestId;
     }
 
-    void upstreamRequestId(String id) {
+    public void upstreamRequestId(String id) {
         this.upstreamRequestId = id;
     }
 }

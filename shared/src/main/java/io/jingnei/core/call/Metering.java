@@ -1,6 +1,5 @@
-package io.jingnei.core.limits;
+package io.jingnei.core.call;
 
-import io.jingnei.core.llm.CallContext;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
 

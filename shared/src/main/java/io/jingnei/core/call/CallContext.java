@@ -1,4 +1,4 @@
-package io.jingnei.core.llm;
+package io.jingnei.core.call;
 
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.pii.PiiPolicy;
