@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.limits.Quotas;
-import io.jingnei.core.limits.TokenEstimate;
+import io.jingnei.core.llm.TokenEstimate;
 import io.jingnei.core.call.CallContext;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;

@@ -1,5 +1,6 @@
 package io.jingnei.core.chat;
 
+import io.jingnei.core.llm.ChatMessage;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 

@@ -2,6 +2,7 @@ package io.jingnei.core.chat;
 
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.llm.ChatMessage;
 import io.jingnei.core.request.RequestBodies;
 import io.jingnei.core.request.RequestCaps;
 

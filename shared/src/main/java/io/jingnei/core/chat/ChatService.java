@@ -9,6 +9,7 @@ import io.jingnei.core.cache.StreamKeeper;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.call.CallContext;
+import io.jingnei.core.llm.ChatMessage;
 import io.jingnei.core.llm.Completions;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;

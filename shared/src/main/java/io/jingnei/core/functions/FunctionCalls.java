@@ -14,7 +14,7 @@ import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.limits.CallEstimate;
-import io.jingnei.core.limits.TokenEstimate;
+import io.jingnei.core.llm.TokenEstimate;
 import io.jingnei.core.call.CallContext;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Flow;

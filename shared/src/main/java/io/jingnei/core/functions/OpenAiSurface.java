@@ -18,7 +18,7 @@ import io.jingnei.core.limits.CallEstimate;
 import io.jingnei.core.limits.EmbeddingQueue;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
-import io.jingnei.core.limits.TokenEstimate;
+import io.jingnei.core.llm.TokenEstimate;
 import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.CallerRetries;
 import io.jingnei.core.llm.TimeSource;

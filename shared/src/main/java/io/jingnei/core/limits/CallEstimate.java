@@ -1,5 +1,7 @@
 package io.jingnei.core.limits;
 
+import io.jingnei.core.llm.TokenEstimate;
+
 /**
  * What a call may use, known before it runs: its model (null for the default), its prompt's tokens
  * (estimated, see {@link TokenEstimate}) and the answer it may produce. Tokens per minute count

@@ -10,7 +10,6 @@ import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.call.Metering;
-import io.jingnei.core.limits.TokenEstimate;
 import io.jingnei.core.pii.BodyMasking;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.error.JingneiException;

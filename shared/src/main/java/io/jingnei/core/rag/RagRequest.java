@@ -2,7 +2,7 @@ package io.jingnei.core.rag;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.jingnei.core.chat.ChatMessage;
+import io.jingnei.core.llm.ChatMessage;
 
 import java.util.List;
 

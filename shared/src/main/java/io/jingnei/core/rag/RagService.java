@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.cache.AnswerCache;
-import io.jingnei.core.chat.ChatMessage;
+import io.jingnei.core.llm.ChatMessage;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;

@@ -8,6 +8,7 @@ import io.jingnei.core.config.JingneiConfig;
 import io.jingnei.core.call.CallContext;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.llm.ChatMessage;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.testing.FakeTime;
 import io.jingnei.core.testing.FakeUpstream;

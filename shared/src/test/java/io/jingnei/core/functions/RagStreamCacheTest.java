@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.auth.Caller;
-import io.jingnei.core.chat.ChatMessage;
+import io.jingnei.core.llm.ChatMessage;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.testing.CollectingSubscriber;

@@ -1,4 +1,4 @@
-package io.jingnei.core.chat;
+package io.jingnei.core.llm;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
