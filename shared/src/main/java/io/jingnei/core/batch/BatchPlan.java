@@ -22,11 +22,11 @@ final class BatchPlan {
     /** Cache key of each distinct question, in first-seen order. */
     final Map<String, Question> unique;
     final List<Map.Entry<String, Question>> toAsk;
-    final AnswerCache cache;
+    final AnswerCheckpoint cache;
     final String version;
 
     private BatchPlan(URI input, URI output, List<Question> questions, Map<String, Question> unique,
-                      List<Map.Entry<String, Question>> toAsk, AnswerCache cache, String version) {
+                      List<Map.Entry<String, Question>> toAsk, AnswerCheckpoint cache, String version) {
         this.input = input;
         this.output = output;
         this.questions = questions;
@@ -40,7 +40,7 @@ final class BatchPlan {
     static BatchPlan make(ObjectStore store, BatchLimits limits, URI input, URI output, String version) {
         OutputLocation.guard(input, output, limits.inputPrefix);
         List<Question> questions = new QuestionReader(store, limits).read(input);
-        AnswerCache cache = AnswerCache.open(store, URI.create(output + ".cache.jsonl"));
+        AnswerCheckpoint cache = AnswerCheckpoint.open(store, URI.create(output + ".cache.jsonl"));
         Map<String, Question> unique = new LinkedHashMap<>();
         for (Question q : questions) {
             if (q.problem == null) {

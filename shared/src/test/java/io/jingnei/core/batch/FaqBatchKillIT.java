@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaqBatchKillIT {
     private static final int QUESTIONS = 60;
     private static final int CONCURRENCY = 4;
-    private static final int BOUND = QUESTIONS + AnswerCache.CHECKPOINT_EVERY + CONCURRENCY;
+    private static final int BOUND = QUESTIONS + AnswerCheckpoint.CHECKPOINT_EVERY + CONCURRENCY;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static S3ProxyServer s3;
@@ -95,7 +95,7 @@ class FaqBatchKillIT {
         List<String> questions = writeQuestions(name);
 
         Process first = batch(s3.endpoint(), name, "first");
-        await(() -> upstream.completionRequests().size() >= 2 * AnswerCache.CHECKPOINT_EVERY + 3, first, "23 upstream calls");
+        await(() -> upstream.completionRequests().size() >= 2 * AnswerCheckpoint.CHECKPOINT_EVERY + 3, first, "23 upstream calls");
         killed(first);
 
         restartAndCheck("SIGKILL after 23 calls, slow upstream (150 ms)", name, questions);
@@ -137,7 +137,7 @@ class FaqBatchKillIT {
         for (String line : new String(store.get(output).get(10, TimeUnit.SECONDS).bytes, StandardCharsets.UTF_8).split("\n")) {
             lines.add(JSON.readTree(line));
         }
-        figures.add("| " + scenario + " | " + QUESTIONS + " | " + AnswerCache.CHECKPOINT_EVERY + " | " + CONCURRENCY + " | " + callsBeforeKill
+        figures.add("| " + scenario + " | " + QUESTIONS + " | " + AnswerCheckpoint.CHECKPOINT_EVERY + " | " + CONCURRENCY + " | " + callsBeforeKill
                 + " | " + summary.path("reused").asInt() + " | " + summary.path("llm_calls").asInt() + " | " + calls.size() + " | " + BOUND
                 + " | " + lines.size() + " |");
 

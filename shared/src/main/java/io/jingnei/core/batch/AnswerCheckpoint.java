@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * called from the HTTP client's I/O threads, so it only chains writes and never waits for one:
  * waiting there would deadlock on the very thread that must deliver the write's response.
  */
-final class AnswerCache {
+final class AnswerCheckpoint {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int CHECKPOINT_EVERY = 10; // visible for tests
 
@@ -30,21 +30,21 @@ final class AnswerCache {
     private final AtomicInteger sinceLast = new AtomicInteger();
     private CompletableFuture<Void> writes = CompletableFuture.completedFuture(null);
 
-    private AnswerCache(ObjectStore store, URI uri, Map<String, ObjectNode> answers) {
+    private AnswerCheckpoint(ObjectStore store, URI uri, Map<String, ObjectNode> answers) {
         this.store = store;
         this.uri = uri;
         this.answers = answers;
     }
 
     /** Reads the answers an earlier run left; none when there was no earlier run. */
-    static AnswerCache open(ObjectStore store, URI uri) {
+    static AnswerCheckpoint open(ObjectStore store, URI uri) {
         Map<String, ObjectNode> answers = new ConcurrentHashMap<>();
         byte[] bytes;
         try {
             bytes = FaqBatch.join(store.get(uri)).bytes;
         } catch (ObjectStoreException e) {
             if (e.reason() == ObjectStoreException.Reason.NOT_FOUND) {
-                return new AnswerCache(store, uri, answers);
+                return new AnswerCheckpoint(store, uri, answers);
             }
             throw e;
         }
@@ -58,7 +58,7 @@ final class AnswerCache {
                 // a line torn by a crash mid-write is simply asked again
             }
         }
-        return new AnswerCache(store, uri, answers);
+        return new AnswerCheckpoint(store, uri, answers);
     }
 
     boolean contains(String key) {
