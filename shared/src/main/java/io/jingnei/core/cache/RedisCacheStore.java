@@ -70,7 +70,7 @@ final class RedisCacheStore implements CacheStore {
                             Map<String, String> f = entry.getFields();
                             // An entry without a shape (written by an older version) is never served.
                             if (f.containsKey("s")) {
-                                mirror.entries.add(Vectors.decode(f.get("v")), QuestionShape.decode(f.get("s")), f.get("k"),
+                                mirror.entries.add(VectorBase64.decode(f.get("v")), QuestionShape.decode(f.get("s")), f.get("k"),
                                         Long.parseLong(f.get("e")));
                             }
                             mirror.last = entry.getID();
@@ -87,7 +87,7 @@ final class RedisCacheStore implements CacheStore {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("k", key);
         fields.put("e", String.valueOf(clock.millis() + ttl.toMillis()));
-        fields.put("v", Vectors.encode(vector));
+        fields.put("v", VectorBase64.encode(vector));
         fields.put("s", shape.encode());
         String stream = stream(scope);
         return redis.call(jedis -> {

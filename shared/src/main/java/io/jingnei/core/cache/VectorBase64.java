@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import java.util.Base64;
 
 /** Question vectors as cache entries carry them: float32, little-endian, base64. */
-final class Vectors {
-    private Vectors() {
+final class VectorBase64 {
+    private VectorBase64() {
     }
 
     static String encode(float[] v) {
