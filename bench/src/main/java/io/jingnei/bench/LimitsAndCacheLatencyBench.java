@@ -5,7 +5,7 @@ import io.jingnei.core.auth.Caller;
 import io.jingnei.core.cache.AnswerCache;
 import io.jingnei.core.cache.CacheSettings;
 import io.jingnei.core.config.Env;
-import io.jingnei.core.limits.CallEstimate;
+import io.jingnei.core.call.CallEstimate;
 import io.jingnei.core.limits.Quotas;
 import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.call.CallContext;

@@ -13,7 +13,7 @@ import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.limits.CallEstimate;
+import io.jingnei.core.call.CallEstimate;
 import io.jingnei.core.llm.TokenEstimate;
 import io.jingnei.core.call.CallContext;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -14,7 +14,7 @@ import io.jingnei.core.config.Settings;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.limits.CallEstimate;
+import io.jingnei.core.call.CallEstimate;
 import io.jingnei.core.limits.EmbeddingQueue;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;

@@ -3,6 +3,7 @@ package io.jingnei.core.limits;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.auth.Caller;
+import io.jingnei.core.call.CallEstimate;
 import io.jingnei.core.call.Metering;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;

@@ -1,7 +1,7 @@
 package io.jingnei.core.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jingnei.core.limits.CallEstimate;
+import io.jingnei.core.call.CallEstimate;
 import io.jingnei.core.request.PromptText;
 
 import java.util.List;

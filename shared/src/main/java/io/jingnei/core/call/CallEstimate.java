@@ -1,10 +1,8 @@
-package io.jingnei.core.limits;
-
-import io.jingnei.core.llm.TokenEstimate;
+package io.jingnei.core.call;
 
 /**
  * What a call may use, known before it runs: its model (null for the default), its prompt's tokens
- * (estimated, see {@link TokenEstimate}) and the answer it may produce. Tokens per minute count
+ * (estimated, see {@code llm.TokenEstimate}) and the answer it may produce. Tokens per minute count
  * the prompt and {@code max_tokens} (else a typical answer), as OpenAI's own rate limits do;
  * budgets reserve the most the call can cost, the prompt and {@code max_tokens} or the model's
  * whole output limit, so calls running at once cannot spend past a budget by more than one call.
@@ -43,12 +41,14 @@ public final class CallEstimate {
     }
 
     /** Tokens counted against tokens per minute while the call runs. */
-    long rateTokens() {
+    /** What the tokens-per-minute limit counts (used by {@code limits.Quotas}). */
+    public long rateTokens() {
         return promptTokens + (maxTokens != null ? maxTokens : TYPICAL_ANSWER);
     }
 
     /** The most output tokens the call can be billed for. */
-    long outputAtMost(int modelOutputLimit) {
+    /** The most the answer may use, for a budget's reservation (used by {@code limits.Quotas}). */
+    public long outputAtMost(int modelOutputLimit) {
         return maxTokens != null ? maxTokens : modelOutputLimit;
     }
 }
