@@ -26,7 +26,7 @@ public final class CallContext {
     public final long startNanos;
     public final CallTrace trace = new CallTrace();
     /** What the call's admission holds against its caller's limits, until its charge or end settles it. */
-    private final java.util.concurrent.atomic.AtomicReference<io.jingnei.core.limits.Reservation> reservation =
+    private final java.util.concurrent.atomic.AtomicReference<Hold> reservation =
             new java.util.concurrent.atomic.AtomicReference<>();
 
     public CallContext(String requestId, String function, Caller caller) {
@@ -46,12 +46,12 @@ public final class CallContext {
         return candidate != null && SAFE_ID.matcher(candidate).matches() ? candidate : UUID.randomUUID().toString();
     }
 
-    public void hold(io.jingnei.core.limits.Reservation held) {
+    public void hold(Hold held) {
         reservation.set(held);
     }
 
     /** The call's hold, taken once: whoever settles it (a charge, the call's end) gets it, nobody else. */
-    public io.jingnei.core.limits.Reservation takeHold() {
+    public Hold takeHold() {
         return reservation.getAndSet(null);
     }
 

@@ -181,7 +181,7 @@ public final class Quotas implements Metering {
     @Override
     public void charge(CallContext ctx, Usage usage, Cost cost) {
         String user = ctx.caller.limitKey();
-        Reservation hold = ctx.takeHold();
+        Reservation hold = (Reservation) ctx.takeHold(); // only Quotas.admit holds
         if (usage == null) {
             release(hold);
             return;
@@ -201,7 +201,7 @@ public final class Quotas implements Metering {
 
     /** A call that has ended gives back what it still holds (nothing when its charge settled it already). */
     public CompletableFuture<Void> release(CallContext ctx) {
-        return release(ctx.takeHold());
+        return release((Reservation) ctx.takeHold());
     }
 
     private CompletableFuture<Void> release(Reservation hold) {

@@ -1,12 +1,14 @@
 package io.jingnei.core.limits;
 
+import io.jingnei.core.call.Hold;
+
 /**
  * What an admitted call holds against its caller's limits until it ends: tokens against tokens per
  * minute and nano-CNY against the budgets. Settled by the call's charge (what it actually used
  * replaces it) or released when it ends without one (a refusal, a failure, a cache hit). A hold
  * that is never settled (the instance froze mid-call) expires on its own.
  */
-public final class Reservation {
+public final class Reservation implements Hold {
     final String user;
     final String id;
     final long tokens;
