@@ -2,7 +2,7 @@ package io.jingnei.core.rag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jingnei.core.chat.ChatMessage;
+import io.jingnei.core.llm.ChatMessage;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.jingnei.core.rag;
 
-import io.jingnei.core.chat.ChatMessage;
+import io.jingnei.core.llm.ChatMessage;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.index.Fusion;
 import io.jingnei.core.index.HybridIndex;
