@@ -1,7 +1,6 @@
 package io.jingnei.core.documents;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jingnei.core.rag.SourceDocument;
 import io.jingnei.core.text.CsvReader;
 
 import java.util.ArrayList;

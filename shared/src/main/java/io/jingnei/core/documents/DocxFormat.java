@@ -1,6 +1,5 @@
 package io.jingnei.core.documents;
 
-import io.jingnei.core.rag.SourceDocument;
 import org.apache.poi.xwpf.usermodel.IBodyElement;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.apache.poi.xwpf.usermodel.XWPFParagraph;

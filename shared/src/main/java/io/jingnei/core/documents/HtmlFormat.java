@@ -1,6 +1,5 @@
 package io.jingnei.core.documents;
 
-import io.jingnei.core.rag.SourceDocument;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;

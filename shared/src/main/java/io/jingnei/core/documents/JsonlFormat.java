@@ -2,7 +2,6 @@ package io.jingnei.core.documents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jingnei.core.rag.SourceDocument;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.jingnei.core.documents;
 
-import io.jingnei.core.rag.SourceDocument;
-
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

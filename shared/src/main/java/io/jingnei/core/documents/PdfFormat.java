@@ -1,6 +1,5 @@
 package io.jingnei.core.documents;
 
-import io.jingnei.core.rag.SourceDocument;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;

@@ -1,7 +1,5 @@
 package io.jingnei.core.documents;
 
-import io.jingnei.core.rag.SourceDocument;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,6 +3,7 @@ package io.jingnei.core.rag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.documents.SourceDocument;
 import io.jingnei.core.index.Chunk;
 
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.jingnei.core.rag;
 import io.jingnei.core.documents.DocumentFormats;
 import io.jingnei.core.documents.FileInput;
 import io.jingnei.core.documents.FormatReader;
+import io.jingnei.core.documents.SourceDocument;
 import io.jingnei.core.documents.UnreadableFileException;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;

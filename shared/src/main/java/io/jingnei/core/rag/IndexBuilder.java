@@ -2,6 +2,7 @@ package io.jingnei.core.rag;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jingnei.core.documents.SourceDocument;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;

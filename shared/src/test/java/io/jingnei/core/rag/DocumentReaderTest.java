@@ -1,5 +1,6 @@
 package io.jingnei.core.rag;
 
+import io.jingnei.core.documents.SourceDocument;
 import io.jingnei.core.storage.FileObjectStore;
 import io.jingnei.core.testing.KnowledgeFiles;
 import org.junit.jupiter.api.Test;

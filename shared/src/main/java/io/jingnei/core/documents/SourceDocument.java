@@ -1,4 +1,4 @@
-package io.jingnei.core.rag;
+package io.jingnei.core.documents;
 
 import java.util.LinkedHashMap;
 import java.util.List;
