@@ -183,7 +183,7 @@ public class AccessGate {
     private void notFound(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         refuse(ctx, new JingneiException(ErrorKind.NOT_FOUND, "no route " + shown(path)
-                + (RouteTable.openAi(path) ? "; the OpenAI-compatible surface has /v1/chat/completions, /v1/embeddings and /v1/models"
+                + (RouteTable.openAi(path) ? "; the OpenAI-compatible surface has /v1/chat/completions, /v1/responses, /v1/embeddings and /v1/models"
                 : "; the functions are /chat, /chat-stream, /rag-query, /rag-stream, /index-build, /faq-batch and /v1/*")));
     }
 

@@ -4,6 +4,7 @@ import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.functions.FunctionCalls;
 import io.jingnei.core.functions.OpenAiSurface;
+import io.jingnei.core.functions.ResponsesSurface;
 import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.quarkus.runtime.Startup;
@@ -36,6 +37,12 @@ public class InstanceProducer {
     @Singleton
     OpenAiSurface openAiSurface(JingneiInstance instance) {
         return new OpenAiSurface(instance, configEnv());
+    }
+
+    @Produces
+    @Singleton
+    ResponsesSurface responsesSurface(JingneiInstance instance, OpenAiSurface chat) {
+        return new ResponsesSurface(instance, chat);
     }
 
     void close(@Disposes JingneiInstance instance) {

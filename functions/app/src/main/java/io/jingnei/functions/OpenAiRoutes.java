@@ -89,14 +89,14 @@ public class OpenAiRoutes {
                 error -> Errors.writeOpenAi(json, ctx, JingneiException.from(error)));
     }
 
-    private static void upstreamId(RoutingContext ctx, CallContext call) {
+    static void upstreamId(RoutingContext ctx, CallContext call) {
         String id = call.trace.upstreamRequestId();
         if (id != null && !ctx.response().headWritten()) {
             ctx.response().putHeader("x-upstream-request-id", id);
         }
     }
 
-    private static byte[] bytes(RoutingContext ctx) {
+    static byte[] bytes(RoutingContext ctx) {
         return ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     }
 }

@@ -45,6 +45,7 @@ final class RouteTable {
             Map.entry("/index-build", new Route(Access.ADMIN, POST)),
             Map.entry("/faq-batch", new Route(Access.ADMIN, POST)),
             Map.entry("/v1/chat/completions", new Route(Access.PUBLIC, POST)),
+            Map.entry("/v1/responses", new Route(Access.PUBLIC, POST)),
             Map.entry("/v1/embeddings", new Route(Access.PUBLIC, POST)),
             Map.entry("/v1/models", new Route(Access.PUBLIC, GET)),
             Map.entry("/v1/usage", new Route(Access.PUBLIC, GET)),

@@ -57,7 +57,11 @@ public final class OpenAiSurface {
 
     /** Checks and prepares a chat-completions body; the context it is accounted under. */
     public CallContext prepare(Caller caller, ObjectNode body, String requestId) {
-        CallContext ctx = new CallContext(requestId, "chat-completions", caller);
+        return prepare(new CallContext(requestId, "chat-completions", caller), body);
+    }
+
+    /** The same checks for a chat body another surface made (the Responses API), under its own function name. */
+    public CallContext prepare(CallContext ctx, ObjectNode body) {
         try {
             String model = body.path("model").isTextual() ? body.path("model").asText() : instance.config.defaultModel;
             instance.caps.openAiChat(body, instance.completions().catalog().outputLimit(model));
