@@ -3,6 +3,7 @@ package io.jingnei.functions;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -15,6 +16,14 @@ import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import com.openai.models.responses.FunctionTool;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseOutputItem;
+import com.openai.models.responses.ResponseStreamEvent;
+import com.openai.core.JsonValue;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.testing.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -167,5 +176,92 @@ class OpenAiJavaSdkIT {
         String forwarded = FakeUpstreamResource.upstream.completionRequests().get(0).json()
                 .path("messages").path(0).path("content").path(1).path("image_url").path("url").asText();
         assertThat(forwarded).as("the image arrives upstream byte for byte").isEqualTo(dataUrl);
+    }
+
+    /** Strict: the SDK checks every field it requires, as it would of OpenAI's own answers. */
+    private static OpenAIClient strictClient() {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl("http://localhost:" + RestAssured.port + "/v1")
+                .apiKey(FakeUpstreamResource.CLIENT_KEY)
+                .maxRetries(0)
+                .responseValidation(true)
+                .build();
+    }
+
+    private static FunctionTool weatherTool() {
+        return FunctionTool.builder().name("get_weather").strict(true)
+                .parameters(FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(java.util.Map.of("city", java.util.Map.of("type", "string"))))
+                        .build())
+                .build();
+    }
+
+    @Test
+    void the_responses_api_answers_text_as_a_response_object() {
+        FakeUpstreamResource.upstream.enqueue(Reply.completion("您好！", 9, 3));
+
+        Response response = strictClient().responses().create(ResponseCreateParams.builder()
+                .model("deepseek-v3.2").instructions("用中文回答").input("你好").maxOutputTokens(200).build());
+
+        assertThat(response.id()).startsWith("resp_");
+        String text = response.output().stream().flatMap(item -> item.message().stream())
+                .flatMap(message -> message.content().stream()).flatMap(content -> content.outputText().stream())
+                .map(t -> t.text()).collect(Collectors.joining());
+        assertThat(text).isEqualTo("您好！");
+        assertThat(response.usage().orElseThrow().totalTokens()).isEqualTo(12);
+        assertThat(FakeUpstreamResource.upstream.completionRequests().get(0).json().path("max_tokens").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void the_responses_api_streams_text_deltas_and_completes_with_usage() {
+        FakeUpstreamResource.upstream.enqueue(Reply.stream(20, "退", "货", "流", "程"));
+
+        StringBuilder text = new StringBuilder();
+        Response completed;
+        try (StreamResponse<ResponseStreamEvent> stream = strictClient().responses().createStreaming(ResponseCreateParams.builder()
+                .model("deepseek-v3.2").input("退货流程？").build())) {
+            List<ResponseStreamEvent> events = stream.stream().collect(Collectors.toList());
+            events.forEach(e -> e.outputTextDelta().ifPresent(d -> text.append(d.delta())));
+            completed = events.get(events.size() - 1).completed().orElseThrow().response();
+        }
+
+        assertThat(text.toString()).isEqualTo("退货流程");
+        assertThat(completed.usage().orElseThrow().outputTokens()).isEqualTo(4);
+    }
+
+    @Test
+    void a_function_call_goes_out_as_an_output_item_and_its_output_comes_back_as_a_tool_message() {
+        FakeUpstreamResource.upstream.enqueue(ResponsesFixtures.toolCallCompletion(), Reply.completion("北京现在3°C。", 40, 8));
+        OpenAIClient client = strictClient();
+
+        Response asked = client.responses().create(ResponseCreateParams.builder().model("deepseek-v3.2").input("北京天气？")
+                .addTool(weatherTool()).build());
+        ResponseFunctionToolCall call = asked.output().stream().flatMap(item -> item.functionCall().stream()).findFirst().orElseThrow();
+        Response answered = client.responses().create(ResponseCreateParams.builder().model("deepseek-v3.2").addTool(weatherTool())
+                .inputOfResponse(List.of(
+                        ResponseInputItem.ofFunctionCall(call),
+                        ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                                .callId(call.callId()).output("{\"temp\":\"3°C\"}").build())))
+                .build());
+
+        assertThat(call.name()).isEqualTo("get_weather");
+        assertThat(call.arguments()).isEqualTo("{\"city\":\"北京\"}");
+        assertThat(answered.output().get(0).message().orElseThrow().content().get(0).outputText().orElseThrow().text())
+                .isEqualTo("北京现在3°C。");
+        com.fasterxml.jackson.databind.JsonNode sent = FakeUpstreamResource.upstream.completionRequests().get(1).json();
+        assertThat(sent.path("messages").path(0).path("tool_calls").path(0).path("id").asText()).isEqualTo(call.callId());
+        assertThat(sent.path("messages").path(1).path("role").asText()).isEqualTo("tool");
+        assertThat(sent.path("messages").path(1).path("tool_call_id").asText()).isEqualTo(call.callId());
+    }
+
+    @Test
+    void previous_response_id_is_the_sdks_bad_request_naming_the_param_and_nothing_goes_upstream() {
+        assertThatThrownBy(() -> strictClient().responses().create(ResponseCreateParams.builder().model("deepseek-v3.2").input("继续")
+                .previousResponseId("resp_earlier").build()))
+                .isInstanceOf(BadRequestException.class)
+                .satisfies(e -> assertThat(((BadRequestException) e).param()).contains("previous_response_id"))
+                .hasMessageContaining("send the whole conversation as 'input'");
+        assertThat(FakeUpstreamResource.upstream.requests()).isEmpty();
     }
 }

@@ -76,7 +76,7 @@ public final class ResponseEvents {
         close(events);
         ObjectNode last = snapshot();
         ResponseObjects.finish(last, finishReason);
-        last.set("usage", ResponseObjects.usage(usage));
+        ResponseObjects.setUsage(last, usage);
         events.add(event(last.path("status").asText().equals("incomplete") ? "response.incomplete" : "response.completed")
                 .set("response", last));
         return events;
@@ -93,7 +93,7 @@ public final class ResponseEvents {
         }
         ObjectNode failed = snapshot();
         ResponseObjects.fail(failed, error);
-        failed.set("usage", ResponseObjects.usage(usage));
+        ResponseObjects.setUsage(failed, usage);
         events.add(event("response.failed").set("response", failed));
         return events;
     }

@@ -45,11 +45,11 @@ public final class ResponseObjects {
             n++;
         }
         finish(response, choice.path("finish_reason").asText(null));
-        response.set("usage", usage(completion.get("usage")));
+        setUsage(response, completion.get("usage"));
         return response;
     }
 
-    /** A Response with no output yet: status {@code in_progress}, usage and error null. */
+    /** A Response with no output yet: status {@code in_progress}, error null, no usage. */
     static ObjectNode skeleton(String requestId, String model, long createdAt, ObjectNode echo) {
         ObjectNode response = JSON.objectNode().put("id", "resp_" + requestId).put("object", "response").put("created_at", createdAt)
                 .put("status", "in_progress");
@@ -65,7 +65,6 @@ public final class ResponseObjects {
                 response.set(field.getKey(), field.getValue().deepCopy());
             }
         });
-        response.putNull("usage");
         return response;
     }
 
@@ -87,10 +86,14 @@ public final class ResponseObjects {
         response.putObject("error").put("code", rateLimited ? "rate_limit_exceeded" : "server_error").put("message", error.getMessage());
     }
 
-    /** Chat usage as {@code ResponseUsage}; null when the upstream reported none. */
-    static JsonNode usage(JsonNode chat) {
+    /**
+     * Chat usage as {@code ResponseUsage}. Left out when the upstream reported none: the spec types
+     * {@code usage} as an object, not null (its own examples' {@code "usage": null} fail its schema).
+     */
+    static void setUsage(ObjectNode response, JsonNode chat) {
         if (chat == null || !chat.isObject()) {
-            return JSON.nullNode();
+            response.remove("usage");
+            return;
         }
         long input = chat.path("prompt_tokens").asLong(0);
         long output = chat.path("completion_tokens").asLong(0);
@@ -101,7 +104,7 @@ public final class ResponseObjects {
         usage.putObject("output_tokens_details")
                 .put("reasoning_tokens", chat.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
         usage.put("total_tokens", chat.path("total_tokens").asLong(input + output));
-        return usage;
+        response.set("usage", usage);
     }
 
     static ObjectNode messageItem(String id, String status) {
