@@ -256,12 +256,14 @@ class OpenAiJavaSdkIT {
     }
 
     @Test
-    void previous_response_id_is_the_sdks_bad_request_naming_the_param_and_nothing_goes_upstream() {
+    void previous_response_id_is_the_sdks_bad_request_naming_the_param_a_wrong_key_is_unauthorized_and_nothing_goes_upstream() {
         assertThatThrownBy(() -> strictClient().responses().create(ResponseCreateParams.builder().model("deepseek-v3.2").input("继续")
                 .previousResponseId("resp_earlier").build()))
                 .isInstanceOf(BadRequestException.class)
                 .satisfies(e -> assertThat(((BadRequestException) e).param()).contains("previous_response_id"))
                 .hasMessageContaining("send the whole conversation as 'input'");
+        assertThatThrownBy(() -> client("ck-wrong").responses().create(ResponseCreateParams.builder().model("deepseek-v3.2").input("你好").build()))
+                .as("the same credentials as chat completions").isInstanceOf(UnauthorizedException.class);
         assertThat(FakeUpstreamResource.upstream.requests()).isEmpty();
     }
 }

@@ -106,6 +106,35 @@ class PiiIT {
     }
 
     @Test
+    void the_responses_api_masks_input_parts_and_restores_whole_and_streamed_answers() throws Exception {
+        upstream().enqueue(Reply.echo(0), Reply.echo(3));
+        String body = "{\"instructions\":\"客服热线" + PHONE + "\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\","
+                + "\"text\":\"手机" + PHONE + "\"},{\"type\":\"input_text\",\"text\":\"身份证" + ID + "\"}]}]";
+
+        Response whole = Api.asClient().body(body + "}").post("/v1/responses");
+        SseCall streamed = SseCall.post("/v1/responses", body + ",\"stream\":true}", FakeUpstreamResource.CLIENT_KEY);
+
+        String expected = "手机" + PHONE + "\n身份证" + ID;
+        assertThat(JSON.readTree(whole.asString()).path("output").path(0).path("content").path(0).path("text").asText()).isEqualTo(expected);
+        StringBuilder deltas = new StringBuilder();
+        String completedText = null;
+        for (String event : streamed.events) {
+            if (event.equals("[DONE]")) {
+                continue;
+            }
+            JsonNode e = JSON.readTree(event);
+            if (e.path("type").asText().equals("response.output_text.delta")) {
+                deltas.append(e.path("delta").asText());
+            } else if (e.path("type").asText().equals("response.completed")) {
+                completedText = e.path("response").path("output").path(0).path("content").path(0).path("text").asText();
+            }
+        }
+        assertThat(deltas.toString()).isEqualTo(expected);
+        assertThat(completedText).isEqualTo(expected);
+        upstreamSawNoValue();
+    }
+
+    @Test
     void rag_query_sends_masked_question_and_passages_and_restores_the_answer() throws Exception {
         upstream().enqueue(Reply.echo(0));
 
