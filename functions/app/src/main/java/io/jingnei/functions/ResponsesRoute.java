@@ -33,6 +33,7 @@ public class ResponsesRoute {
         try {
             ObjectNode body = RequestBodies.readObject(OpenAiRoutes.bytes(ctx));
             prepared = surface.prepare(AccessGate.caller(ctx), body, AccessGate.requestId(ctx));
+            surface.noteCallerRetry(prepared, ctx.request().getHeader("x-stainless-retry-count"), ctx.request().getHeader("x-request-id"));
         } catch (JingneiException e) {
             Errors.writeOpenAi(json, ctx, e);
             return;

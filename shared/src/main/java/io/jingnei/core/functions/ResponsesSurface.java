@@ -54,7 +54,16 @@ public final class ResponsesSurface {
             instance.completions().rejected(ctx, body.path("model").isTextual() ? body.path("model").asText() : null, refused);
             throw refused;
         }
-        return new Prepared(request, chat.prepare(ctx, request.chat));
+        try {
+            return new Prepared(request, chat.prepare(ctx, request.chat));
+        } catch (JingneiException refused) {
+            throw ResponsesRequest.inResponsesTerms(refused);
+        }
+    }
+
+    /** As on chat completions: a caller's own retry makes us retry less ({@link OpenAiSurface#noteCallerRetry}). */
+    public void noteCallerRetry(Prepared prepared, String retryCount, String callerRequestId) {
+        chat.noteCallerRetry(prepared.call, retryCount, callerRequestId);
     }
 
     public CompletableFuture<ObjectNode> complete(Prepared prepared) {

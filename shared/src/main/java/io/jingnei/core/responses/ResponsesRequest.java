@@ -149,6 +149,20 @@ public final class ResponsesRequest {
         chat.set(to, value);
     }
 
+    /**
+     * A refusal of the chat body (a cap, a denied param) in the caller's own terms: the Responses
+     * API names {@code max_tokens} {@code max_output_tokens} and {@code messages} {@code input}.
+     */
+    public static JingneiException inResponsesTerms(JingneiException chatRefusal) {
+        String param = chatRefusal.param().orElse(null);
+        String renamed = "max_tokens".equals(param) ? "max_output_tokens" : "messages".equals(param) ? "input" : null;
+        if (renamed == null) {
+            return chatRefusal;
+        }
+        return new JingneiException(chatRefusal.kind(), chatRefusal.getMessage().replace("'" + param + "'", "'" + renamed + "'"), chatRefusal)
+                .about(renamed);
+    }
+
     static JingneiException refused(String param, String message) {
         return new JingneiException(ErrorKind.INVALID_REQUEST, message).about(param);
     }

@@ -75,4 +75,17 @@ class ResponsesRequestTest {
             assertThat(tool.fieldNames()).toIterable().contains("type", "name", "strict", "parameters");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void a_cap_on_the_chat_body_is_told_in_the_responses_apis_names() {
+        JingneiException cap = new JingneiException(ErrorKind.INVALID_REQUEST, "'max_tokens' must be a whole number from 1 to 8192").about("max_tokens");
+        JingneiException other = new JingneiException(ErrorKind.INVALID_REQUEST, "'temperature' must be a number from 0 to 2").about("temperature");
+
+        JingneiException told = ResponsesRequest.inResponsesTerms(cap);
+
+        assertThat(told.param()).contains("max_output_tokens");
+        assertThat(told.getMessage()).isEqualTo("'max_output_tokens' must be a whole number from 1 to 8192");
+        assertThat(told.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+        assertThat(ResponsesRequest.inResponsesTerms(other)).isSameAs(other);
+    }
 }
