@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.llm.CallContext;
+import io.jingnei.core.call.CallContext;
 import io.jingnei.core.responses.ResponseEventPublisher;
 import io.jingnei.core.responses.ResponseEvents;
 import io.jingnei.core.responses.ResponseObjects;
