@@ -108,62 +108,6 @@ public final class LexicalIndex {
         return scores;
     }
 
-    /**
-     * How much of a question's known vocabulary one chunk contains: the idf-weighted share of the
-     * question's distinct terms found in the index that also occur in the chunk (1 when none is
-     * known). A question the chunk answers shares its rarer words with it; a follow-up that asks
-     * for something the article never mentions ("can I choose the card design?") does not, however
-     * close the conversation keeps it to that article. Reads only the question's terms' postings,
-     * rarest first, within the same budget as {@link #scores}.
-     */
-    public double coverage(String question, int position) {
-        double known = 0;
-        double found = 0;
-        long read = 0;
-        long[] terms = distinctTerms(question);
-        Integer[] order = new Integer[terms.length];
-        int n = 0;
-        for (long term : terms) {
-            int t = Arrays.binarySearch(keys, term);
-            if (t >= 0) {
-                order[n++] = t;
-            }
-        }
-        order = Arrays.copyOf(order, n);
-        Arrays.sort(order, (a, b) -> Integer.compare(frequencies[a], frequencies[b]));
-        for (int t : order) {
-            if (read > 0 && read + frequencies[t] > POSTINGS_BUDGET) {
-                break;
-            }
-            read += frequencies[t];
-            double idf = Math.log(1 + (count - frequencies[t] + 0.5) / (frequencies[t] + 0.5));
-            known += idf;
-            if (contains(t, position)) {
-                found += idf;
-            }
-        }
-        return known == 0 ? 1 : found / known;
-    }
-
-    private boolean contains(int t, int position) {
-        int at = base + (t == 0 ? 0 : ends[t - 1]);
-        int end = base + ends[t];
-        int doc = -1;
-        while (at < end && doc < position) {
-            int gap = 0;
-            int shift = 0;
-            byte b;
-            do {
-                b = postings[at++];
-                gap |= (b & 0x7f) << shift;
-                shift += 7;
-            } while (b < 0);
-            doc += gap;
-            at++;
-        }
-        return doc == position;
-    }
-
     /** Reads one term's postings into the scores. */
     private void add(int t, Bm25 weights, float[] titleNorms, float[] textNorms, float[] scores) {
         int df = frequencies[t];

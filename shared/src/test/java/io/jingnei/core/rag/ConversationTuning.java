@@ -121,7 +121,7 @@ public final class ConversationTuning {
                 out.println(String.join("\t", String.valueOf(i), String.valueOf(o.question.kind), dev.conversationDomains.get(i),
                         String.valueOf(o.question.inScope()), String.valueOf(o.rank()), String.valueOf(r.followUp()),
                         f(RejectionRule.confidence(r.standalone)), r.context == null ? "" : f(RejectionRule.confidence(r.context)),
-                        f(cosS), f(best.cosine), f(lexBest), f(lexMax), String.valueOf(standRank), f(dev.index.lexical().coverage(o.question.question, best.position)), o.question.question, o.ranked.get(0)));
+                        f(cosS), f(best.cosine), f(lexBest), f(lexMax), String.valueOf(standRank), o.question.question, o.ranked.get(0)));
             }
         }
     }
