@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.Env;
-import io.jingnei.core.functions.OpenAiSurface;
+import io.jingnei.core.entry.OpenAiSurface;
 import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;

@@ -4,7 +4,7 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.FunctionInitializer;
 import com.aliyun.fc.runtime.PreStopHandler;
 import com.aliyun.fc.runtime.StreamRequestHandler;
-import io.jingnei.core.functions.InstanceBoot;
+import io.jingnei.core.entry.InstanceBoot;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,9 +3,9 @@ package io.jingnei.fc;
 import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.Credentials;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.functions.FunctionCalls;
-import io.jingnei.core.functions.InstanceBoot;
-import io.jingnei.core.functions.Reply;
+import io.jingnei.core.entry.FunctionCalls;
+import io.jingnei.core.entry.InstanceBoot;
+import io.jingnei.core.entry.Reply;
 
 import java.io.IOException;
 import java.io.InputStream;

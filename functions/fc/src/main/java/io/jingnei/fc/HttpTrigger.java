@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.auth.RequestHeaders;
-import io.jingnei.core.functions.Reply;
+import io.jingnei.core.entry.Reply;
 import io.jingnei.core.request.RequestBodies;
 
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.jingnei.scf;
 import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
 import io.jingnei.core.auth.RequestHeaders;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.functions.Reply;
+import io.jingnei.core.entry.Reply;
 import io.jingnei.core.request.RequestBodies;
 
 /** An API Gateway event as the core's HTTP call: method, path, headers and the body (base64-decoded when the event says so). */

@@ -1,6 +1,6 @@
 package io.jingnei.scf;
 
-import io.jingnei.core.functions.Reply;
+import io.jingnei.core.entry.Reply;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -9,7 +9,7 @@ import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
 import com.qcloud.services.scf.runtime.events.CosEvent;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.functions.Reply;
+import io.jingnei.core.entry.Reply;
 
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import com.qcloud.scf.runtime.Context;
 import com.qcloud.services.scf.runtime.events.CosEvent;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.functions.Reply;
+import io.jingnei.core.entry.Reply;
 
 /** {@code faq-batch} behind a COS object-created trigger. */
 public final class FaqBatchCosHandler {

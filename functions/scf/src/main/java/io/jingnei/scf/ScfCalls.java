@@ -1,8 +1,8 @@
 package io.jingnei.scf;
 
-import io.jingnei.core.functions.FunctionCalls;
-import io.jingnei.core.functions.InstanceBoot;
-import io.jingnei.core.functions.Reply;
+import io.jingnei.core.entry.FunctionCalls;
+import io.jingnei.core.entry.InstanceBoot;
+import io.jingnei.core.entry.Reply;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;

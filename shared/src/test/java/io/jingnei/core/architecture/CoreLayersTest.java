@@ -27,8 +27,8 @@ class CoreLayersTest {
     @Test
     void only_the_functions_use_the_instance_and_nothing_in_the_core_uses_the_functions() {
         noClasses().that().resideInAPackage("io.jingnei.core..")
-                .and().resideOutsideOfPackages("io.jingnei.core", "io.jingnei.core.functions..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jingnei.core", "io.jingnei.core.functions..")
+                .and().resideOutsideOfPackages("io.jingnei.core", "io.jingnei.core.entry..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.jingnei.core", "io.jingnei.core.entry..")
                 .check(CORE);
     }
 }

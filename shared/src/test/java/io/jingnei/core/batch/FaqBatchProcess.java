@@ -3,8 +3,8 @@ package io.jingnei.core.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
-import io.jingnei.core.functions.FunctionCalls;
-import io.jingnei.core.functions.Reply;
+import io.jingnei.core.entry.FunctionCalls;
+import io.jingnei.core.entry.Reply;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;

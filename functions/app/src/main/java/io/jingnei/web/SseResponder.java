@@ -1,0 +1,144 @@
+package io.jingnei.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.error.JingneiException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+
+/**
+ * Writes a chunk stream as Server-Sent Events the way the OpenAI SDKs read them: each event is
+ * exactly {@code data: <json>} and a blank line, written as soon as it arrives, ending with
+ * {@code data: [DONE]}. A failure before the first chunk is an ordinary HTTP error; after it, a
+ * final {@code data: {"error": ...}} event and then an abnormal end (the connection is reset, the
+ * chunked body never gets its last chunk), because LangChain4j and Spring AI ignore in-band error
+ * events and would report the truncated text as a complete answer. A client that goes away cancels
+ * the upstream call.
+ */
+final class SseResponder {
+    private final ObjectMapper json;
+
+    SseResponder(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** @param beforeStream writes a failure that happened before any event was sent */
+    void respond(RoutingContext ctx, CompletableFuture<Flow.Publisher<ObjectNode>> stream,
+                 BiConsumer<RoutingContext, JingneiException> beforeStream) {
+        respond(ctx, stream, beforeStream, () -> { });
+    }
+
+    /** @param onOpen runs just before the response head is written (to add headers known only then) */
+    void respond(RoutingContext ctx, CompletableFuture<Flow.Publisher<ObjectNode>> stream,
+                 BiConsumer<RoutingContext, JingneiException> beforeStream, Runnable onOpen) {
+        Uni.createFrom().completionStage(stream).subscribe().with(
+                publisher -> relay(ctx, publisher, beforeStream, onOpen),
+                error -> beforeStream.accept(ctx, JingneiException.from(error)));
+    }
+
+    private void relay(RoutingContext ctx, Flow.Publisher<ObjectNode> publisher, BiConsumer<RoutingContext, JingneiException> beforeStream,
+                       Runnable onOpen) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed()) {
+            publisher.subscribe(new CancelAtOnce());
+            return;
+        }
+        AtomicReference<Cancellable> subscription = new AtomicReference<>();
+        AtomicBoolean clientGone = new AtomicBoolean();
+        response.closeHandler(closed -> {
+            clientGone.set(true);
+            Cancellable running = subscription.get();
+            if (running != null) {
+                running.cancel();
+            }
+        });
+        Cancellable running = Multi.createFrom().publisher(publisher)
+                .map(this::event)
+                .subscribe().with(
+                        event -> {
+                            if (!response.headWritten()) {
+                                onOpen.run();
+                            }
+                            open(response);
+                            response.write(event);
+                        },
+                        error -> {
+                            if (!response.headWritten()) {
+                                beforeStream.accept(ctx, JingneiException.from(error));
+                            } else if (!response.closed()) {
+                                // Reset only once the event is written, so the clients that read it still get it.
+                                response.write(errorEvent(JingneiException.from(error))).onComplete(written -> response.reset());
+                            }
+                        },
+                        () -> {
+                            if (!response.closed()) {
+                                open(response);
+                                response.end("data: [DONE]\n\n");
+                            }
+                        });
+        subscription.set(running);
+        if (clientGone.get()) {
+            running.cancel();
+        }
+    }
+
+    private static void open(HttpServerResponse response) {
+        if (!response.headWritten()) {
+            response.setStatusCode(200)
+                    .setChunked(true)
+                    .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache")
+                    .putHeader("X-Accel-Buffering", "no");
+        }
+    }
+
+    private String event(ObjectNode chunk) {
+        try {
+            return "data: " + json.writeValueAsString(chunk) + "\n\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String errorEvent(JingneiException error) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", Errors.openAiError(error));
+        try {
+            return "data: " + json.writeValueAsString(body) + "\n\n";
+        } catch (JsonProcessingException e) {
+            return "data: {\"error\":{\"message\":\"stream failed\"}}\n\n";
+        }
+    }
+
+    /** For a client already gone: the stream starts and is cancelled at once, so it is still logged. */
+    private static final class CancelAtOnce implements Flow.Subscriber<ObjectNode> {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+        }
+
+        @Override
+        public void onNext(ObjectNode item) {
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package io.jingnei.core.entry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.JingneiInstance;
+import io.jingnei.core.auth.Caller;
+import io.jingnei.core.auth.RequestHeaders;
+import io.jingnei.core.batch.BatchSummary;
+import io.jingnei.core.batch.BoundedMapper;
+import io.jingnei.core.batch.ExecutorMapper;
+import io.jingnei.core.batch.FaqBatchRequest;
+import io.jingnei.core.chat.ChatRequest;
+import io.jingnei.core.chat.ChatRequests;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.call.CallEstimate;
+import io.jingnei.core.llm.TokenEstimate;
+import io.jingnei.core.call.CallContext;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.Flow;
+import io.jingnei.core.rag.IndexBuildRequest;
+import io.jingnei.core.rag.IndexBuildService;
+import io.jingnei.core.rag.IndexBuilder;
+import io.jingnei.core.rag.RagRequest;
+import io.jingnei.core.rag.RagService;
+import io.jingnei.core.request.RequestBodies;
+import io.jingnei.core.storage.StorageAllowList;
+import io.jingnei.core.storage.StorageUris;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The functions as plain calls, for every adapter: the web function's routes, the FC and SCF
+ * built-in runtimes. Each call decides access first (a public function authenticates the caller,
+ * an admin function wants an admin key, a platform event needs neither but obeys the storage
+ * allow-list), then runs, and answers a {@link Reply} from the one error table. Nothing here holds
+ * a thread while waiting on an LLM; blocking jobs (index builds, batches) run on the instance's job
+ * threads. The built-in runtimes, one request per instance, simply wait on the future.
+ */
+public final class FunctionCalls {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final JingneiInstance instance;
+    private final BoundedMapper mapper;
+
+    /** With a pool of threads for faq-batch's bounded concurrency. */
+    public FunctionCalls(JingneiInstance instance) {
+        this(instance, new ExecutorMapper());
+    }
+
+    public FunctionCalls(JingneiInstance instance, BoundedMapper mapper) {
+        this.instance = instance;
+        this.mapper = mapper;
+    }
+
+    public JingneiInstance instance() {
+        return instance;
+    }
+
+    /**
+     * An HTTP request as the built-in runtimes' triggers deliver it. A handler bound to one function
+     * ({@code function} "chat" or "rag-query") answers it whatever the path; a handler for several
+     * ({@code function} null, SCF's single event handler) routes by the path's last segment.
+     */
+    public CompletableFuture<Reply> http(String function, String method, String path, RequestHeaders headers, byte[] body, String requestId) {
+        String id = CallContext.acceptRequestId(requestId);
+        String route = path == null ? "/" : path;
+        String name = function != null ? function : route.endsWith("/chat") ? "chat" : route.endsWith("/rag-query") ? "rag-query" : null;
+        if (name == null) {
+            return done(Reply.failure(new JingneiException(ErrorKind.NOT_FOUND, "no function at " + shown(route)
+                    + "; use POST /chat or POST /rag-query"), id));
+        }
+        if (!"POST".equalsIgnoreCase(method)) {
+            Reply refused = Reply.failure(new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use POST for /" + name), id);
+            Map<String, String> headersOut = new LinkedHashMap<>(refused.headers);
+            headersOut.put("Allow", "POST");
+            return done(new Reply(refused.status, refused.body, headersOut));
+        }
+        Caller caller;
+        try {
+            caller = instance.auth.authenticate(headers);
+        } catch (JingneiException e) {
+            return rejected(name, id, e);
+        }
+        if (body != null && body.length > instance.caps.maxBodyBytes) {
+            return rejected(name, id, new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "the body has " + body.length
+                    + " bytes; the limit is " + instance.caps.maxBodyBytes + " (JINGNEI_MAX_BODY_BYTES)"));
+        }
+        try {
+            return name.equals("chat")
+                    ? chat(caller, ChatRequests.parse(body), id)
+                    : ragQuery(caller, RequestBodies.read(body, RagRequest.class), id);
+        } catch (JingneiException e) {
+            return rejected(name, id, e);
+        }
+    }
+
+    public CompletableFuture<Reply> chat(Caller caller, ChatRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "chat", caller);
+        return guard(ctx, instance.quotas.releasingWhenDone(ctx, admit(ctx, chatEstimate(request))
+                .thenCompose(ok -> instance.chat().chat(request, ctx))).thenApply(result -> new Reply(result.httpStatus, result)));
+    }
+
+    /** {@code /chat-stream}: fails before the stream (bad input, a limit, a missing model); never cut once it runs. */
+    public CompletableFuture<Flow.Publisher<ObjectNode>> chatStream(Caller caller, ChatRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "chat-stream", caller);
+        return instance.quotas.releasingAtEnd(ctx, admit(ctx, chatEstimate(request))
+                .thenCompose(ok -> instance.chat().chatStream(request, ctx)));
+    }
+
+    public CompletableFuture<Reply> ragQuery(Caller caller, RagRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "rag-query", caller);
+        return guard(ctx, instance.quotas.releasingWhenDone(ctx, admit(ctx, ragEstimate(request))
+                .thenCompose(ok -> rag(ctx)).thenCompose(rag -> rag.query(request, ctx))).thenApply(result -> new Reply(result.httpStatus, result)));
+    }
+
+    /**
+     * {@code /rag-stream}: sources, then the answer's chunks, then a final event; from rag-query's
+     * answer cache when it holds the answer. Fails before the stream for bad input, a limit, or an
+     * index that cannot be searched; never cut once it runs.
+     */
+    public CompletableFuture<Flow.Publisher<ObjectNode>> ragStream(Caller caller, RagRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "rag-stream", caller);
+        return instance.quotas.releasingAtEnd(ctx, admit(ctx, ragEstimate(request))
+                .thenCompose(ok -> rag(ctx))
+                .thenCompose(rag -> RagStreams.of(rag, instance.completions(), request, ctx)));
+    }
+
+    private CallEstimate chatEstimate(ChatRequest request) {
+        return request == null ? CallEstimate.of(null, 0, null)
+                : TokenEstimate.ofChat(request.model, request.query, request.history, request.systemPrompt, request.maxTokens);
+    }
+
+    private CallEstimate ragEstimate(RagRequest request) {
+        return request == null ? CallEstimate.of(null, 0, null)
+                : TokenEstimate.ofRag(request.model, request.query, request.history, request.systemPrompt);
+    }
+
+    /** The caller's limits, before any work; a refusal is logged here. */
+    private CompletableFuture<Void> admit(CallContext ctx, CallEstimate estimate) {
+        return instance.quotas.admit(ctx, estimate).whenComplete((ok, error) -> {
+            if (error != null) {
+                instance.completions().rejected(ctx, null, JingneiException.from(error));
+            }
+        });
+    }
+
+    /** An admin function: the caller must already be an admin (see {@link io.jingnei.core.auth.Authenticator#requireAdmin}). */
+    public CompletableFuture<Reply> indexBuild(Caller admin, IndexBuildRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "index-build", admin);
+        if (admin == null || !admin.admin()) {
+            return rejected("index-build", ctx.requestId, notAdmin());
+        }
+        return guard(ctx, rag(ctx).thenApplyAsync(rag -> {
+            IndexBuilder.Result result = new IndexBuildService(instance.guardedStore(), instance.ragConfig, instance.log)
+                    .build(request, rag, ctx);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "success");
+            body.put("result", result);
+            body.put("request_id", ctx.requestId);
+            return new Reply(200, body);
+        }, instance.workers().blocking()));
+    }
+
+    /** faq-batch over HTTP (an admin) or from a platform event; blocks a job thread, never an I/O thread. */
+    public CompletableFuture<Reply> faqBatch(Caller caller, FaqBatchRequest request, String requestId) {
+        CallContext ctx = new CallContext(requestId, "faq-batch", caller);
+        if (caller.via != Caller.Via.PLATFORM && !caller.admin()) {
+            return rejected("faq-batch", ctx.requestId, notAdmin());
+        }
+        if (request == null) {
+            return rejected("faq-batch", ctx.requestId, new JingneiException(ErrorKind.INVALID_REQUEST,
+                    "field 'input' (the questions' object URI) is required"));
+        }
+        return guard(ctx, rag(ctx).thenApplyAsync(rag -> {
+            return new Reply(200, instance.batch().call(request, rag, ctx, mapper));
+        }, instance.workers().blocking()));
+    }
+
+    /**
+     * An object-created event: a batch for the object, unless it lies outside the input prefix (our
+     * own answers) or outside the storage allow-list (then it is skipped and logged, not run).
+     */
+    public CompletableFuture<Reply> faqBatchOnObject(String scheme, String bucket, String key, String requestId) {
+        String id = CallContext.acceptRequestId(requestId);
+        String plainKey = key == null ? "" : key.replaceFirst("^/", "");
+        if (!instance.batch().isInput(plainKey)) {
+            return done(skipped(plainKey + " is not under the input prefix " + instance.batch().limits().inputPrefix));
+        }
+        URI input;
+        try {
+            input = StorageUris.parse(scheme + "://" + bucket + "/" + plainKey);
+        } catch (JingneiException e) {
+            return rejected("faq-batch", id, e);
+        }
+        if (!instance.allowList.allows(input, StorageAllowList.Access.READ)) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("level_hint", "WARN");
+            fields.put("request_id", id);
+            fields.put("object", input.toString());
+            instance.log.event("object-created event outside the storage allow-list; skipped (JINGNEI_STORAGE_ALLOW)", fields);
+            return done(skipped(input + " is outside the storage allow-list (JINGNEI_STORAGE_ALLOW)"));
+        }
+        return faqBatch(Caller.platform(), new FaqBatchRequest(input.toString(), null), id);
+    }
+
+    /**
+     * An event-function invocation on FC, by its documented shape: OSS object-created
+     * ({@code events[0].oss}), timer ({@code triggerTime} and {@code payload}), or a direct
+     * {@code {input, output?}}. Shared by the java11 handler and the custom runtime's /invoke.
+     */
+    public CompletableFuture<Reply> faqBatchOnFcEvent(byte[] eventBytes, String requestId) {
+        String id = CallContext.acceptRequestId(requestId);
+        JsonNode event;
+        try {
+            event = RequestBodies.readObject(eventBytes);
+        } catch (JingneiException e) {
+            return rejected("faq-batch", id, e);
+        }
+        JsonNode oss = event.path("events").path(0).path("oss");
+        if (oss.isObject()) {
+            return faqBatchOnObject("oss", oss.path("bucket").path("name").asText(), oss.path("object").path("key").asText(), id);
+        }
+        if (event.has("triggerTime") && event.has("payload")) {
+            return faqBatchOnTimer(event.path("payload").asText(), id);
+        }
+        if (event.path("input").isTextual()) {
+            return faqBatch(Caller.platform(), requestOf(event), id);
+        }
+        return rejected("faq-batch", id, new JingneiException(ErrorKind.INVALID_REQUEST,
+                "unsupported event: expected an OSS object-created event, a timer event or {\"input\": ...}"));
+    }
+
+    /** A timer: its payload names the input, {@code {"input": "...", "output"?: "...", "mode"?: "batch"}}. */
+    public CompletableFuture<Reply> faqBatchOnTimer(String payload, String requestId) {
+        String id = CallContext.acceptRequestId(requestId);
+        JsonNode node;
+        try {
+            node = payload == null ? null : JSON.readTree(payload);
+        } catch (Exception e) {
+            node = null;
+        }
+        if (node == null || !node.path("input").isTextual()) {
+            return rejected("faq-batch", id, new JingneiException(ErrorKind.INVALID_REQUEST,
+                    "the timer payload must be JSON like {\"input\": \"faq-batch/in/nightly.jsonl\"}"));
+        }
+        return faqBatch(Caller.platform(), requestOf(node), id);
+    }
+
+    /** {@code {input, output?, mode?, cancel?}} from an event or a timer's payload. */
+    private static FaqBatchRequest requestOf(JsonNode node) {
+        return new FaqBatchRequest(node.path("input").asText(), node.path("output").asText(null), node.path("mode").asText(null),
+                node.path("cancel").asBoolean(false));
+    }
+
+    /** The RAG runtime, once model and index are loaded; fails with why it cannot start. */
+    private CompletableFuture<RagService> rag(CallContext ctx) {
+        return instance.rag();
+    }
+
+    private static JingneiException notAdmin() {
+        return new JingneiException(ErrorKind.FORBIDDEN, "this function needs an admin key (JINGNEI_ADMIN_KEYS)");
+    }
+
+    /** Any failure (a bug included) becomes a reply from the error table; the log line was written where it happened. */
+    private CompletableFuture<Reply> guard(CallContext ctx, CompletableFuture<Reply> call) {
+        return call.exceptionally(error -> {
+            JingneiException e = JingneiException.from(error);
+            if (e.internal() && !e.stackLogged()) {
+                e.markStackLogged();
+                instance.log.error("unexpected failure in " + ctx.function, ctx.requestId, e.getCause() == null ? e : e.getCause());
+            }
+            return Reply.failure(e, ctx.requestId);
+        });
+    }
+
+    private CompletableFuture<Reply> rejected(String function, String requestId, JingneiException e) {
+        instance.completions().rejected(new CallContext(requestId, function, null), null, e);
+        return done(Reply.failure(e, requestId));
+    }
+
+    private static Reply skipped(String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "skipped");
+        body.put("reason", reason);
+        return new Reply(200, body);
+    }
+
+    private static CompletableFuture<Reply> done(Reply reply) {
+        return CompletableFuture.completedFuture(reply);
+    }
+
+    private static String shown(String path) {
+        return path.length() > 100 ? path.substring(0, 100) + "…" : path;
+    }
+}
