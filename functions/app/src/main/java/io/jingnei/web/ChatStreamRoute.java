@@ -37,6 +37,6 @@ public class ChatStreamRoute {
             Errors.write(json, ctx, e);
             return;
         }
-        new SseResponder(json).respond(ctx, calls.chatStream(call.caller, request, call.requestId), (c, e) -> Errors.write(json, c, e));
+        SseResponder.chatChunks(json).respond(ctx, calls.chatStream(call.caller, request, call.requestId), (c, e) -> Errors.write(json, c, e));
     }
 }

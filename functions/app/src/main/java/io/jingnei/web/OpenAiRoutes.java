@@ -60,7 +60,7 @@ public class OpenAiRoutes {
         }
         CallContext c = call;
         if (body.path("stream").asBoolean(false)) {
-            new SseResponder(json).respond(ctx, surface.stream(body, c), (r, e) -> Errors.writeOpenAi(json, r, e),
+            SseResponder.chatChunks(json).respond(ctx, surface.stream(body, c), (r, e) -> Errors.writeOpenAi(json, r, e),
                     () -> upstreamId(ctx, c));
             return;
         }

@@ -34,7 +34,7 @@ public class RagStreamRoute {
             Errors.write(json, ctx, e);
             return;
         }
-        new SseResponder(json).respond(ctx, calls.ragStream(call.caller, request, call.requestId),
+        SseResponder.chatChunks(json).respond(ctx, calls.ragStream(call.caller, request, call.requestId),
                 (c, e) -> Errors.write(json, c, e));
     }
 }

@@ -39,7 +39,7 @@ public class ResponsesRoute {
             return;
         }
         if (prepared.streamed()) {
-            new SseResponder(json).respond(ctx, surface.stream(prepared), (r, e) -> Errors.writeOpenAi(json, r, e),
+            SseResponder.responseEvents(json).respond(ctx, surface.stream(prepared), (r, e) -> Errors.writeOpenAi(json, r, e),
                     () -> OpenAiRoutes.upstreamId(ctx, prepared.call));
             return;
         }

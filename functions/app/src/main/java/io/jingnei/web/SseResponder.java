@@ -26,12 +26,29 @@ import java.util.function.BiConsumer;
  * chunked body never gets its last chunk), because LangChain4j and Spring AI ignore in-band error
  * events and would report the truncated text as a complete answer. A client that goes away cancels
  * the upstream call.
+ *
+ * <p>The Responses API frames its events differently, as OpenAI sends them: each event carries an
+ * {@code event: <type>} line before its data, and the stream ends after {@code response.completed}
+ * (or {@code response.incomplete}) without {@code [DONE]}; a failure after the start is
+ * {@code response.failed}, then an {@code error} event and the same abnormal end.
  */
 final class SseResponder {
     private final ObjectMapper json;
+    private final boolean namedEvents;
 
-    SseResponder(ObjectMapper json) {
+    private SseResponder(ObjectMapper json, boolean namedEvents) {
         this.json = json;
+        this.namedEvents = namedEvents;
+    }
+
+    /** Chat completion chunks: {@code data:} lines, ending with {@code data: [DONE]}. */
+    static SseResponder chatChunks(ObjectMapper json) {
+        return new SseResponder(json, false);
+    }
+
+    /** Responses API events: {@code event:} and {@code data:} lines, no {@code [DONE]}. */
+    static SseResponder responseEvents(ObjectMapper json) {
+        return new SseResponder(json, true);
     }
 
     /** @param beforeStream writes a failure that happened before any event was sent */
@@ -85,7 +102,11 @@ final class SseResponder {
                         () -> {
                             if (!response.closed()) {
                                 open(response);
-                                response.end("data: [DONE]\n\n");
+                                if (namedEvents) {
+                                    response.end();
+                                } else {
+                                    response.end("data: [DONE]\n\n");
+                                }
                             }
                         });
         subscription.set(running);
@@ -106,7 +127,8 @@ final class SseResponder {
 
     private String event(ObjectNode chunk) {
         try {
-            return "data: " + json.writeValueAsString(chunk) + "\n\n";
+            String data = "data: " + json.writeValueAsString(chunk) + "\n\n";
+            return namedEvents ? "event: " + chunk.path("type").asText() + "\n" + data : data;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -115,10 +137,11 @@ final class SseResponder {
     private String errorEvent(JingneiException error) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", Errors.openAiError(error));
+        String name = namedEvents ? "event: error\n" : "";
         try {
-            return "data: " + json.writeValueAsString(body) + "\n\n";
+            return name + "data: " + json.writeValueAsString(body) + "\n\n";
         } catch (JsonProcessingException e) {
-            return "data: {\"error\":{\"message\":\"stream failed\"}}\n\n";
+            return name + "data: {\"error\":{\"message\":\"stream failed\"}}\n\n";
         }
     }
 

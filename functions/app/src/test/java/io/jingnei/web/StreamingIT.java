@@ -66,6 +66,43 @@ class StreamingIT {
     }
 
     @Test
+    void responses_events_are_named_as_openai_sends_them_and_end_without_done() throws Exception {
+        upstream.enqueue(Reply.stream(0, "您好", "！"), tenChunks(10).resetAfter(4));
+        String body = "{\"model\":\"deepseek-v3.2\",\"stream\":true,\"input\":\"在吗\"}";
+
+        SseCall whole = SseCall.post("/v1/responses", body, CLIENT_KEY);
+        SseCall broken = SseCall.post("/v1/responses", body, CLIENT_KEY);
+
+        assertThat(whole.body).doesNotContain("[DONE]");
+        assertThat(eventNames(whole)).first().isEqualTo("response.created");
+        assertThat(eventNames(whole)).last().isEqualTo("response.completed");
+        assertThat(broken.endedAbruptly).as("no clean end of the chunked body").isTrue();
+        assertThat(eventNames(broken)).endsWith("response.failed", "error");
+        assertThat(JSON.readTree(broken.events.get(broken.events.size() - 1)).path("error").path("message").asText()).isNotBlank();
+    }
+
+    /** Each event's {@code event:} name, checked against the {@code type} its data carries. */
+    private static List<String> eventNames(SseCall call) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (String block : call.body.split("\n\n")) {
+            if (block.isBlank()) {
+                continue;
+            }
+            String[] lines = block.split("\n");
+            assertThat(lines).as(block).hasSize(2);
+            assertThat(lines[0]).startsWith("event: ");
+            assertThat(lines[1]).startsWith("data: ");
+            String name = lines[0].substring(7);
+            JsonNode data = JSON.readTree(lines[1].substring(6));
+            if (!name.equals("error")) {
+                assertThat(data.path("type").asText()).isEqualTo(name);
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    @Test
     void chunks_reach_the_client_as_the_upstream_sends_them() throws Exception {
         upstream.enqueue(tenChunks(100));
 
