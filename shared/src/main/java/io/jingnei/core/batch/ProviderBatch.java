@@ -13,6 +13,8 @@ import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.pii.BodyMasking;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.pricing.BatchPrices;
+import io.jingnei.core.pricing.Cost;
+import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;
@@ -28,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * faq-batch in batch mode: the run is planned as in real time (dedupe, earlier answers, retrieval,
@@ -50,7 +53,7 @@ final class ProviderBatch {
     private final BatchLimits limits;
     private final Router router;
     private final PiiPolicy pii;
-    private final BatchPrices prices;
+    private final BatchAnswers answers;
     private final Metering metering;
     private final CallLog log;
     private final Clock clock;
@@ -63,7 +66,7 @@ final class ProviderBatch {
         this.limits = limits;
         this.router = router;
         this.pii = pii;
-        this.prices = prices;
+        this.answers = new BatchAnswers(pii, prices);
         this.metering = metering;
         this.log = log;
         this.clock = clock;
@@ -74,7 +77,7 @@ final class ProviderBatch {
      * {@link BatchProgress}. The plan is made after the state is read: a run collected by another
      * instance wrote its answers before it marked itself done, so they are seen and not asked again.
      */
-    Object advance(URI output, java.util.function.Supplier<BatchPlan> planner, RagService rag, CallContext ctx, boolean cancel,
+    Object advance(URI output, Supplier<BatchPlan> planner, RagService rag, CallContext ctx, boolean cancel,
                    long startNanos) {
         URI stateUri = BatchState.uriFor(output);
         BatchState state = read(stateUri);
@@ -169,7 +172,7 @@ final class ProviderBatch {
             // Everything was answered already (an earlier run, the cache, retrieval alone): no batch at all.
             return BatchReport.write(store, plan, Map.of(), 0, 0, startNanos, "batch", List.of());
         }
-        writeParts(plan.output, state, lines);
+        BatchParts.write(store, limits, plan.output, state, lines);
         state.status = BatchState.SUBMITTING;
         state.updatedAt = clock.millis();
         boolean first = previous == null
@@ -193,35 +196,6 @@ final class ProviderBatch {
         }
         save(stateUri, next);
         return true;
-    }
-
-    /** Splits the request lines into parts within the provider's limits and writes each part's file. */
-    private void writeParts(URI output, BatchState state, List<Map.Entry<String, String>> lines) {
-        StringBuilder current = new StringBuilder();
-        long currentBytes = 0;
-        BatchState.Part part = null;
-        for (Map.Entry<String, String> line : lines) {
-            int bytes = line.getValue().getBytes(StandardCharsets.UTF_8).length + 1;
-            if (part == null || part.customIds.size() >= limits.batchMaxLines || currentBytes > 0 && currentBytes + bytes > limits.batchMaxBytes) {
-                if (part != null) {
-                    storePart(output, state, part, current);
-                }
-                part = new BatchState.Part();
-                part.part = state.parts.size() + 1;
-                current = new StringBuilder();
-                currentBytes = 0;
-            }
-            current.append(line.getValue()).append('\n');
-            currentBytes += bytes;
-            part.customIds.add(line.getKey());
-        }
-        storePart(output, state, part, current);
-    }
-
-    private void storePart(URI output, BatchState state, BatchState.Part part, StringBuilder content) {
-        part.requests = output + ".batch-" + state.run.substring(0, 8) + "-" + part.part + ".jsonl";
-        FaqBatch.join(store.put(URI.create(part.requests), content.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson"));
-        state.parts.add(part);
     }
 
     /** Uploads and creates what is not yet uploaded or created, saving the state after each step. */
@@ -278,14 +252,14 @@ final class ProviderBatch {
         Map<String, ObjectNode> byRequest = new HashMap<>();
         int llmCalls = 0;
         for (BatchState.Part part : state.parts) {
-            Map<String, JsonNode> lines = resultLines(api, part);
+            Map<String, JsonNode> lines = BatchAnswers.resultLines(api, part);
             for (String customId : part.customIds) {
-                ObjectNode answer = answerOf(lines.get(customId), state.requests.get(customId), part.status, state.model);
-                if (answered(answer)) {
+                ObjectNode answer = answers.answerOf(lines.get(customId), state.requests.get(customId), part.status, state.model);
+                if (BatchAnswers.answered(answer)) {
                     llmCalls++;
                     CallContext call = ctx.forFunction("faq-batch", ctx.requestId + "-" + customId.substring(0, 8));
-                    metering.charge(call, io.jingnei.core.pricing.Usage.fromJson(answer.get("usage")),
-                            new io.jingnei.core.pricing.Cost(answer.path("cost").path("usd").decimalValue(), answer.path("cost").path("cny").decimalValue()));
+                    metering.charge(call, Usage.fromJson(answer.get("usage")),
+                            new Cost(answer.path("cost").path("usd").decimalValue(), answer.path("cost").path("cny").decimalValue()));
                 }
                 byRequest.put(customId, answer);
             }
@@ -300,8 +274,8 @@ final class ProviderBatch {
             ObjectNode answer = customId == null ? null : byRequest.get(customId);
             if (answer == null) {
                 // Not sent (its retrieval failed, or the input changed since): for the next run.
-                answer = failure("pending", "not answered by this run's provider batch: the next run asks it");
-            } else if (answered(answer)) {
+                answer = BatchAnswers.failure("pending", "not answered by this run's provider batch: the next run asks it");
+            } else if (BatchAnswers.answered(answer)) {
                 plan.cache.keep(asked.getKey(), answer);
             }
             fresh.put(asked.getKey(), answer);
@@ -314,72 +288,6 @@ final class ProviderBatch {
                 .put("batch_ids", state.batchIds()).put("questions", plan.questions.size()).put("llm_calls", llmCalls)
                 .put("cost_usd", summary.costUsd).put("output", plan.output.toString()));
         return summary;
-    }
-
-    private static boolean answered(ObjectNode answer) {
-        String status = answer.path("status").asText();
-        return status.equals("success") || status.equals("no_context");
-    }
-
-    /** A part's output and error lines by custom_id. */
-    private static Map<String, JsonNode> resultLines(BatchEndpoint api, BatchState.Part part) {
-        Map<String, JsonNode> lines = new HashMap<>();
-        for (String fileId : new String[] {part.outputFileId, part.errorFileId}) {
-            if (fileId != null && !fileId.isEmpty()) {
-                for (String text : new String(FaqBatch.join(api.content(fileId)), StandardCharsets.UTF_8).split("\n")) {
-                    JsonNode line = parse(text);
-                    if (line != null && line.path("custom_id").isTextual()) {
-                        lines.put(line.path("custom_id").asText(), line);
-                    }
-                }
-            }
-        }
-        return lines;
-    }
-
-    /** One request's answer from its output or error line; a request with neither was not run (expired, cancelled, failed). */
-    private ObjectNode answerOf(JsonNode line, BatchState.Request request, String partStatus, String model) {
-        if (line == null) {
-            return failure(partStatus.equals("failed") ? "upstream_error" : partStatus,
-                    "the provider batch " + partStatus + " before this question was answered; the next run asks it again");
-        }
-        JsonNode response = line.path("response");
-        int status = response.path("status_code").asInt(0);
-        JsonNode body = response.path("body");
-        if (status != 200 || !line.path("error").isMissingNode() && !line.path("error").isNull()) {
-            JsonNode error = line.path("error").isObject() ? line.path("error") : body.path("error");
-            String reason = error.path("message").asText(error.path("code").asText("no reason given"));
-            return failure("upstream_error", "the provider answered " + (status == 0 ? "an error" : "HTTP " + status) + ": " + reason)
-                    .put("upstream_status", status);
-        }
-        String content = body.path("choices").path(0).path("message").path("content").asText("");
-        if (request.restore != null && !request.restore.isEmpty()) {
-            content = io.jingnei.core.pii.PiiSession.restoring(pii, request.restore).unmask(content);
-        }
-        io.jingnei.core.pricing.Usage usage = io.jingnei.core.pricing.Usage.fromJson(body.get("usage"));
-        if (usage == null) {
-            usage = io.jingnei.core.pricing.Usage.NONE;
-        }
-        io.jingnei.core.pricing.Cost cost = prices.cost(model, usage);
-        ObjectNode answer = JSON.createObjectNode();
-        boolean declined = RagService.declined(content);
-        answer.put("answer", declined ? RagResult.NO_CONTEXT_ANSWER : content);
-        answer.put("status", declined ? "no_context" : "success");
-        answer.set("sources", request.sources == null ? JSON.createArrayNode() : request.sources);
-        answer.set("usage", JSON.valueToTree(usage));
-        answer.set("cost", JSON.valueToTree(cost));
-        return answer;
-    }
-
-    private static ObjectNode failure(String status, String reason) {
-        ObjectNode answer = JSON.createObjectNode();
-        answer.putNull("answer");
-        answer.put("status", status);
-        answer.putArray("sources");
-        answer.putObject("usage").put("prompt_tokens", 0).put("completion_tokens", 0).put("total_tokens", 0);
-        answer.putObject("cost").put("usd", 0).put("cny", 0);
-        answer.put("error", reason);
-        return answer;
     }
 
     // ---- state
@@ -398,16 +306,5 @@ final class ProviderBatch {
     private void save(URI stateUri, BatchState state) {
         state.updatedAt = clock.millis();
         FaqBatch.join(store.put(stateUri, state.bytes(), "application/json"));
-    }
-
-    private static JsonNode parse(String line) {
-        if (line == null || line.isBlank()) {
-            return null;
-        }
-        try {
-            return JSON.readTree(line);
-        } catch (java.io.IOException torn) {
-            return null;
-        }
     }
 }
