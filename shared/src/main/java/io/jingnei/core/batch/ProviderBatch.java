@@ -128,6 +128,36 @@ final class ProviderBatch {
         state.upstream = api.upstreamName();
         state.key = api.keyNumber();
         List<Map.Entry<String, String>> lines = new ArrayList<>();
+        int answeredNow = requestLines(plan, rag, ctx, api, state, lines);
+        plan.cache.flush();
+        if (lines.isEmpty()) {
+            // Everything was answered already (an earlier run, the cache, retrieval alone): no batch at all.
+            return BatchReport.write(store, plan, Map.of(), 0, 0, startNanos, "batch", List.of());
+        }
+        BatchParts.write(store, limits, plan.output, state, lines);
+        state.status = BatchState.SUBMITTING;
+        state.updatedAt = clock.millis();
+        boolean first = previous == null
+                ? FaqBatch.join(store.putIfAbsent(stateUri, state.bytes(), "application/json"))
+                : replaceDone(stateUri, previous, state);
+        if (!first) {
+            BatchState other = read(stateUri);
+            return BatchProgress.of(plan, other == null ? state : other, "submitting", "another instance is submitting this run");
+        }
+        finishSubmission(api, stateUri, state);
+        log.write(new CallRecord(ctx.requestId, "faq-batch", state.model, ctx.userId, "submitted").put("mode", "batch")
+                .put("batch_ids", state.batchIds()).put("requests", state.requests.size()).put("answered_without_llm", answeredNow)
+                .put("upstream", state.upstream));
+        return BatchProgress.of(plan, state, "submitted", null);
+    }
+
+    /**
+     * The batch request line of each question that needs the LLM (masked, with what is needed to
+     * restore and cite its answer kept in the state); a question answered without an LLM (no
+     * context, no LLM configured) is answered at once. Returns how many were answered at once.
+     */
+    private int requestLines(BatchPlan plan, RagService rag, CallContext ctx, BatchEndpoint api, BatchState state,
+                             List<Map.Entry<String, String>> lines) {
         int answeredNow = 0;
         for (Map.Entry<String, Question> entry : plan.toAsk) {
             Question q = entry.getValue();
@@ -167,26 +197,7 @@ final class ProviderBatch {
                 }
             }
         }
-        plan.cache.flush();
-        if (lines.isEmpty()) {
-            // Everything was answered already (an earlier run, the cache, retrieval alone): no batch at all.
-            return BatchReport.write(store, plan, Map.of(), 0, 0, startNanos, "batch", List.of());
-        }
-        BatchParts.write(store, limits, plan.output, state, lines);
-        state.status = BatchState.SUBMITTING;
-        state.updatedAt = clock.millis();
-        boolean first = previous == null
-                ? FaqBatch.join(store.putIfAbsent(stateUri, state.bytes(), "application/json"))
-                : replaceDone(stateUri, previous, state);
-        if (!first) {
-            BatchState other = read(stateUri);
-            return BatchProgress.of(plan, other == null ? state : other, "submitting", "another instance is submitting this run");
-        }
-        finishSubmission(api, stateUri, state);
-        log.write(new CallRecord(ctx.requestId, "faq-batch", state.model, ctx.userId, "submitted").put("mode", "batch")
-                .put("batch_ids", state.batchIds()).put("requests", state.requests.size()).put("answered_without_llm", answeredNow)
-                .put("upstream", state.upstream));
-        return BatchProgress.of(plan, state, "submitted", null);
+        return answeredNow;
     }
 
     /** A finished run's state is replaced by the next run's only by the instance that claims it first. */
