@@ -130,61 +130,78 @@ public final class UpstreamsConfig {
         if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
             throw new ConfigException(at + " (" + name + "): base_url must start with https:// or http://");
         }
+        String named = at + " (" + name + ")";
+        List<String> keys = keys(node, env, named);
+        Set<String> models = models(node.path("models"), named);
+        Map<String, String> modelMap = strings(node.path("model_map"), named + ": model_map");
+        Map<String, String> headers = headers(node.path("headers"), env, named);
+        int weight = node.path("weight").isMissingNode() ? 1 : node.path("weight").asInt(-1);
+        if (weight < 1 || weight > 1000) {
+            throw new ConfigException(named + ": weight must be a whole number from 1 to 1000");
+        }
+        Duration timeout = node.hasNonNull("timeout") ? timeout(node.get("timeout"), at, named) : defaults.timeout;
+        int maxRetries = node.path("max_retries").isMissingNode() ? defaults.maxRetries : node.path("max_retries").asInt(-1);
+        if (maxRetries < 0 || maxRetries > 10) {
+            throw new ConfigException(named + ": max_retries must be from 0 to 10");
+        }
+        return new Upstream(name, baseUrl, keys, Collections.unmodifiableSet(models), Collections.unmodifiableMap(modelMap),
+                weight, timeout, maxRetries, Collections.unmodifiableMap(headers),
+                new CircuitBreaker(defaults.breakerFailures, defaults.breakerOpen, time));
+    }
+
+    /** The entry's keys; one null key for a self-hosted upstream without keys (no Authorization header is sent). */
+    private static List<String> keys(JsonNode node, Env env, String named) {
         List<String> keys = new ArrayList<>();
         JsonNode keyNode = node.has("api_keys") ? node.get("api_keys") : node.get("api_key");
         if (keyNode != null) {
             for (JsonNode key : keyNode.isArray() ? keyNode : JSON.createArrayNode().add(keyNode)) {
                 if (!key.isTextual() || key.asText().isBlank()) {
-                    throw new ConfigException(at + " (" + name + "): api_keys must be a list of non-empty strings");
+                    throw new ConfigException(named + ": api_keys must be a list of non-empty strings");
                 }
-                keys.add(expand(key.asText().trim(), env, at + " (" + name + ")"));
+                keys.add(expand(key.asText().trim(), env, named));
             }
         }
         if (keys.isEmpty()) {
-            keys.add(null); // self-hosted upstreams without keys: no Authorization header is sent
+            keys.add(null);
         }
+        return keys;
+    }
+
+    private static Set<String> models(JsonNode modelNode, String named) {
         Set<String> models = new LinkedHashSet<>();
-        JsonNode modelNode = node.path("models");
         if (modelNode.isMissingNode() || modelNode.isNull()) {
             models.add(Upstream.ANY_MODEL);
         } else {
             for (JsonNode model : modelNode) {
                 if (!model.isTextual() || model.asText().isBlank()) {
-                    throw new ConfigException(at + " (" + name + "): models must be a list of model names (or [\"*\"])");
+                    throw new ConfigException(named + ": models must be a list of model names (or [\"*\"])");
                 }
                 models.add(model.asText().trim());
             }
             if (models.isEmpty()) {
-                throw new ConfigException(at + " (" + name + "): models is empty; use [\"*\"] to serve any model");
+                throw new ConfigException(named + ": models is empty; use [\"*\"] to serve any model");
             }
         }
-        Map<String, String> modelMap = strings(node.path("model_map"), at + " (" + name + "): model_map");
-        Map<String, String> headers = strings(node.path("headers"), at + " (" + name + "): headers");
+        return models;
+    }
+
+    private static Map<String, String> headers(JsonNode node, Env env, String named) {
+        Map<String, String> headers = strings(node, named + ": headers");
         for (Map.Entry<String, String> header : headers.entrySet()) {
             if (header.getKey().equalsIgnoreCase("authorization")) {
-                throw new ConfigException(at + " (" + name + "): set keys in api_keys, not as an Authorization header");
+                throw new ConfigException(named + ": set keys in api_keys, not as an Authorization header");
             }
-            header.setValue(expand(header.getValue(), env, at + " (" + name + ")"));
+            header.setValue(expand(header.getValue(), env, named));
         }
-        int weight = node.path("weight").isMissingNode() ? 1 : node.path("weight").asInt(-1);
-        if (weight < 1 || weight > 1000) {
-            throw new ConfigException(at + " (" + name + "): weight must be a whole number from 1 to 1000");
+        return headers;
+    }
+
+    private static Duration timeout(JsonNode t, String at, String named) {
+        Duration timeout = t.isNumber() ? Duration.ofMillis((long) (t.asDouble() * 1000)) : Durations.parse(at + " timeout", t.asText());
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new ConfigException(named + ": timeout must be positive, e.g. 90 (seconds) or \"90s\"");
         }
-        Duration timeout = defaults.timeout;
-        if (node.hasNonNull("timeout")) {
-            JsonNode t = node.get("timeout");
-            timeout = t.isNumber() ? Duration.ofMillis((long) (t.asDouble() * 1000)) : Durations.parse(at + " timeout", t.asText());
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new ConfigException(at + " (" + name + "): timeout must be positive, e.g. 90 (seconds) or \"90s\"");
-            }
-        }
-        int maxRetries = node.path("max_retries").isMissingNode() ? defaults.maxRetries : node.path("max_retries").asInt(-1);
-        if (maxRetries < 0 || maxRetries > 10) {
-            throw new ConfigException(at + " (" + name + "): max_retries must be from 0 to 10");
-        }
-        return new Upstream(name, baseUrl, keys, Collections.unmodifiableSet(models), Collections.unmodifiableMap(modelMap),
-                weight, timeout, maxRetries, Collections.unmodifiableMap(headers),
-                new CircuitBreaker(defaults.breakerFailures, defaults.breakerOpen, time));
+        return timeout;
     }
 
     private static String text(JsonNode node, String field, String at) {
