@@ -122,74 +122,93 @@ public final class IndexFormat {
     /** As {@link #read(InputStream)}, with the lexical part; {@code splitter} cuts the questions it is searched with. */
     public static HybridIndex load(InputStream stream, TermSplitter splitter) throws IOException {
         IndexInput in = new IndexInput(stream);
-        byte[] magic;
-        try {
-            magic = in.bytes(4);
-        } catch (java.io.EOFException e) {
-            throw new IndexException("not a Jingnei index (it is empty)");
-        }
-        if (magic[0] != 'J' || magic[1] != 'N' || magic[2] != 'I' || magic[3] != 'X') {
-            throw new IndexException("not a Jingnei index (magic bytes missing); FAISS indexes are read with a metadata file");
-        }
-        int version = in.u16();
-        if (version != 1 && version != VERSION) {
-            throw new IndexException("index format version " + version + " is not supported (this build reads versions 1 and " + VERSION + ")");
-        }
-        int flags = in.u16();
-        int dimension = in.i32();
-        int count = in.i32();
-        int metric = in.u8();
-        int quantisation = in.u8();
-        int modelLength = in.u16();
-        if (dimension <= 0 || dimension > 65_536 || count < 0 || metric != 0 || quantisation > 1) {
-            throw new IndexException("index header is corrupt");
-        }
-        String model = new String(in.bytes(modelLength), StandardCharsets.UTF_8);
-        long payloadLength = in.i64();
-        int expectedCrc = in.i32();
-        long values = (long) count * dimension;
-        long vectorBytes = quantisation == 1 ? values + 4L * count : values * 4;
-        if (values > Integer.MAX_VALUE - 8 || payloadLength < vectorBytes || payloadLength - vectorBytes > Integer.MAX_VALUE - 8) {
-            throw new IndexException("index header is corrupt: " + count + " x " + dimension + " vectors in " + payloadLength + " payload bytes");
-        }
+        Header header = Header.read(in);
         in.startChecksum();
         Vectors vectors;
-        try {
-            if (quantisation == 1) {
-                byte[] quantised = in.bytes((int) values);
-                float[] scales = new float[count];
-                in.floats(scales, count);
-                vectors = new Vectors.Int8(quantised, scales, dimension);
-            } else {
-                float[] floats = new float[(int) values];
-                in.floats(floats, (int) values);
-                vectors = new Vectors.Float32(floats, dimension);
-            }
-        } catch (java.io.EOFException e) {
-            throw new IndexException("index is truncated: " + e.getMessage());
-        }
         byte[] records;
         try {
-            records = in.bytes((int) (payloadLength - vectorBytes));
+            vectors = vectors(in, header);
+            records = in.bytes((int) (header.payloadLength - header.vectorBytes));
         } catch (java.io.EOFException e) {
             throw new IndexException("index is truncated: " + e.getMessage());
         }
         if (!in.atEnd()) {
-            throw new IndexException("index is padded: more bytes follow the " + payloadLength + " payload bytes the header names");
+            throw new IndexException("index is padded: more bytes follow the " + header.payloadLength + " payload bytes the header names");
         }
-        if (in.checksum() != expectedCrc) {
+        if (in.checksum() != header.expectedCrc) {
             throw new IndexException("index checksum mismatch: the object is corrupt or was changed while being written");
         }
-        ChunkStore chunks = ChunkStore.encoded(records, 0, count);
-        int recordsEnd = ChunkStore.end(records, 0, count);
+        ChunkStore chunks = ChunkStore.encoded(records, 0, header.count);
+        int recordsEnd = ChunkStore.end(records, 0, header.count);
         LexicalIndex lexical = null;
-        if (version >= 2 && (flags & FLAG_LEXICAL) != 0) {
-            lexical = LexicalIndex.read(records, recordsEnd, count, splitter);
+        if (header.version >= 2 && (header.flags & FLAG_LEXICAL) != 0) {
+            lexical = LexicalIndex.read(records, recordsEnd, header.count, splitter);
         } else if (recordsEnd != records.length) {
             throw new IndexException("index is corrupt: " + (records.length - recordsEnd) + " bytes follow the chunk records");
         }
-        VectorIndex index = new VectorIndex(vectors, chunks, model, VectorIndex.Metric.INNER_PRODUCT, Kernels.best());
+        VectorIndex index = new VectorIndex(vectors, chunks, header.model, VectorIndex.Metric.INNER_PRODUCT, Kernels.best());
         return new HybridIndex(index, lexical != null ? lexical : rebuilt(chunks, splitter));
+    }
+
+    private static Vectors vectors(IndexInput in, Header header) throws IOException {
+        if (header.quantisation == 1) {
+            byte[] quantised = in.bytes((int) header.values);
+            float[] scales = new float[header.count];
+            in.floats(scales, header.count);
+            return new Vectors.Int8(quantised, scales, header.dimension);
+        }
+        float[] floats = new float[(int) header.values];
+        in.floats(floats, (int) header.values);
+        return new Vectors.Float32(floats, header.dimension);
+    }
+
+    /** The fixed header, checked before anything is allocated from what it says. */
+    private static final class Header {
+        int version;
+        int flags;
+        int dimension;
+        int count;
+        int quantisation;
+        String model;
+        long payloadLength;
+        int expectedCrc;
+        long values;
+        long vectorBytes;
+
+        static Header read(IndexInput in) throws IOException {
+            byte[] magic;
+            try {
+                magic = in.bytes(4);
+            } catch (java.io.EOFException e) {
+                throw new IndexException("not a Jingnei index (it is empty)");
+            }
+            if (magic[0] != 'J' || magic[1] != 'N' || magic[2] != 'I' || magic[3] != 'X') {
+                throw new IndexException("not a Jingnei index (magic bytes missing); FAISS indexes are read with a metadata file");
+            }
+            Header h = new Header();
+            h.version = in.u16();
+            if (h.version != 1 && h.version != VERSION) {
+                throw new IndexException("index format version " + h.version + " is not supported (this build reads versions 1 and " + VERSION + ")");
+            }
+            h.flags = in.u16();
+            h.dimension = in.i32();
+            h.count = in.i32();
+            int metric = in.u8();
+            h.quantisation = in.u8();
+            int modelLength = in.u16();
+            if (h.dimension <= 0 || h.dimension > 65_536 || h.count < 0 || metric != 0 || h.quantisation > 1) {
+                throw new IndexException("index header is corrupt");
+            }
+            h.model = new String(in.bytes(modelLength), StandardCharsets.UTF_8);
+            h.payloadLength = in.i64();
+            h.expectedCrc = in.i32();
+            h.values = (long) h.count * h.dimension;
+            h.vectorBytes = h.quantisation == 1 ? h.values + 4L * h.count : h.values * 4;
+            if (h.values > Integer.MAX_VALUE - 8 || h.payloadLength < h.vectorBytes || h.payloadLength - h.vectorBytes > Integer.MAX_VALUE - 8) {
+                throw new IndexException("index header is corrupt: " + h.count + " x " + h.dimension + " vectors in " + h.payloadLength + " payload bytes");
+            }
+            return h;
+        }
     }
 
     /** An index read without a lexical part (FAISS), given one built from its chunk texts. */
