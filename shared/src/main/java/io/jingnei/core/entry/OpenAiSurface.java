@@ -1,6 +1,5 @@
 package io.jingnei.core.entry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,14 +21,9 @@ import io.jingnei.core.llm.TokenEstimate;
 import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.CallerRetries;
 import io.jingnei.core.llm.TimeSource;
-import io.jingnei.core.llm.CompletionOutcome;
 import io.jingnei.core.stream.ObservedPublisher;
 import io.jingnei.core.stream.ReplayPublisher;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -205,7 +199,7 @@ public final class OpenAiSurface {
         CallContext ctx = new CallContext(requestId, "embeddings", caller);
         List<String> inputs;
         try {
-            inputs = inputs(body.get("input"));
+            inputs = EmbeddingsBody.inputs(body.get("input"), maxEmbeddingInputs, instance.caps);
             String format = body.path("encoding_format").asText("float");
             if (!format.equals("float") && !format.equals("base64")) {
                 throw new JingneiException(ErrorKind.INVALID_REQUEST, "'encoding_format' must be 'float' or 'base64'");
@@ -241,72 +235,8 @@ public final class OpenAiSurface {
         boolean base64 = body.path("encoding_format").asText("float").equals("base64");
         // The dimensions are checked before the batch queues: a refusal never waits for a turn.
         return instance.rag().thenCompose(rag -> {
-            Embedder embedder = servedDimensions(rag.embedder(), body);
-            return localEmbeddings.run(() -> answer(embedder, inputs, base64));
+            Embedder embedder = EmbeddingsBody.servedDimensions(rag.embedder(), body);
+            return localEmbeddings.run(() -> EmbeddingList.of(embedder, inputs, base64));
         });
-    }
-
-    /**
-     * The local model has one size: a {@code dimensions} other than it is refused rather than ignored
-     * (a client that asked for 256 and stores what it got would mix sizes in its index).
-     */
-    private static Embedder servedDimensions(Embedder embedder, ObjectNode body) {
-        JsonNode asked = body.get("dimensions");
-        if (asked != null && !asked.isNull() && (!asked.canConvertToInt() || !asked.isIntegralNumber() || asked.asInt() != embedder.dimension())) {
-            throw new JingneiException(ErrorKind.INVALID_REQUEST, "'dimensions' must be " + embedder.dimension() + " (or left out): the "
-                    + "local embedding model " + embedder.modelId() + " returns " + embedder.dimension() + " dimensions only").about("dimensions");
-        }
-        return embedder;
-    }
-
-    private List<String> inputs(JsonNode input) {
-        List<String> texts = new ArrayList<>();
-        if (input != null && input.isTextual()) {
-            texts.add(input.asText());
-        } else if (input != null && input.isArray()) {
-            for (JsonNode item : input) {
-                if (!item.isTextual()) {
-                    throw new JingneiException(ErrorKind.INVALID_REQUEST,
-                            "'input' must be a string or a list of strings (token arrays are not supported by the local model)");
-                }
-                texts.add(item.asText());
-            }
-        }
-        if (texts.isEmpty()) {
-            throw new JingneiException(ErrorKind.INVALID_REQUEST, "'input' is required: a string or a non-empty list of strings");
-        }
-        if (texts.size() > maxEmbeddingInputs) {
-            throw new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "'input' has " + texts.size() + " texts; the limit is "
-                    + maxEmbeddingInputs + " (JINGNEI_MAX_EMBEDDING_INPUTS)");
-        }
-        for (String text : texts) {
-            instance.caps.query("input", text);
-        }
-        return texts;
-    }
-
-    private static ObjectNode answer(Embedder embedder, List<String> inputs, boolean base64) {
-        List<float[]> vectors = embedder.embed(inputs);
-        ObjectNode out = JsonNodeFactory.instance.objectNode().put("object", "list");
-        ArrayNode data = out.putArray("data");
-        long tokens = 0;
-        for (int i = 0; i < vectors.size(); i++) {
-            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
-            float[] v = vectors.get(i);
-            if (base64) {
-                ByteBuffer bytes = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                bytes.asFloatBuffer().put(v);
-                item.put("embedding", Base64.getEncoder().encodeToString(bytes.array()));
-            } else {
-                ArrayNode values = item.putArray("embedding");
-                for (float x : v) {
-                    values.add(x);
-                }
-            }
-            tokens += embedder.tokenCount(inputs.get(i));
-        }
-        out.put("model", embedder.modelId());
-        out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-        return out;
     }
 }
