@@ -4,6 +4,7 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.FunctionInitializer;
 import com.aliyun.fc.runtime.PreStopHandler;
 import com.aliyun.fc.runtime.StreamRequestHandler;
+import io.jingnei.core.entry.Functions;
 import io.jingnei.core.entry.InstanceBoot;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ public final class ChatHandler implements StreamRequestHandler, FunctionInitiali
 
     @Override
     public void handleRequest(InputStream event, OutputStream out, Context context) throws IOException {
-        Handlers.http("chat", event, out, context);
+        Handlers.http(Functions.CHAT, event, out, context);
     }
 
     @Override

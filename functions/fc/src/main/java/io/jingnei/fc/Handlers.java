@@ -4,6 +4,7 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.Credentials;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.entry.FunctionCalls;
+import io.jingnei.core.entry.FunctionSpec;
 import io.jingnei.core.entry.InstanceBoot;
 import io.jingnei.core.entry.Reply;
 
@@ -30,7 +31,7 @@ final class Handlers {
     }
 
     /** An HTTP-trigger invocation: the core decides access, route and method from the event. */
-    static void http(String function, InputStream event, OutputStream out, Context context) throws IOException {
+    static void http(FunctionSpec<?> function, InputStream event, OutputStream out, Context context) throws IOException {
         Reply reply;
         try {
             HttpTrigger request = HttpTrigger.read(event);

@@ -3,6 +3,7 @@ package io.jingnei.scf;
 import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
 import io.jingnei.core.auth.RequestHeaders;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.entry.FunctionSpec;
 import io.jingnei.core.entry.Reply;
 import io.jingnei.core.request.RequestBodies;
 
@@ -11,7 +12,7 @@ final class ApiGatewayRequests {
     private ApiGatewayRequests() {
     }
 
-    static ApiGatewayResponse handle(String function, APIGatewayProxyRequestEvent event, String requestId) {
+    static ApiGatewayResponse handle(FunctionSpec<?> function, APIGatewayProxyRequestEvent event, String requestId) {
         byte[] bytes;
         try {
             bytes = RequestBodies.eventBody(event == null ? null : event.getBody(), event != null && Boolean.TRUE.equals(event.getIsBase64Encoded()));

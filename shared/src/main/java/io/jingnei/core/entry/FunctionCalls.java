@@ -31,6 +31,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /**
  * The functions as plain calls, for every adapter: the web function's routes, the FC and SCF
@@ -61,17 +62,19 @@ public final class FunctionCalls {
 
     /**
      * An HTTP request as the built-in runtimes' triggers deliver it. A handler bound to one function
-     * ({@code function} "chat" or "rag-query") answers it whatever the path; a handler for several
-     * ({@code function} null, SCF's single event handler) routes by the path's last segment.
+     * ({@code chat} or {@code rag-query}) answers it whatever the path; a handler for several
+     * ({@code function} null, SCF's single event handler) routes by the path's last segment among
+     * the functions {@link Functions} says HTTP triggers deliver to.
      */
-    public CompletableFuture<Reply> http(String function, String method, String path, RequestHeaders headers, byte[] body, String requestId) {
+    public CompletableFuture<Reply> http(FunctionSpec<?> function, String method, String path, RequestHeaders headers, byte[] body, String requestId) {
         String id = CallContext.acceptRequestId(requestId);
         String route = path == null ? "/" : path;
-        String name = function != null ? function : route.endsWith("/chat") ? "chat" : route.endsWith("/rag-query") ? "rag-query" : null;
-        if (name == null) {
+        FunctionSpec<?> called = function != null ? function : Functions.onHttpTriggerAt(route);
+        if (called == null) {
             return done(Reply.failure(new JingneiException(ErrorKind.NOT_FOUND, "no function at " + shown(route)
-                    + "; use POST /chat or POST /rag-query"), id));
+                    + "; use " + Functions.onHttpTriggers().stream().map(f -> "POST " + f.path).collect(Collectors.joining(" or "))), id));
         }
+        String name = called.name;
         if (!"POST".equalsIgnoreCase(method)) {
             Reply refused = Reply.failure(new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use POST for /" + name), id);
             Map<String, String> headersOut = new LinkedHashMap<>(refused.headers);
@@ -80,7 +83,7 @@ public final class FunctionCalls {
         }
         Caller caller;
         try {
-            caller = instance.auth.authenticate(headers);
+            caller = called.access == Access.ADMIN ? instance.auth.requireAdmin(headers) : instance.auth.authenticate(headers);
         } catch (JingneiException e) {
             return rejected(name, id, e);
         }
@@ -89,12 +92,14 @@ public final class FunctionCalls {
                     + " bytes; the limit is " + instance.caps.maxBodyBytes + " (JINGNEI_MAX_BODY_BYTES)"));
         }
         try {
-            return name.equals("chat")
-                    ? chat(caller, ChatRequests.parse(body), id)
-                    : ragQuery(caller, RequestBodies.read(body, RagRequest.class), id);
+            return call(called, caller, body, id);
         } catch (JingneiException e) {
             return rejected(name, id, e);
         }
+    }
+
+    private <B> CompletableFuture<Reply> call(FunctionSpec<B> function, Caller caller, byte[] body, String requestId) {
+        return function.reply(this, caller, function.read(body), requestId);
     }
 
     public CompletableFuture<Reply> chat(Caller caller, ChatRequest request, String requestId) {
