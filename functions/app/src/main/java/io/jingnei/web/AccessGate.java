@@ -6,6 +6,9 @@ import io.jingnei.core.auth.Caller;
 import io.jingnei.core.auth.ListenHost;
 import io.jingnei.core.auth.RequestHeaders;
 import io.jingnei.core.config.Platform;
+import io.jingnei.core.entry.Access;
+import io.jingnei.core.entry.Functions;
+import io.jingnei.core.entry.Route;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.request.BodyBudget;
@@ -22,11 +25,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Runs before every route, and before any body byte is kept: gives the request its id, refuses
- * ambiguous framing (two control paths, an unknown transfer coding), answers CORS, refuses unknown
- * paths and wrong methods in JSON, and decides access with the core's rules, all from the headers.
+ * ambiguous framing (two control paths, an unknown transfer coding), answers CORS, refuses paths
+ * the core's table of routes ({@link Functions}) lacks and wrong methods in JSON, and decides access with the core's rules, all from the headers.
  * Only then is a body read, by {@link BodyReader}, within the instance's body budget. Public routes need a client key or a
  * token (or anonymous access where allowed), admin routes an admin key, and FC's control paths
  * only act for requests FC itself marks with a matching {@code x-fc-control-path}; an HTTP-trigger
@@ -39,6 +43,7 @@ public class AccessGate {
     private static final String READ_BODY = "jingnei.read-body";
     /** How long a refused request's body is discarded before its connection is closed. */
     private static final Duration LINGER = Duration.ofSeconds(2);
+    private static final String FUNCTION_PATHS = Functions.ALL.stream().map(function -> function.path).collect(Collectors.joining(", "));
 
     @Inject
     JingneiInstance jingnei;
@@ -119,27 +124,27 @@ public class AccessGate {
             refuse(ctx, tooLarge());
             return;
         }
-        RouteTable.Route route = RouteTable.of(path);
+        Route route = Functions.at(path);
         if (route == null) {
             // Answered here, not passed on: Vert.x matches an exact route with a trailing slash too, so
             // "/chat-stream/" or "/invoke/" would otherwise reach a handler without credentials.
             notFound(ctx);
             return;
         }
-        if (route.access == RouteTable.Access.CONTROL && !sentByFc(platform, path, request.getHeader("x-fc-control-path"))) {
+        if (route.access == Access.CONTROL && !sentByFc(platform, path, request.getHeader("x-fc-control-path"))) {
             notFound(ctx);
             return;
         }
-        if (!route.methods.contains(request.method())) {
+        if (!route.allows(request.method().name())) {
             ctx.response().putHeader("Allow", route.post() ? "POST" : "GET, HEAD");
             refuse(ctx, new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use " + (route.post() ? "POST" : "GET") + " for " + path));
             return;
         }
         RequestHeaders headers = request::getHeader;
         try {
-            if (route.access == RouteTable.Access.PUBLIC) {
+            if (route.access == Access.PUBLIC) {
                 ctx.put(CALLER, jingnei.auth.authenticate(headers));
-            } else if (route.access == RouteTable.Access.ADMIN) {
+            } else if (route.access == Access.ADMIN) {
                 ctx.put(CALLER, jingnei.auth.requireAdmin(headers));
             }
         } catch (JingneiException refused) {
@@ -183,8 +188,8 @@ public class AccessGate {
     private void notFound(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         refuse(ctx, new JingneiException(ErrorKind.NOT_FOUND, "no route " + shown(path)
-                + (RouteTable.openAi(path) ? "; the OpenAI-compatible surface has /v1/chat/completions, /v1/responses, /v1/embeddings and /v1/models"
-                : "; the functions are /chat, /chat-stream, /rag-query, /rag-stream, /index-build, /faq-batch and /v1/*")));
+                + (Functions.openAi(path) ? "; the OpenAI-compatible surface has /v1/chat/completions, /v1/responses, /v1/embeddings and /v1/models"
+                : "; the functions are " + FUNCTION_PATHS + " and /v1/*")));
     }
 
     JingneiException tooLarge() {

@@ -3,6 +3,7 @@ package io.jingnei.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.entry.Functions;
 import io.jingnei.core.entry.Reply;
 import io.jingnei.core.llm.UpstreamException;
 import io.vertx.ext.web.RoutingContext;
@@ -22,7 +23,7 @@ final class Errors {
     }
 
     static void write(ObjectMapper json, RoutingContext ctx, JingneiException e) {
-        if (RouteTable.openAi(ctx.normalizedPath())) {
+        if (Functions.openAi(ctx.normalizedPath())) {
             writeOpenAi(json, ctx, e);
         } else {
             Reply reply = Reply.failure(e, AccessGate.requestId(ctx));

@@ -2,23 +2,18 @@ package io.jingnei.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
-import io.jingnei.core.batch.FaqBatchRequest;
-import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.call.CallContext;
-import io.jingnei.core.rag.IndexBuildRequest;
-import io.jingnei.core.rag.RagRequest;
-import io.jingnei.core.request.RequestBodies;
+import io.jingnei.core.entry.FunctionSpec;
+import io.jingnei.core.entry.Functions;
+import io.jingnei.core.entry.Route;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
-import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Every failure a route did not answer itself becomes JSON in the route's shape: a
@@ -28,13 +23,6 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class FunctionErrors {
-    /** Per function path, the core reader whose exception explains a body Funqy rejected. */
-    private static final Map<String, Consumer<byte[]>> READERS = Map.of(
-            "/chat", ChatRequests::parse,
-            "/rag-query", body -> RequestBodies.read(body, RagRequest.class),
-            "/index-build", body -> RequestBodies.read(body, IndexBuildRequest.class),
-            "/faq-batch", body -> RequestBodies.read(body, FaqBatchRequest.class));
-
     @Inject
     ObjectMapper json;
     @Inject
@@ -56,11 +44,12 @@ public class FunctionErrors {
         }
         String path = ctx.normalizedPath();
         String requestId = AccessGate.requestId(ctx);
-        Consumer<byte[]> reader = READERS.get(path);
+        Route route = Functions.at(path);
+        FunctionSpec<?> function = route == null || route.function == null || route.function.streamed() ? null : route.function;
         int status = ctx.statusCode();
         JingneiException reason;
-        if (status == 400 && ctx.request().method() == HttpMethod.POST && reader != null) {
-            reason = explain(reader, ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+        if (status == 400 && ctx.request().method() == HttpMethod.POST && function != null) {
+            reason = explain(function, OpenAiRoutes.bytes(ctx));
         } else if (status == 413) {
             reason = new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "request body is larger than " + jingnei.caps.maxBodyBytes
                     + " bytes (JINGNEI_MAX_BODY_BYTES)");
@@ -94,9 +83,10 @@ public class FunctionErrors {
         return null;
     }
 
-    private static JingneiException explain(Consumer<byte[]> reader, byte[] body) {
+    /** The body Funqy rejected, read by the function's own core reader from the table. */
+    private static JingneiException explain(FunctionSpec<?> function, byte[] body) {
         try {
-            reader.accept(body);
+            function.read(body);
             return new JingneiException(ErrorKind.INVALID_REQUEST, "request body does not fit this function");
         } catch (JingneiException e) {
             return e;

@@ -1,0 +1,51 @@
+package io.jingnei.web;
+
+import io.jingnei.core.batch.FaqBatchRequest;
+import io.jingnei.core.chat.ChatRequest;
+import io.jingnei.core.entry.FunctionCalls;
+import io.jingnei.core.entry.FunctionSpec;
+import io.jingnei.core.entry.Functions;
+import io.jingnei.core.rag.IndexBuildRequest;
+import io.jingnei.core.rag.RagRequest;
+import io.quarkus.funqy.Funq;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+
+/**
+ * The functions that answer once, bound by Funqy to {@code POST /<name>}: each method is the table's
+ * entry ({@link Functions}) with the body type Funqy binds; the access gate has decided the caller.
+ * The core call returns a future, so no thread waits on an LLM; index-build and faq-batch run on the
+ * core's job threads.
+ */
+public class FunqyFunctions {
+    @Inject
+    FunctionCalls calls;
+    @Inject
+    CurrentVertxRequest request;
+
+    @Funq(Functions.CHAT_NAME)
+    public Uni<Object> chat(ChatRequest input) {
+        return call(Functions.CHAT, input);
+    }
+
+    @Funq(Functions.RAG_QUERY_NAME)
+    public Uni<Object> ragQuery(RagRequest input) {
+        return call(Functions.RAG_QUERY, input);
+    }
+
+    @Funq(Functions.INDEX_BUILD_NAME)
+    public Uni<Object> indexBuild(IndexBuildRequest input) {
+        return call(Functions.INDEX_BUILD, input);
+    }
+
+    @Funq(Functions.FAQ_BATCH_NAME)
+    public Uni<Object> faqBatch(FaqBatchRequest input) {
+        return call(Functions.FAQ_BATCH, input);
+    }
+
+    private <B> Uni<Object> call(FunctionSpec<B> function, B input) {
+        var ctx = request.getCurrent();
+        return FunqyReplies.of(() -> function.reply(calls, AccessGate.caller(ctx), input, AccessGate.requestId(ctx)));
+    }
+}
