@@ -3,6 +3,7 @@ package io.jingnei.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.entry.FunctionCalls;
+import io.jingnei.core.entry.Functions;
 import io.jingnei.core.entry.Reply;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.Router;
@@ -12,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.jingnei.core.entry.RagHealth;
+import io.jingnei.fc.FcEvents;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +21,7 @@ import java.util.Map;
 /**
  * The FC custom runtime's control paths: {@code POST /initialize} (the initializer: wait until model
  * and index are loaded), {@code POST /invoke} (event invocations: OSS object-created and timer
- * events start a faq-batch), {@code GET /pre-stop}. The access gate lets a request through only when
+ * events start a faq-batch, read by the FC adapter's {@link FcEvents} as the java11 handler reads them), {@code GET /pre-stop}. The access gate lets a request through only when
  * FC marks it with the matching {@code x-fc-control-path}; only such requests hand over the role's
  * credentials. HTTP triggers reach the ordinary routes (FC marks them {@code /http-invoke}).
  */
@@ -85,7 +87,7 @@ public class FcCustomRuntimeRoutes {
     private void invoke(RoutingContext ctx) {
         PlatformCredentials.remember(ctx.request());
         byte[] event = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        Uni.createFrom().completionStage(() -> calls.faqBatchOnFcEvent(event, AccessGate.requestId(ctx)))
+        Uni.createFrom().completionStage(() -> FcEvents.call(Functions.FAQ_BATCH, calls, event, AccessGate.requestId(ctx)))
                 .subscribe().with(reply -> Errors.write(json, ctx, reply),
                         error -> Errors.write(json, ctx, JingneiException.from(error)));
     }

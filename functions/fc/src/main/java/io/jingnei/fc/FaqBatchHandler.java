@@ -4,6 +4,8 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.FunctionInitializer;
 import com.aliyun.fc.runtime.PreStopHandler;
 import com.aliyun.fc.runtime.StreamRequestHandler;
+import io.jingnei.core.entry.FunctionSpec;
+import io.jingnei.core.entry.Functions;
 import io.jingnei.core.entry.InstanceBoot;
 
 import java.io.IOException;
@@ -12,6 +14,8 @@ import java.io.OutputStream;
 
 /** {@code faq-batch} behind OSS object-created and timer triggers: one function, the event's shape says which. */
 public final class FaqBatchHandler implements StreamRequestHandler, FunctionInitializer, PreStopHandler {
+    /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
+    static final FunctionSpec<?> FUNCTION = Functions.FAQ_BATCH;
 
     @Override
     public void initialize(Context context) {
@@ -21,7 +25,7 @@ public final class FaqBatchHandler implements StreamRequestHandler, FunctionInit
     @Override
     public void handleRequest(InputStream event, OutputStream out, Context context) throws IOException {
         byte[] bytes = event.readAllBytes();
-        Handlers.writeJson(out, Handlers.call(context, calls -> calls.faqBatchOnFcEvent(bytes, context.getRequestId())));
+        Handlers.writeJson(out, Handlers.call(context, calls -> FcEvents.call(FUNCTION, calls, bytes, context.getRequestId())));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.FunctionInitializer;
 import com.aliyun.fc.runtime.PreStopHandler;
 import com.aliyun.fc.runtime.StreamRequestHandler;
+import io.jingnei.core.entry.FunctionSpec;
 import io.jingnei.core.entry.Functions;
 import io.jingnei.core.entry.InstanceBoot;
 
@@ -13,6 +14,8 @@ import java.io.OutputStream;
 
 /** {@code rag-query} behind an FC HTTP trigger; the initializer loads model and index. */
 public final class RagQueryHandler implements StreamRequestHandler, FunctionInitializer, PreStopHandler {
+    /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
+    static final FunctionSpec<?> FUNCTION = Functions.RAG_QUERY;
 
     @Override
     public void initialize(Context context) {
@@ -21,7 +24,7 @@ public final class RagQueryHandler implements StreamRequestHandler, FunctionInit
 
     @Override
     public void handleRequest(InputStream event, OutputStream out, Context context) throws IOException {
-        Handlers.http(Functions.RAG_QUERY, event, out, context);
+        Handlers.http(FUNCTION, event, out, context);
     }
 
     @Override

@@ -5,9 +5,13 @@ import com.qcloud.services.scf.runtime.events.CosEvent;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.entry.Reply;
+import io.jingnei.core.entry.FunctionSpec;
+import io.jingnei.core.entry.Functions;
 
 /** {@code faq-batch} behind a COS object-created trigger. */
 public final class FaqBatchCosHandler {
+    /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
+    static final FunctionSpec<?> FUNCTION = Functions.FAQ_BATCH;
 
     /** @return the batch summary, or the failure, as JSON text */
     public String handle(CosEvent event, Context context) {
@@ -17,7 +21,7 @@ public final class FaqBatchCosHandler {
         CosEvent.CosInfo cos = event.getRecords().get(0).getCos();
         String bucket = cos.getCosBucket().getName() + "-" + cos.getCosBucket().getAppid();
         return ScfCalls.call(context.getRequestId(),
-                calls -> calls.faqBatchOnObject("cos", bucket, objectKey(cos), context.getRequestId())).json();
+                calls -> FUNCTION.objectCreated(calls, "cos", bucket, objectKey(cos), context.getRequestId())).json();
     }
 
     /** COS names the object "/appid/bucket/key"; the key is what follows. */

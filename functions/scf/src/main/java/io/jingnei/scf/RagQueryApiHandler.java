@@ -2,12 +2,15 @@ package io.jingnei.scf;
 
 import com.qcloud.scf.runtime.Context;
 import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
+import io.jingnei.core.entry.FunctionSpec;
 import io.jingnei.core.entry.Functions;
 
 /** {@code rag-query} behind API Gateway (integrated response). */
 public final class RagQueryApiHandler {
+    /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
+    static final FunctionSpec<?> FUNCTION = Functions.RAG_QUERY;
 
     public ApiGatewayResponse handle(APIGatewayProxyRequestEvent event, Context context) {
-        return ApiGatewayRequests.handle(Functions.RAG_QUERY, event, context.getRequestId());
+        return ApiGatewayRequests.handle(FUNCTION, event, context.getRequestId());
     }
 }

@@ -23,7 +23,6 @@ import io.jingnei.core.rag.IndexBuildService;
 import io.jingnei.core.rag.IndexBuilder;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagService;
-import io.jingnei.core.request.RequestBodies;
 import io.jingnei.core.storage.StorageAllowList;
 import io.jingnei.core.storage.StorageUris;
 
@@ -211,33 +210,6 @@ public final class FunctionCalls {
         return faqBatch(Caller.platform(), new FaqBatchRequest(input.toString(), null), id);
     }
 
-    /**
-     * An event-function invocation on FC, by its documented shape: OSS object-created
-     * ({@code events[0].oss}), timer ({@code triggerTime} and {@code payload}), or a direct
-     * {@code {input, output?}}. Shared by the java11 handler and the custom runtime's /invoke.
-     */
-    public CompletableFuture<Reply> faqBatchOnFcEvent(byte[] eventBytes, String requestId) {
-        String id = CallContext.acceptRequestId(requestId);
-        JsonNode event;
-        try {
-            event = RequestBodies.readObject(eventBytes);
-        } catch (JingneiException e) {
-            return rejected("faq-batch", id, e);
-        }
-        JsonNode oss = event.path("events").path(0).path("oss");
-        if (oss.isObject()) {
-            return faqBatchOnObject("oss", oss.path("bucket").path("name").asText(), oss.path("object").path("key").asText(), id);
-        }
-        if (event.has("triggerTime") && event.has("payload")) {
-            return faqBatchOnTimer(event.path("payload").asText(), id);
-        }
-        if (event.path("input").isTextual()) {
-            return faqBatch(Caller.platform(), requestOf(event), id);
-        }
-        return rejected("faq-batch", id, new JingneiException(ErrorKind.INVALID_REQUEST,
-                "unsupported event: expected an OSS object-created event, a timer event or {\"input\": ...}"));
-    }
-
     /** A timer: its payload names the input, {@code {"input": "...", "output"?: "...", "mode"?: "batch"}}. */
     public CompletableFuture<Reply> faqBatchOnTimer(String payload, String requestId) {
         String id = CallContext.acceptRequestId(requestId);
@@ -279,6 +251,14 @@ public final class FunctionCalls {
             }
             return Reply.failure(e, ctx.requestId);
         });
+    }
+
+    /**
+     * A call an adapter refused before the core saw it (an event it cannot read): logged like any
+     * refusal, answered from the error table.
+     */
+    public CompletableFuture<Reply> refused(FunctionSpec<?> function, String requestId, JingneiException e) {
+        return rejected(function.name, CallContext.acceptRequestId(requestId), e);
     }
 
     private CompletableFuture<Reply> rejected(String function, String requestId, JingneiException e) {

@@ -26,13 +26,23 @@ public final class FunctionSpec<B> {
         CompletableFuture<R> call(FunctionCalls calls, Caller caller, B body, String requestId);
     }
 
+    /** The core call for an object-created event: the object as the platform names it. */
+    public interface ObjectCreatedCall {
+        CompletableFuture<Reply> call(FunctionCalls calls, String scheme, String bucket, String key, String requestId);
+    }
+
+    /** The core call for a platform event whose payload is the request as JSON text. */
+    public interface PayloadCall {
+        CompletableFuture<Reply> call(FunctionCalls calls, String payload, String requestId);
+    }
+
     /** The built-in runtimes' (FC java11, SCF Java11) triggers that deliver to a function. */
     public enum Trigger {
         /** An HTTP trigger or API Gateway request. */
         HTTP,
         /** An object-created event from the object store (OSS, COS). */
         OBJECT_CREATED,
-        /** A timer whose payload names the input. */
+        /** A timer whose payload is the request (on FC, a direct invocation too). */
         TIMER
     }
 
@@ -44,9 +54,12 @@ public final class FunctionSpec<B> {
     private final BodyReader<B> reader;
     private final Call<B, Reply> replying;
     private final Call<B, Flow.Publisher<ObjectNode>> streaming;
+    private final boolean http;
+    private final ObjectCreatedCall objectCreated;
+    private final PayloadCall payload;
 
     private FunctionSpec(String name, Access access, Class<B> bodyType, BodyReader<B> reader, Call<B, Reply> replying,
-                         Call<B, Flow.Publisher<ObjectNode>> streaming, Set<Trigger> triggers) {
+                         Call<B, Flow.Publisher<ObjectNode>> streaming, boolean http, ObjectCreatedCall objectCreated, PayloadCall payload) {
         this.name = name;
         this.path = "/" + name;
         this.access = access;
@@ -54,18 +67,40 @@ public final class FunctionSpec<B> {
         this.reader = reader;
         this.replying = replying;
         this.streaming = streaming;
-        this.triggers = triggers;
+        this.http = http;
+        this.objectCreated = objectCreated;
+        this.payload = payload;
+        EnumSet<Trigger> triggers = EnumSet.noneOf(Trigger.class);
+        if (http) {
+            triggers.add(Trigger.HTTP);
+        }
+        if (objectCreated != null) {
+            triggers.add(Trigger.OBJECT_CREATED);
+        }
+        if (payload != null) {
+            triggers.add(Trigger.TIMER);
+        }
+        this.triggers = Collections.unmodifiableSet(triggers);
     }
 
-    static <B> FunctionSpec<B> replying(String name, Access access, Class<B> bodyType, BodyReader<B> reader, Call<B, Reply> call,
-                                        Trigger... triggers) {
-        return new FunctionSpec<>(name, access, bodyType, reader, call, null, setOf(triggers));
+    static <B> FunctionSpec<B> replying(String name, Access access, Class<B> bodyType, BodyReader<B> reader, Call<B, Reply> call) {
+        return new FunctionSpec<>(name, access, bodyType, reader, call, null, false, null, null);
     }
 
-    /** Streamed functions answer as Server-Sent Events, which only the web function writes. */
+    /** Streamed functions answer as Server-Sent Events, which only the web function writes: no trigger reaches them. */
     static <B> FunctionSpec<B> streaming(String name, Access access, Class<B> bodyType, BodyReader<B> reader,
                                          Call<B, Flow.Publisher<ObjectNode>> call) {
-        return new FunctionSpec<>(name, access, bodyType, reader, null, call, Set.of());
+        return new FunctionSpec<>(name, access, bodyType, reader, null, call, false, null, null);
+    }
+
+    /** This function, answered by the built-in runtimes' HTTP triggers too. */
+    FunctionSpec<B> onHttpTriggers() {
+        return new FunctionSpec<>(name, access, bodyType, reader, replying, streaming, true, objectCreated, payload);
+    }
+
+    /** This function, started by the platforms' object-created and timer events too (as the platform, without a key). */
+    FunctionSpec<B> onEvents(ObjectCreatedCall objectCreated, PayloadCall payload) {
+        return new FunctionSpec<>(name, access, bodyType, reader, replying, streaming, http, objectCreated, payload);
     }
 
     public boolean streamed() {
@@ -91,8 +126,20 @@ public final class FunctionSpec<B> {
         return streaming.call(calls, caller, body, requestId);
     }
 
-    private static Set<Trigger> setOf(Trigger... triggers) {
-        return triggers.length == 0 ? Set.of() : Collections.unmodifiableSet(EnumSet.of(triggers[0], triggers));
+    /** An object-created event for this function; it may be skipped (outside the input prefix or the storage allow-list). */
+    public CompletableFuture<Reply> objectCreated(FunctionCalls calls, String scheme, String bucket, String key, String requestId) {
+        if (objectCreated == null) {
+            throw new IllegalStateException(name + " is not started by object-created events");
+        }
+        return objectCreated.call(calls, scheme, bucket, key, requestId);
+    }
+
+    /** A timer's payload (or FC's direct invocation) for this function: the request as JSON text. */
+    public CompletableFuture<Reply> payload(FunctionCalls calls, String payload, String requestId) {
+        if (this.payload == null) {
+            throw new IllegalStateException(name + " is not started by timers");
+        }
+        return this.payload.call(calls, payload, requestId);
     }
 
     @Override

@@ -29,19 +29,19 @@ public final class Functions {
     public static final String FAQ_BATCH_NAME = "faq-batch";
 
     public static final FunctionSpec<ChatRequest> CHAT = FunctionSpec.replying(CHAT_NAME, Access.PUBLIC,
-            ChatRequest.class, ChatRequests::parse, FunctionCalls::chat, Trigger.HTTP);
+            ChatRequest.class, ChatRequests::parse, FunctionCalls::chat).onHttpTriggers();
     public static final FunctionSpec<ChatRequest> CHAT_STREAM = FunctionSpec.streaming("chat-stream", Access.PUBLIC,
             ChatRequest.class, ChatRequests::parse, FunctionCalls::chatStream);
     public static final FunctionSpec<RagRequest> RAG_QUERY = FunctionSpec.replying(RAG_QUERY_NAME, Access.PUBLIC,
-            RagRequest.class, body -> RequestBodies.read(body, RagRequest.class), FunctionCalls::ragQuery, Trigger.HTTP);
+            RagRequest.class, body -> RequestBodies.read(body, RagRequest.class), FunctionCalls::ragQuery).onHttpTriggers();
     public static final FunctionSpec<RagRequest> RAG_STREAM = FunctionSpec.streaming("rag-stream", Access.PUBLIC,
             RagRequest.class, body -> RequestBodies.read(body, RagRequest.class), FunctionCalls::ragStream);
     public static final FunctionSpec<IndexBuildRequest> INDEX_BUILD = FunctionSpec.replying(INDEX_BUILD_NAME, Access.ADMIN,
             IndexBuildRequest.class, body -> RequestBodies.read(body, IndexBuildRequest.class), FunctionCalls::indexBuild);
     /** Over HTTP for an admin; from the platforms' object-created and timer events without a key, within the storage allow-list. */
     public static final FunctionSpec<FaqBatchRequest> FAQ_BATCH = FunctionSpec.replying(FAQ_BATCH_NAME, Access.ADMIN,
-            FaqBatchRequest.class, body -> RequestBodies.read(body, FaqBatchRequest.class), FunctionCalls::faqBatch,
-            Trigger.OBJECT_CREATED, Trigger.TIMER);
+            FaqBatchRequest.class, body -> RequestBodies.read(body, FaqBatchRequest.class), FunctionCalls::faqBatch)
+            .onEvents(FunctionCalls::faqBatchOnObject, FunctionCalls::faqBatchOnTimer);
 
     public static final List<FunctionSpec<?>> ALL = List.of(CHAT, CHAT_STREAM, RAG_QUERY, RAG_STREAM, INDEX_BUILD, FAQ_BATCH);
 

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.entry.FunctionCalls;
+import io.jingnei.core.entry.Functions;
 import io.jingnei.core.entry.Reply;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,9 +21,9 @@ public final class FaqBatchProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        byte[] event = new ObjectMapper().createObjectNode().put("input", args[0]).toString().getBytes(StandardCharsets.UTF_8);
+        String event = new ObjectMapper().createObjectNode().put("input", args[0]).toString();
         try (JingneiInstance instance = JingneiInstance.boot(Env.system())) {
-            Reply reply = new FunctionCalls(instance).faqBatchOnFcEvent(event, "faq-batch-process").get(5, TimeUnit.MINUTES);
+            Reply reply = Functions.FAQ_BATCH.payload(new FunctionCalls(instance), event, "faq-batch-process").get(5, TimeUnit.MINUTES);
             System.out.println(REPLY_PREFIX + new ObjectMapper().writeValueAsString(reply.body));
             System.out.flush();
             System.exit(reply.status == 200 ? 0 : 1);
