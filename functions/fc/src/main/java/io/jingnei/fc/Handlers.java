@@ -5,6 +5,7 @@ import com.aliyun.fc.runtime.Credentials;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.entry.FunctionCalls;
 import io.jingnei.core.entry.FunctionSpec;
+import io.jingnei.core.entry.HttpTriggers;
 import io.jingnei.core.entry.InstanceBoot;
 import io.jingnei.core.entry.Reply;
 
@@ -35,7 +36,7 @@ final class Handlers {
         Reply reply;
         try {
             HttpTrigger request = HttpTrigger.read(event);
-            reply = call(context, calls -> calls.http(function, request.method, request.path, request.headers, request.body,
+            reply = call(context, calls -> HttpTriggers.call(calls, function, request.method, request.path, request.headers, request.body,
                     context.getRequestId()));
         } catch (JingneiException unreadable) {
             reply = Reply.failure(unreadable, context.getRequestId());

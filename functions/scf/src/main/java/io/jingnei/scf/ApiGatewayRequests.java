@@ -4,6 +4,7 @@ import com.qcloud.services.scf.runtime.events.APIGatewayProxyRequestEvent;
 import io.jingnei.core.auth.RequestHeaders;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.entry.FunctionSpec;
+import io.jingnei.core.entry.HttpTriggers;
 import io.jingnei.core.entry.Reply;
 import io.jingnei.core.request.RequestBodies;
 
@@ -22,7 +23,7 @@ final class ApiGatewayRequests {
         String method = event == null || event.getHttpMethod() == null ? "POST" : event.getHttpMethod();
         String path = event == null || event.getPath() == null ? "/" : event.getPath();
         RequestHeaders headers = RequestHeaders.of(event == null ? null : event.getHeaders());
-        Reply reply = ScfCalls.call(requestId, calls -> calls.http(function, method, path, headers, bytes, requestId));
+        Reply reply = ScfCalls.call(requestId, calls -> HttpTriggers.call(calls, function, method, path, headers, bytes, requestId));
         return ApiGatewayResponse.of(reply, requestId);
     }
 }

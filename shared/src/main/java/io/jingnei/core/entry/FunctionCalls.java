@@ -1,47 +1,37 @@
 package io.jingnei.core.entry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.auth.Caller;
-import io.jingnei.core.auth.RequestHeaders;
-import io.jingnei.core.batch.BatchSummary;
 import io.jingnei.core.batch.BoundedMapper;
 import io.jingnei.core.batch.ExecutorMapper;
 import io.jingnei.core.batch.FaqBatchRequest;
+import io.jingnei.core.call.CallContext;
+import io.jingnei.core.call.CallEstimate;
 import io.jingnei.core.chat.ChatRequest;
-import io.jingnei.core.chat.ChatRequests;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.call.CallEstimate;
 import io.jingnei.core.llm.TokenEstimate;
-import io.jingnei.core.call.CallContext;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.concurrent.Flow;
 import io.jingnei.core.rag.IndexBuildRequest;
 import io.jingnei.core.rag.IndexBuildService;
 import io.jingnei.core.rag.IndexBuilder;
 import io.jingnei.core.rag.RagRequest;
-import io.jingnei.core.rag.RagService;
-import io.jingnei.core.storage.StorageAllowList;
-import io.jingnei.core.storage.StorageUris;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
+import java.util.concurrent.Flow;
 
 /**
  * The functions as plain calls, for every adapter: the web function's routes, the FC and SCF
- * built-in runtimes. Each call decides access first (a public function authenticates the caller,
+ * built-in runtimes, reached through the table, {@link Functions} (HTTP triggers through
+ * {@link HttpTriggers}, platform events through the table's event calls). Each call decides access first (a public function authenticates the caller,
  * an admin function wants an admin key, a platform event needs neither but obeys the storage
  * allow-list), then runs, and answers a {@link Reply} from the one error table. Nothing here holds
  * a thread while waiting on an LLM; blocking jobs (index builds, batches) run on the instance's job
  * threads. The built-in runtimes, one request per instance, simply wait on the future.
  */
 public final class FunctionCalls {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final JingneiInstance instance;
     private final BoundedMapper mapper;
 
@@ -57,48 +47,6 @@ public final class FunctionCalls {
 
     public JingneiInstance instance() {
         return instance;
-    }
-
-    /**
-     * An HTTP request as the built-in runtimes' triggers deliver it. A handler bound to one function
-     * ({@code chat} or {@code rag-query}) answers it whatever the path; a handler for several
-     * ({@code function} null, SCF's single event handler) routes by the path's last segment among
-     * the functions {@link Functions} says HTTP triggers deliver to.
-     */
-    public CompletableFuture<Reply> http(FunctionSpec<?> function, String method, String path, RequestHeaders headers, byte[] body, String requestId) {
-        String id = CallContext.acceptRequestId(requestId);
-        String route = path == null ? "/" : path;
-        FunctionSpec<?> called = function != null ? function : Functions.onHttpTriggerAt(route);
-        if (called == null) {
-            return done(Reply.failure(new JingneiException(ErrorKind.NOT_FOUND, "no function at " + shown(route)
-                    + "; use " + Functions.onHttpTriggers().stream().map(f -> "POST " + f.path).collect(Collectors.joining(" or "))), id));
-        }
-        String name = called.name;
-        if (!"POST".equalsIgnoreCase(method)) {
-            Reply refused = Reply.failure(new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use POST for /" + name), id);
-            Map<String, String> headersOut = new LinkedHashMap<>(refused.headers);
-            headersOut.put("Allow", "POST");
-            return done(new Reply(refused.status, refused.body, headersOut));
-        }
-        Caller caller;
-        try {
-            caller = called.access == Access.ADMIN ? instance.auth.requireAdmin(headers) : instance.auth.authenticate(headers);
-        } catch (JingneiException e) {
-            return rejected(name, id, e);
-        }
-        if (body != null && body.length > instance.caps.maxBodyBytes) {
-            return rejected(name, id, new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "the body has " + body.length
-                    + " bytes; the limit is " + instance.caps.maxBodyBytes + " (JINGNEI_MAX_BODY_BYTES)"));
-        }
-        try {
-            return call(called, caller, body, id);
-        } catch (JingneiException e) {
-            return rejected(name, id, e);
-        }
-    }
-
-    private <B> CompletableFuture<Reply> call(FunctionSpec<B> function, Caller caller, byte[] body, String requestId) {
-        return function.reply(this, caller, function.read(body), requestId);
     }
 
     public CompletableFuture<Reply> chat(Caller caller, ChatRequest request, String requestId) {
@@ -117,7 +65,7 @@ public final class FunctionCalls {
     public CompletableFuture<Reply> ragQuery(Caller caller, RagRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "rag-query", caller);
         return guard(ctx, instance.quotas.releasingWhenDone(ctx, admit(ctx, ragEstimate(request))
-                .thenCompose(ok -> rag(ctx)).thenCompose(rag -> rag.query(request, ctx))).thenApply(result -> new Reply(result.httpStatus, result)));
+                .thenCompose(ok -> instance.rag()).thenCompose(rag -> rag.query(request, ctx))).thenApply(result -> new Reply(result.httpStatus, result)));
     }
 
     /**
@@ -128,7 +76,7 @@ public final class FunctionCalls {
     public CompletableFuture<Flow.Publisher<ObjectNode>> ragStream(Caller caller, RagRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "rag-stream", caller);
         return instance.quotas.releasingAtEnd(ctx, admit(ctx, ragEstimate(request))
-                .thenCompose(ok -> rag(ctx))
+                .thenCompose(ok -> instance.rag())
                 .thenCompose(rag -> RagStreams.of(rag, instance.completions(), request, ctx)));
     }
 
@@ -157,7 +105,7 @@ public final class FunctionCalls {
         if (admin == null || !admin.admin()) {
             return rejected("index-build", ctx.requestId, notAdmin());
         }
-        return guard(ctx, rag(ctx).thenApplyAsync(rag -> {
+        return guard(ctx, instance.rag().thenApplyAsync(rag -> {
             IndexBuilder.Result result = new IndexBuildService(instance.guardedStore(), instance.ragConfig, instance.log)
                     .build(request, rag, ctx);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -178,63 +126,9 @@ public final class FunctionCalls {
             return rejected("faq-batch", ctx.requestId, new JingneiException(ErrorKind.INVALID_REQUEST,
                     "field 'input' (the questions' object URI) is required"));
         }
-        return guard(ctx, rag(ctx).thenApplyAsync(rag -> {
+        return guard(ctx, instance.rag().thenApplyAsync(rag -> {
             return new Reply(200, instance.batch().call(request, rag, ctx, mapper));
         }, instance.workers().blocking()));
-    }
-
-    /**
-     * An object-created event: a batch for the object, unless it lies outside the input prefix (our
-     * own answers) or outside the storage allow-list (then it is skipped and logged, not run).
-     */
-    public CompletableFuture<Reply> faqBatchOnObject(String scheme, String bucket, String key, String requestId) {
-        String id = CallContext.acceptRequestId(requestId);
-        String plainKey = key == null ? "" : key.replaceFirst("^/", "");
-        if (!instance.batch().isInput(plainKey)) {
-            return done(skipped(plainKey + " is not under the input prefix " + instance.batch().limits().inputPrefix));
-        }
-        URI input;
-        try {
-            input = StorageUris.parse(scheme + "://" + bucket + "/" + plainKey);
-        } catch (JingneiException e) {
-            return rejected("faq-batch", id, e);
-        }
-        if (!instance.allowList.allows(input, StorageAllowList.Access.READ)) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("level_hint", "WARN");
-            fields.put("request_id", id);
-            fields.put("object", input.toString());
-            instance.log.event("object-created event outside the storage allow-list; skipped (JINGNEI_STORAGE_ALLOW)", fields);
-            return done(skipped(input + " is outside the storage allow-list (JINGNEI_STORAGE_ALLOW)"));
-        }
-        return faqBatch(Caller.platform(), new FaqBatchRequest(input.toString(), null), id);
-    }
-
-    /** A timer: its payload names the input, {@code {"input": "...", "output"?: "...", "mode"?: "batch"}}. */
-    public CompletableFuture<Reply> faqBatchOnTimer(String payload, String requestId) {
-        String id = CallContext.acceptRequestId(requestId);
-        JsonNode node;
-        try {
-            node = payload == null ? null : JSON.readTree(payload);
-        } catch (Exception e) {
-            node = null;
-        }
-        if (node == null || !node.path("input").isTextual()) {
-            return rejected("faq-batch", id, new JingneiException(ErrorKind.INVALID_REQUEST,
-                    "the timer payload must be JSON like {\"input\": \"faq-batch/in/nightly.jsonl\"}"));
-        }
-        return faqBatch(Caller.platform(), requestOf(node), id);
-    }
-
-    /** {@code {input, output?, mode?, cancel?}} from an event or a timer's payload. */
-    private static FaqBatchRequest requestOf(JsonNode node) {
-        return new FaqBatchRequest(node.path("input").asText(), node.path("output").asText(null), node.path("mode").asText(null),
-                node.path("cancel").asBoolean(false));
-    }
-
-    /** The RAG runtime, once model and index are loaded; fails with why it cannot start. */
-    private CompletableFuture<RagService> rag(CallContext ctx) {
-        return instance.rag();
     }
 
     private static JingneiException notAdmin() {
@@ -261,23 +155,13 @@ public final class FunctionCalls {
         return rejected(function.name, CallContext.acceptRequestId(requestId), e);
     }
 
-    private CompletableFuture<Reply> rejected(String function, String requestId, JingneiException e) {
+    /** A refusal before the call ran: logged as the function's, answered from the error table. */
+    CompletableFuture<Reply> rejected(String function, String requestId, JingneiException e) {
         instance.completions().rejected(new CallContext(requestId, function, null), null, e);
         return done(Reply.failure(e, requestId));
     }
 
-    private static Reply skipped(String reason) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "skipped");
-        body.put("reason", reason);
-        return new Reply(200, body);
-    }
-
-    private static CompletableFuture<Reply> done(Reply reply) {
+    static CompletableFuture<Reply> done(Reply reply) {
         return CompletableFuture.completedFuture(reply);
-    }
-
-    private static String shown(String path) {
-        return path.length() > 100 ? path.substring(0, 100) + "…" : path;
     }
 }

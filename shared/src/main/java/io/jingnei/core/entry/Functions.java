@@ -41,7 +41,7 @@ public final class Functions {
     /** Over HTTP for an admin; from the platforms' object-created and timer events without a key, within the storage allow-list. */
     public static final FunctionSpec<FaqBatchRequest> FAQ_BATCH = FunctionSpec.replying(FAQ_BATCH_NAME, Access.ADMIN,
             FaqBatchRequest.class, body -> RequestBodies.read(body, FaqBatchRequest.class), FunctionCalls::faqBatch)
-            .onEvents(FunctionCalls::faqBatchOnObject, FunctionCalls::faqBatchOnTimer);
+            .onEvents(FaqBatchEvents::onObject, FaqBatchEvents::onPayload);
 
     public static final List<FunctionSpec<?>> ALL = List.of(CHAT, CHAT_STREAM, RAG_QUERY, RAG_STREAM, INDEX_BUILD, FAQ_BATCH);
 

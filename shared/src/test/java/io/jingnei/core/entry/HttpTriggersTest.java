@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whatever the path, SCF's single handler goes by the path's last segment, and what the table does
  * not deliver to HTTP triggers is a 404 naming what is.
  */
-class FunctionCallsHttpTest {
+class HttpTriggersTest {
     private static final String CLIENT = "ck-http-0123456789abcdef";
     private static final RequestHeaders KEY = RequestHeaders.of(Map.of("Authorization", "Bearer " + CLIENT));
     private static final byte[] QUESTION = "{\"query\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
@@ -42,7 +42,7 @@ class FunctionCallsHttpTest {
     }
 
     private static Reply http(FunctionSpec<?> function, String method, String path, RequestHeaders headers) throws Exception {
-        return calls.http(function, method, path, headers, QUESTION, "req-1").get(30, TimeUnit.SECONDS);
+        return HttpTriggers.call(calls, function, method, path, headers, QUESTION, "req-1").get(30, TimeUnit.SECONDS);
     }
 
     @Test
@@ -74,7 +74,7 @@ class FunctionCallsHttpTest {
 
     @Test
     void the_access_the_table_declares_is_checked_before_the_body_is_read() throws Exception {
-        Reply reply = calls.http(Functions.CHAT, "POST", "/chat", RequestHeaders.of(Map.of()), "not json".getBytes(StandardCharsets.UTF_8), "req-2")
+        Reply reply = HttpTriggers.call(calls, Functions.CHAT, "POST", "/chat", RequestHeaders.of(Map.of()), "not json".getBytes(StandardCharsets.UTF_8), "req-2")
                 .get(30, TimeUnit.SECONDS);
         assertThat(reply.status).isEqualTo(401);
     }
