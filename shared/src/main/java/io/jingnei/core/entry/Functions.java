@@ -10,7 +10,6 @@ import io.jingnei.core.request.RequestBodies;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
