@@ -231,7 +231,7 @@ public final class RagService implements AutoCloseable {
         RejectionRule rule = request.threshold == null ? config.rejection() : RejectionRule.plainThreshold(request.threshold);
         List<RagResult.Source> sources = new ArrayList<>();
         List<Chunk> context = new ArrayList<>();
-        for (Ranking.Candidate passage : rule.passages(found, searched, query)) {
+        for (Ranking.Candidate passage : rule.passages(found)) {
             Chunk chunk = searched.chunk(passage.position);
             context.add(chunk);
             sources.add(new RagResult.Source(chunk.docId, chunk.chunkNo, Math.round(passage.cosine * 10000) / 10000.0, chunk.metadataJson, chunk.text));

@@ -82,12 +82,7 @@ public final class RetrievalEval {
         /** How the question was searched: alone, or as a follow-up in its conversation. */
         public final FollowUpSearch.Result search;
 
-        /** The last question's own cosine to the best passage shown (the follow-up rule reads it). */
-        private final float ownCosine;
-
-        Outcome(EvalQuestion question, List<String> ranked, Ranking shown, List<String> shownDocs, FollowUpSearch.Result search,
-                float ownCosine) {
-            this.ownCosine = ownCosine;
+        Outcome(EvalQuestion question, List<String> ranked, Ranking shown, List<String> shownDocs, FollowUpSearch.Result search) {
             this.question = question;
             this.ranked = ranked;
             this.shown = shown;
@@ -108,7 +103,7 @@ public final class RetrievalEval {
         /** The documents a rule answers with (empty: rejected). */
         public List<String> answeredWith(RejectionRule rule) {
             List<String> docs = new ArrayList<>();
-            if (search.followUp() && rule.followUpCosine > 0 && ownCosine < rule.followUpCosine) {
+            if (rule.leansOnContext(search)) {
                 return docs;
             }
             for (Ranking.Candidate c : rule.passages(shown)) {
@@ -145,8 +140,7 @@ public final class RetrievalEval {
             for (Ranking.Candidate c : shown.candidates) {
                 shownDocs.add(index.chunk(c.position).docId);
             }
-            float ownCosine = shown.empty() ? 0 : index.vectors().similarity(vectors.get(i), shown.best().position);
-            outcomes.add(new Outcome(q, new ArrayList<>(ranked), shown, shownDocs, search, ownCosine));
+            outcomes.add(new Outcome(q, new ArrayList<>(ranked), shown, shownDocs, search));
         }
         return outcomes;
     }

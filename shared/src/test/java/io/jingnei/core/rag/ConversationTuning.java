@@ -39,7 +39,67 @@ public final class ConversationTuning {
                 }
             }
             leaveOneDomainOut(dev, grid, results);
+            rejection(dev, one ? results.get(0) : dev.eval(dev.conversations, new FollowUpSearch(d)).run(ConversationDevSet.CONFIG.fusion(), 3));
         }
+    }
+
+    /**
+     * The follow-up rejection rule at several allowed context lifts, then leave-one-domain-out: for
+     * each domain the smallest lift that keeps 88 % of the other domains' follow-ups answered right.
+     */
+    private static void rejection(ConversationDevSet dev, List<RetrievalEval.Outcome> outcomes) {
+        RejectionRule shipped = ConversationDevSet.CONFIG.rejection();
+        double[] lifts = new double[31];
+        for (int i = 0; i < lifts.length; i++) {
+            lifts[i] = 0.15 + 0.01 * i;
+        }
+        for (double lift : lifts) {
+            System.out.println(String.format(Locale.ROOT, "lift %.2f %s", lift, answered(outcomes, withLift(shipped, lift), null, true)));
+        }
+        double answered = 0, rejected = 0;
+        for (String domain : new java.util.TreeSet<>(dev.conversationDomains)) {
+            List<RetrievalEval.Outcome> train = new ArrayList<>(), held = new ArrayList<>();
+            for (int i = 0; i < outcomes.size(); i++) {
+                (dev.conversationDomains.get(i).equals(domain) ? held : train).add(outcomes.get(i));
+            }
+            double chosen = lifts[lifts.length - 1];
+            for (double lift : lifts) {
+                if (rate(train, withLift(shipped, lift), true) >= 0.88) {
+                    chosen = lift;
+                    break;
+                }
+            }
+            answered += rate(held, withLift(shipped, chosen), true) / 5;
+            rejected += rate(held, withLift(shipped, chosen), false) / 5;
+            System.out.println(String.format(Locale.ROOT, "held out %s: lift %.2f -> %s", domain, chosen, answered(held, withLift(shipped, chosen), null, true)));
+        }
+        System.out.println(String.format(Locale.ROOT, "rejection leave-one-domain-out, pooled: answered right %.3f, unanswerable rejected %.2f", answered, rejected));
+        System.out.println("shipped rule: " + answered(outcomes, shipped, null, true));
+    }
+
+    private static RejectionRule withLift(RejectionRule rule, double lift) {
+        return new RejectionRule(rule.cosineFloor, rule.minConfidence, lift);
+    }
+
+    /** Answerable: the share answered with a right article; unanswerable: the share rejected. */
+    private static double rate(List<RetrievalEval.Outcome> outcomes, RejectionRule rule, boolean answerable) {
+        int n = 0, good = 0;
+        for (RetrievalEval.Outcome o : outcomes) {
+            if (o.question.inScope() == answerable) {
+                n++;
+                good += answerable ? (o.answeredRight(rule) ? 1 : 0) : (o.answeredWith(rule).isEmpty() ? 1 : 0);
+            }
+        }
+        return n == 0 ? 0 : good / (double) n;
+    }
+
+    private static String answered(List<RetrievalEval.Outcome> outcomes, RejectionRule rule, String unused, boolean byKind) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "answered right %.3f, unanswerable rejected %.2f |",
+                rate(outcomes, rule, true), rate(outcomes, rule, false)));
+        Map<String, List<RetrievalEval.Outcome>> kinds = new TreeMap<>();
+        outcomes.stream().filter(o -> o.question.inScope()).forEach(o -> kinds.computeIfAbsent(o.question.kind, k -> new ArrayList<>()).add(o));
+        kinds.forEach((kind, list) -> b.append(String.format(Locale.ROOT, " %s %.2f", kind.substring(0, 4), rate(list, rule, true))));
+        return b.toString();
     }
 
     /** For each domain: the settings best on the other four (hit@1, then hit@3), measured on it; pooled. */
