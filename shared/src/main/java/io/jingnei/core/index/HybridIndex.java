@@ -63,7 +63,24 @@ public final class HybridIndex {
      * ({@link #lexicalScores}, or a mix of several texts' scores; null: dense only).
      */
     public Ranking search(float[] query, float[] lexicalScores, int k, Fusion fusion) {
-        List<Hit> dense = vectors.search(query, Math.max(k, fusion.pool));
+        return rank(query, vectors.search(query, Math.max(k, fusion.pool)), lexicalScores, k, fusion);
+    }
+
+    /**
+     * Several searches at once, each query with its own lexical scores (an entry null: dense only),
+     * over one pass of the vectors ({@link VectorIndex#search(float[][], int)}): what a follow-up
+     * searched alone and in context costs.
+     */
+    public List<Ranking> search(float[][] queries, float[][] lexicalScores, int k, Fusion fusion) {
+        List<List<Hit>> dense = vectors.search(queries, Math.max(k, fusion.pool));
+        List<Ranking> rankings = new ArrayList<>(queries.length);
+        for (int q = 0; q < queries.length; q++) {
+            rankings.add(rank(queries[q], dense.get(q), lexicalScores[q], k, fusion));
+        }
+        return rankings;
+    }
+
+    private Ranking rank(float[] query, List<Hit> dense, float[] lexicalScores, int k, Fusion fusion) {
         if (dense.isEmpty()) {
             return new Ranking(List.of(), 0);
         }

@@ -18,6 +18,11 @@ public final class VectorIndex {
      * L2 for the top-k pass, and each of a kernel's parallel streams through the block runs long.
      */
     private static final int BLOCK = 16_384;
+    /**
+     * Bytes of vectors scored for every query of a multi-query search before the next are read:
+     * well inside a server core's L2 (512 KB to 2 MB), so only the first query reads memory.
+     */
+    private static final int CACHED_BLOCK_BYTES = 256 * 1024;
 
     private final Vectors vectors;
     private final ChunkStore chunks;
@@ -97,26 +102,54 @@ public final class VectorIndex {
      * distance d is reported as the cosine it implies, 1 - d/2, so thresholds mean the same.
      */
     public List<Hit> search(float[] query, int k) {
-        if (query.length != vectors.dimension) {
-            throw new IndexException("query has " + query.length + " dimensions, the index " + vectors.dimension);
-        }
-        TopK top = new TopK(Math.max(1, Math.min(k, Math.max(1, vectors.count))));
-        float queryNorm = metric == Metric.L2 ? kernel.dot(query, 0, query) : 0;
-        float[] scores = new float[Math.min(BLOCK, vectors.count)];
-        for (int first = 0; first < vectors.count; first += BLOCK) {
-            int count = Math.min(BLOCK, vectors.count - first);
-            vectors.scores(kernel, first, count, query, scores);
-            for (int j = 0; j < count; j++) {
-                float score = scores[j];
-                if (metric == Metric.L2) {
-                    float distance = queryNorm + squaredNorms[first + j] - 2 * score;
-                    score = 1 - distance / 2;
-                }
-                if (score > top.floor()) {
-                    top.offer(first + j, score);
-                }
+        return search(new float[][] {query}, k).get(0);
+    }
+
+    /**
+     * The k most similar chunks for each query, as {@link #search(float[], int)} would find them
+     * one by one, in one pass over the vectors: each stretch of vectors small enough to stay in the
+     * core's L2 cache is scored for every query before the next is read. A float32 scan is bound
+     * by memory reads (100k 512-d vectors are 205 MB), so a follow-up's second query read from
+     * cache costs a fraction of a second scan (bench/RESULTS.md, hybrid search latency).
+     */
+    public List<List<Hit>> search(float[][] queries, int k) {
+        for (float[] query : queries) {
+            if (query.length != vectors.dimension) {
+                throw new IndexException("query has " + query.length + " dimensions, the index " + vectors.dimension);
             }
         }
-        return top.hits();
+        int block = queries.length == 1 ? BLOCK : Math.max(64, CACHED_BLOCK_BYTES / Math.max(1, vectors.bytesPerVector()));
+        TopK[] tops = new TopK[queries.length];
+        float[] norms = new float[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            tops[q] = new TopK(Math.max(1, Math.min(k, Math.max(1, vectors.count))));
+            norms[q] = metric == Metric.L2 ? kernel.dot(queries[q], 0, queries[q]) : 0;
+        }
+        float[] scores = new float[Math.min(block, vectors.count)];
+        for (int first = 0; first < vectors.count; first += block) {
+            int count = Math.min(block, vectors.count - first);
+            for (int q = 0; q < queries.length; q++) {
+                vectors.scores(kernel, first, count, queries[q], scores);
+                offer(tops[q], first, count, scores, norms[q]);
+            }
+        }
+        List<List<Hit>> hits = new java.util.ArrayList<>(queries.length);
+        for (TopK top : tops) {
+            hits.add(top.hits());
+        }
+        return hits;
+    }
+
+    private void offer(TopK top, int first, int count, float[] scores, float queryNorm) {
+        for (int j = 0; j < count; j++) {
+            float score = scores[j];
+            if (metric == Metric.L2) {
+                float distance = queryNorm + squaredNorms[first + j] - 2 * score;
+                score = 1 - distance / 2;
+            }
+            if (score > top.floor()) {
+                top.offer(first + j, score);
+            }
+        }
     }
 }

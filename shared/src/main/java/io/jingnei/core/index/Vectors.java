@@ -15,6 +15,9 @@ abstract class Vectors {
 
     abstract float[] vector(int position);
 
+    /** Bytes one stored vector takes, for sizing a scan's blocks to a cache. */
+    abstract int bytesPerVector();
+
     static final class Float32 extends Vectors {
         final float[] values;
 
@@ -26,6 +29,11 @@ abstract class Vectors {
         @Override
         void scores(Kernel kernel, int first, int count, float[] query, float[] scores) {
             kernel.dots(values, dimension, first, count, query, scores);
+        }
+
+        @Override
+        int bytesPerVector() {
+            return 4 * dimension;
         }
 
         @Override
@@ -71,6 +79,11 @@ abstract class Vectors {
             for (int j = 0; j < count; j++) {
                 scores[j] *= scales[first + j];
             }
+        }
+
+        @Override
+        int bytesPerVector() {
+            return dimension;
         }
 
         @Override

@@ -21,7 +21,8 @@ import java.util.Map;
  * the standalone ranking puts it far ahead; a condition switch ("信用卡呢？") because the new
  * condition's words weigh more than the earlier topic's. Measured alternatives that did not help on
  * the conversation dev set: taking a confident question alone, a bonus for chunks both rankings
- * agree on, the earlier turn joined to the question as one embedded text (README). Pure
+ * agree on, a larger standalone share when the question's closest chunk by meaning is also its best by
+ * words, the earlier turn joined to the question as one embedded text (docs/rag.md). Pure
  * computation over an index; thread-safe.
  */
 public final class FollowUpSearch {
@@ -96,13 +97,18 @@ public final class FollowUpSearch {
                          float[] earlierVector) {
         int pool = Math.max(k, fusion.pool);
         float[] questionWords = index.lexicalScores(question, fusion);
-        Ranking standalone = index.search(questionVector, questionWords, pool, fusion);
-        if (earlier.isEmpty() || standalone.empty()) {
+        if (earlier.isEmpty()) {
+            Ranking standalone = index.search(questionVector, questionWords, pool, fusion);
             return new Result(top(standalone, k), standalone, null);
         }
         float[] contextWords = questionWords == null ? null : mix(questionWords, index.lexicalScores(earlier, fusion), settings.earlierWords);
         float[] contextVector = Embedder.normalise(mix(questionVector, earlierVector, settings.earlierMeaning));
-        Ranking context = index.search(contextVector, contextWords, pool, fusion);
+        List<Ranking> both = index.search(new float[][] {questionVector, contextVector}, new float[][] {questionWords, contextWords}, pool, fusion);
+        Ranking standalone = both.get(0);
+        Ranking context = both.get(1);
+        if (standalone.empty()) {
+            return new Result(standalone, standalone, null);
+        }
         return new Result(fuse(index, contextVector, standalone, context, k, settings.standaloneShare), standalone, context);
     }
 

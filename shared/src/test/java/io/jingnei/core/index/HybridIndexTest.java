@@ -100,4 +100,28 @@ class HybridIndexTest {
         ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putLong(lengthAt, out.length - payloadAt).putInt(lengthAt + 8, (int) crc.getValue());
         return out;
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "int8 {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void one_pass_for_several_queries_finds_what_each_search_finds(boolean int8) {
+        // 3000 chunks of 512 dimensions span many of the cache-sized blocks a multi-query scan reads
+        int dim = 512;
+        float[] stored = RandomVectors.normalised(3000, dim, 11);
+        float[] queries = RandomVectors.normalised(3, dim, 12);
+        VectorIndex index = IndexFormat.inMemory(stored, dim, RandomVectors.chunks(3000), "m", int8);
+        float[][] asked = new float[3][];
+        for (int q = 0; q < 3; q++) {
+            asked[q] = java.util.Arrays.copyOfRange(queries, q * dim, (q + 1) * dim);
+        }
+
+        List<List<Hit>> together = index.search(asked, 20);
+
+        for (int q = 0; q < 3; q++) {
+            List<Hit> alone = index.search(asked[q], 20);
+            assertThat(together.get(q)).extracting(h -> h.position).containsExactlyElementsOf(alone.stream().map(h -> h.position)
+                    .collect(java.util.stream.Collectors.toList()));
+            assertThat(together.get(q)).extracting(h -> h.score).containsExactlyElementsOf(alone.stream().map(h -> h.score)
+                    .collect(java.util.stream.Collectors.toList()));
+        }
+    }
 }
