@@ -50,9 +50,10 @@ class ConversationDevSetIT {
     }
 
     @Test
-    void some_follow_ups_no_article_answers_are_rejected() {
+    void follow_ups_leaning_on_the_conversation_are_rejected() {
+        // measured 0.35 rejected and 0.90 answered right with the 0.28 context lift (docs/rag.md)
         assertThat(conversational.outOfScope).isEqualTo(20);
-        assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.10);
-        assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.70);
+        assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.30);
+        assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.85);
     }
 }

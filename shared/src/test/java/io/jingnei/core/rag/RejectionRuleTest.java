@@ -44,4 +44,29 @@ class RejectionRuleTest {
 
         assertThat(RejectionRule.plainThreshold(threshold).passages(ranking)).hasSize(2);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // case | confidence alone (cosine + lead) | in context | follow-up | answered
+            "the conversation lends a little: answered             | 0.60 0.05 | 0.62 0.10 | true  | true",
+            "the conversation lends more than 0.28: rejected       | 0.55 0.05 | 0.80 0.10 | true  | false",
+            "a question that clears the bar alone needs no leave   | 0.70 0.00 | 0.95 0.10 | true  | true",
+            "in context below the bar: rejected as any question    | 0.50 0.02 | 0.55 0.03 | true  | false",
+            "a single question: only its own confidence counts     | 0.62 0.08 | ''        | false | true",
+    })
+    void a_follow_up_may_borrow_only_part_of_its_confidence_from_the_conversation(String name, String alone, String context,
+                                                                                 boolean followUp, boolean answered) {
+        io.jingnei.core.index.Ranking standalone = ranking(alone);
+        io.jingnei.core.index.Ranking inContext = followUp ? ranking(context) : null;
+        FollowUpSearch.Result found = new FollowUpSearch.Result(followUp ? inContext : standalone, standalone, inContext);
+        RejectionRule rule = new RejectionRule(0.50, RejectionRule.DEFAULT_MIN_CONFIDENCE);
+
+        assertThat(rule.passages(found).isEmpty()).isEqualTo(!answered);
+        assertThat(RejectionRule.plainThreshold(0).passages(found)).as("nothing is rejected with the rule off").isNotEmpty();
+    }
+
+    private static Ranking ranking(String cosineAndLead) {
+        String[] parts = cosineAndLead.trim().split(" ");
+        return new Ranking(List.of(new Ranking.Candidate(0, Float.parseFloat(parts[0]), 0, 1)), Double.parseDouble(parts[1]));
+    }
 }

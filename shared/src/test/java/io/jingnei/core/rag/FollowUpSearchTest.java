@@ -1,0 +1,114 @@
+package io.jingnei.core.rag;
+
+import io.jingnei.core.embed.Embedder;
+import io.jingnei.core.index.Chunk;
+import io.jingnei.core.index.Fusion;
+import io.jingnei.core.index.HybridIndex;
+import io.jingnei.core.index.IndexFormat;
+import io.jingnei.core.llm.ChatMessage;
+import io.jingnei.core.text.BigramSplitter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * FollowUpSearch over a four-article index whose vectors are axes (article i is axis i), so a
+ * question's embedding is written as its closeness to each article: each row is one kind of
+ * follow-up, with what the question alone would find beside what the conversation finds.
+ */
+class FollowUpSearchTest {
+    private static final int DIM = 6;
+    private static final List<Chunk> ARTICLES = List.of(
+            new Chunk("debit-loss", 0, "借记卡丢失后请立即致电客服或在手机银行挂失借记卡，再到网点补办新卡。", "{\"title\":\"借记卡挂失\"}"),
+            new Chunk("credit-loss", 0, "信用卡丢失请致电信用卡中心挂失，挂失前72小时内的盗刷可申请赔付。", "{\"title\":\"信用卡挂失\"}"),
+            new Chunk("refund-time", 0, "退货验收通过后，退款原路返回，一般1到7个工作日到账。", "{\"title\":\"退款到账时间\"}"),
+            new Chunk("invoice", 0, "订单完成后可在订单详情页申请电子发票。", "{\"title\":\"发票开具\"}"));
+    private static final HybridIndex INDEX = index();
+    private static final FollowUpSearch FOLLOW_UPS = new FollowUpSearch(FollowUpSearch.Settings.DEFAULT);
+
+    private static HybridIndex index() {
+        float[] vectors = new float[ARTICLES.size() * DIM];
+        for (int i = 0; i < ARTICLES.size(); i++) {
+            vectors[i * DIM + i] = 1;
+        }
+        return new HybridIndex(IndexFormat.inMemory(vectors, DIM, ARTICLES, "m", false), IndexFormat.lexical(ARTICLES, BigramSplitter.INSTANCE));
+    }
+
+    /** An embedding as closeness to articles 0..3, plus a share of meaning none of them has (axis 4). */
+    private static float[] meaning(String closeness) {
+        float[] v = new float[DIM];
+        String[] parts = closeness.trim().split(" ");
+        for (int i = 0; i < parts.length; i++) {
+            v[i] = Float.parseFloat(parts[i]);
+        }
+        return Embedder.normalise(v);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // kind | earlier turn | its meaning | question | its meaning | found alone | found with the conversation
+            "topic shift: the new question's own article  | 借记卡丢了怎么办 | 1 0 0 0 0   | 发票怎么开     | 0 0 0 0.8 0.6     | invoice     | invoice",
+            "ellipsis: the earlier turn names the topic   | 东西退了        | 0 0 1 0 0   | 多久能到       | 0.3 0.3 0.35 0.3 0.8 | refund-time | refund-time",
+            "pronoun: 'it' is the earlier turn's article  | 我想退货退款    | 0.1 0 1 0 0 | 它要几天       | 0.4 0.3 0.3 0.3 0.8 | debit-loss  | refund-time",
+            "condition switch: the new condition's words and meaning | 借记卡丢了怎么办 | 1 0 0 0 0 | 信用卡丢了呢 | 0.4 0.7 0 0 0.6 | credit-loss | credit-loss",
+    })
+    void a_follow_up_finds_its_article(String kind, String earlier, String earlierMeaning, String question, String questionMeaning,
+                                       String alone, String inConversation) {
+        float[] questionVector = meaning(questionMeaning);
+
+        FollowUpSearch.Result found = FOLLOW_UPS.search(INDEX, Fusion.DEFAULT, 3, question, questionVector, earlier, meaning(earlierMeaning));
+
+        assertThat(found.followUp()).isTrue();
+        assertThat(doc(found.standalone)).as("alone").isEqualTo(alone);
+        assertThat(doc(found.ranking)).as("with the conversation").isEqualTo(inConversation);
+        assertThat(found.ranking.candidates).hasSizeLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void a_question_without_an_earlier_turn_is_searched_alone_as_a_single_question() {
+        float[] questionVector = meaning("0 0 0 1 0");
+
+        FollowUpSearch.Result found = FOLLOW_UPS.search(INDEX, Fusion.DEFAULT, 2, "发票怎么开", questionVector, "", null);
+
+        assertThat(found.followUp()).isFalse();
+        assertThat(found.ranking.candidates).hasSize(2);
+        assertThat(positions(found.ranking)).containsExactlyElementsOf(positions(INDEX.search(questionVector, "发票怎么开", 2, Fusion.DEFAULT)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // case | turns (role:content, ';' between) | user turns read | earlier
+            "no history                          | ''                                          | 1 | ''",
+            "the previous user turn              | user:借记卡丢了;assistant:请挂失             | 1 | 借记卡丢了",
+            "only the most recent user turns     | user:A;assistant:a;user:B;assistant:b       | 1 | B",
+            "two user turns, oldest first        | user:A;assistant:a;user:B;assistant:b       | 2 | A\\nB",
+            "blank user turns are skipped        | user:A;user:BLANK;assistant:a                | 1 | A",
+            "assistant turns are never read      | assistant:请问有什么可以帮您                  | 1 | ''",
+    })
+    void earlier_reads_the_most_recent_user_turns(String name, String turns, int userTurns, String expected) {
+        List<ChatMessage> history = new ArrayList<>();
+        for (String turn : turns.isBlank() ? new String[0] : turns.split(";")) {
+            String[] parts = turn.split(":", 2);
+            history.add(new ChatMessage(parts[0].trim(), parts[1].replace("BLANK", "  ")));
+        }
+        FollowUpSearch search = new FollowUpSearch(new FollowUpSearch.Settings(userTurns, 0.5, 1.5, 0.5));
+
+        assertThat(search.earlier(history)).isEqualTo(expected.replace("\\n", "\n"));
+        assertThat(search.earlier(null)).isEmpty();
+    }
+
+    private static String doc(io.jingnei.core.index.Ranking ranking) {
+        return INDEX.chunk(ranking.best().position).docId;
+    }
+
+    private static List<Integer> positions(io.jingnei.core.index.Ranking ranking) {
+        List<Integer> positions = new ArrayList<>();
+        ranking.candidates.forEach(c -> positions.add(c.position));
+        return positions;
+    }
+}
