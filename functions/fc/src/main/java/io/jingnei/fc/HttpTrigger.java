@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.auth.RequestHeaders;
 import io.jingnei.core.entry.Reply;
 import io.jingnei.core.request.RequestBodies;
+import io.jingnei.core.util.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,7 @@ import java.util.Map;
  * isBase64Encoded, body}} out. Translation only: what to do with the request is the core's.
  */
 final class HttpTrigger {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     final String method;
     final String path;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.ObjectStoreException;
+import io.jingnei.core.util.Json;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiting there would deadlock on the very thread that must deliver the write's response.
  */
 final class AnswerCheckpoint {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     static final int CHECKPOINT_EVERY = 10; // visible for tests
 
     private final ObjectStore store;

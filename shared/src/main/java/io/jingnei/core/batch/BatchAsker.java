@@ -10,6 +10,7 @@ import io.jingnei.core.call.CallContext;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;
+import io.jingnei.core.util.Json;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A worker takes its next question only once the checkpoints started so far are written.
  */
 final class BatchAsker {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     final Map<String, ObjectNode> fresh = new ConcurrentHashMap<>();
     /** Answers the LLM was asked for in this run; not the answer cache's, which rag-query also marks "generated". */

@@ -3,6 +3,7 @@ package io.jingnei.core.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.storage.ObjectStore;
+import io.jingnei.core.util.Json;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import java.util.Set;
  * billed in the summary; the rest are marked {@code reused}.
  */
 final class BatchReport {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private BatchReport() {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.util.Json;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +29,7 @@ final class BatchState {
     static final String SUBMITTING = "submitting";
     static final String SUBMITTED = "submitted";
     static final String DONE = "done";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public String run;
     public String status;
@@ -127,7 +128,7 @@ final class BatchState {
 
     byte[] bytes() {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this);
+            return Json.pretty().writeValueAsBytes(this);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

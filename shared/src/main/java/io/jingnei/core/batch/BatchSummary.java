@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.util.Json;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -13,7 +14,7 @@ import java.util.TreeMap;
 
 /** What a batch did: the function's answer and the {@code .summary.json} beside the output. */
 public final class BatchSummary {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public final String status = "success";
     public final String input;
@@ -67,7 +68,7 @@ public final class BatchSummary {
     @JsonIgnore
     public String json() {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+            return Json.pretty().writeValueAsString(this);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -21,6 +21,7 @@ import io.jingnei.core.rag.RagService;
 import io.jingnei.core.rag.Retrieval;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.ObjectStoreException;
+import io.jingnei.core.util.Json;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ import java.util.function.Supplier;
  * another. Blocks: call on a worker.
  */
 final class ProviderBatch {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final ObjectStore store;
     private final BatchLimits limits;

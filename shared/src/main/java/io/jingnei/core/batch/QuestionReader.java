@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.text.CsvReader;
+import io.jingnei.core.util.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -23,7 +24,7 @@ import java.util.Locale;
  * limit named. Blocks: call on a worker thread.
  */
 final class QuestionReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int RANGE = 1 << 20;
 
     private final ObjectStore store;

@@ -10,6 +10,7 @@ import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.redis.Redis;
 import io.jingnei.core.text.QuestionNormaliser;
 import io.jingnei.core.util.Hashing;
+import io.jingnei.core.util.Json;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -41,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * The cache never fails a call: when Redis is down it is skipped.
  */
 public final class AnswerCache {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final CacheSettings settings;
     private final CacheStore store;

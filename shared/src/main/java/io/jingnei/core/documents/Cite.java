@@ -2,6 +2,7 @@ package io.jingnei.core.documents;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.util.Json;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Map;
  * {@code 售后手册.docx · 退货流程}), kept as the chunk metadata's {@code cite}.
  */
 final class Cite {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private Cite() {
     }

@@ -2,13 +2,14 @@ package io.jingnei.core.documents;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.text.CsvReader;
+import io.jingnei.core.util.Json;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** One document per row: a header naming {@code content} (or {@code text}) and ideally {@code id}; other columns become metadata. */
 final class CsvFormat implements FormatReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     @Override
     public List<SourceDocument> read(FileInput file) throws UnreadableFileException {

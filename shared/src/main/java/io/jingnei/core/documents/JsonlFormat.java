@@ -2,13 +2,14 @@ package io.jingnei.core.documents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.util.Json;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** One document per line: {@code {id, content, metadata}} ({@code text} for {@code content}). */
 final class JsonlFormat implements FormatReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     @Override
     public List<SourceDocument> read(FileInput file) throws UnreadableFileException {

@@ -2,6 +2,7 @@ package io.jingnei.core.documents;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.util.Json;
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.DataFormatter;
@@ -22,7 +23,7 @@ import java.util.Set;
  * one section per sheet, rows kept with their header.
  */
 final class XlsxFormat implements FormatReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Set<String> QUESTION = Set.of("问题", "标准问", "标准问题", "常见问题", "问", "question", "q");
     private static final Set<String> ANSWER = Set.of("答案", "标准答案", "回答", "答复", "答", "answer", "a");
 

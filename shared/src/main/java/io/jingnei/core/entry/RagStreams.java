@@ -15,6 +15,7 @@ import io.jingnei.core.rag.RagService;
 import io.jingnei.core.rag.Retrieval;
 import io.jingnei.core.stream.QueueSubscription;
 import io.jingnei.core.stream.ReplayPublisher;
+import io.jingnei.core.util.Json;
 
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,7 @@ import java.util.concurrent.Flow;
  * an error event ends the stream.
  */
 final class RagStreams {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private RagStreams() {
     }

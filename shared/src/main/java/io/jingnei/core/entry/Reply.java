@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.error.RetryAfterException;
 import io.jingnei.core.llm.UpstreamException;
+import io.jingnei.core.util.Json;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /** A function's answer as an adapter writes it: an HTTP status, headers of our own and a JSON body. */
 public final class Reply {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public final int status;
     public final Object body;

@@ -2,10 +2,11 @@ package io.jingnei.core.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.util.Json;
 
 /** The title a chunk's metadata gives ({@code "title"}), or "": the lexical index's title field and the embedded text's first line. */
 public final class ChunkTitle {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private ChunkTitle() {
     }

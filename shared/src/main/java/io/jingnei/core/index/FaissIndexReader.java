@@ -3,6 +3,7 @@ package io.jingnei.core.index;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.util.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,7 @@ import java.util.Map;
  * team can point Jingnei at the index its Python pipeline already built.
  */
 public final class FaissIndexReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private FaissIndexReader() {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.StoredStream;
+import io.jingnei.core.util.Json;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.concurrent.Executor;
  */
 public final class IndexPointer {
     static final String FORMAT = "jingnei-index-pointer";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int MAX_POINTER_BYTES = 1 << 20;
 
     public final String format;

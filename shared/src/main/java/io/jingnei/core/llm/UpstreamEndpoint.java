@@ -8,6 +8,7 @@ import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.http.SharedHttpClient;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.Redactor;
+import io.jingnei.core.util.Json;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
@@ -31,7 +32,7 @@ import java.util.concurrent.Future;
  * threads; nothing here blocks.
  */
 final class UpstreamEndpoint {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.mapper();
 
     private final SharedHttpClient http;
     private final CallLog log;

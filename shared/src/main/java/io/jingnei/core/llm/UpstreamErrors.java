@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.log.Redactor;
+import io.jingnei.core.util.Json;
 
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * {@code type}, {@code code} and {@code param} are kept (redacted) for {@code /v1} callers.
  */
 final class UpstreamErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Pattern MODEL_MISSING = Pattern.compile(
             "model.*(not found|does not exist|not exist|unknown|invalid|not supported|unsupported)|(模型|model).*(不存在|无效|不支持)",
             Pattern.CASE_INSENSITIVE);

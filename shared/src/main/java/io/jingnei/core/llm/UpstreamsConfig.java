@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Durations;
 import io.jingnei.core.config.Env;
+import io.jingnei.core.util.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
  */
 public final class UpstreamsConfig {
     public static final String LEGACY_NAME = "default";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> FIELDS = Set.of("name", "base_url", "api_keys", "api_key", "models", "model_map",
             "weight", "timeout", "max_retries", "headers");

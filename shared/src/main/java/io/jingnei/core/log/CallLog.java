@@ -2,6 +2,7 @@ package io.jingnei.core.log;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jingnei.core.util.Json;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,7 +17,7 @@ import java.util.function.Consumer;
  * Never given a key; prompt text only when JINGNEI_LOG_PROMPTS is on (and then masked).
  */
 public final class CallLog {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int MAX_STACK = 4000;
     private final Consumer<String> sink;
     private volatile Redactor redactor = Redactor.patternsOnly();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.documents.SourceDocument;
 import io.jingnei.core.index.Chunk;
+import io.jingnei.core.util.Json;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.Map;
  * {@code page}, {@code cite}).
  */
 final class Chunking {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private Chunking() {
     }

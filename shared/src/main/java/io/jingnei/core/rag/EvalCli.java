@@ -1,7 +1,5 @@
 package io.jingnei.core.rag;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.embed.Embedder;
 import io.jingnei.core.index.HybridIndex;
@@ -9,6 +7,7 @@ import io.jingnei.core.index.IndexException;
 import io.jingnei.core.index.IndexFormat;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.StorageUris;
+import io.jingnei.core.util.Json;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,7 +76,7 @@ public final class EvalCli {
             EvalReport report = new RetrievalEval(loaded, questions, RetrievalEval.embed(embedder, questions),
                     RetrievalEval.embedEarlier(embedder, questions, followUps), followUps)
                     .report(config.fusion(), config.rejection(), config.topK, worst);
-            out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n" : report.toText());
+            out.print(json ? Json.pretty().writeValueAsString(report) + "\n" : report.toText());
             return 0;
         } catch (IOException | RuntimeException e) {
             err.println("eval failed: " + e.getMessage());

@@ -3,6 +3,7 @@ package io.jingnei.core.rag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.llm.ChatMessage;
+import io.jingnei.core.util.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.TreeSet;
  * article answers.
  */
 public final class EvalQuestion {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public final String question;
     /** Document ids that answer it; empty for an out-of-scope question. */

@@ -20,6 +20,7 @@ import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.request.RequestCaps;
 import io.jingnei.core.util.Hashing;
+import io.jingnei.core.util.Json;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class RagService implements AutoCloseable {
     /** JINGNEI_HISTORY_TURNS, as for /chat: the last turns of a conversation kept. */
     private final int historyTurns;
     private final FollowUpSearch followUps = new FollowUpSearch(FollowUpSearch.Settings.DEFAULT);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     /** Changes whenever the prompt shape changes: part of every cache key. */
     static final String PROMPT_VERSION = Hashing.sha256Hex(DEFAULT_SYSTEM_PROMPT + "|refs-v3").substring(0, 12);
 
