@@ -30,7 +30,7 @@ public class InstanceProducer {
     @Produces
     @Singleton
     FunctionCalls functionCalls(JingneiInstance instance) {
-        return new FunctionCalls(instance, new MutinyMapper());
+        return new FunctionCalls(instance);
     }
 
     @Produces

@@ -5,8 +5,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Applies an asynchronous function to items with at most {@code concurrency} in flight. The
- * Quarkus app does this with Mutiny; the built-in runtimes with {@link ExecutorMapper}.
+ * Applies an asynchronous function to items with at most {@code concurrency} in flight. Every
+ * platform, the Quarkus app included, uses {@link ExecutorMapper}; the interface is the seam a test
+ * uses to stop a batch midway (FaqBatchIT).
  */
 public interface BoundedMapper {
     /** Results in any order. */

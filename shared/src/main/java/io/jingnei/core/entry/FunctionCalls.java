@@ -33,16 +33,11 @@ import java.util.concurrent.Flow;
  */
 public final class FunctionCalls {
     private final JingneiInstance instance;
-    private final BoundedMapper mapper;
+    /** faq-batch's bounded concurrency, on every platform: a pool of threads per batch. */
+    private final BoundedMapper mapper = new ExecutorMapper();
 
-    /** With a pool of threads for faq-batch's bounded concurrency. */
     public FunctionCalls(JingneiInstance instance) {
-        this(instance, new ExecutorMapper());
-    }
-
-    public FunctionCalls(JingneiInstance instance, BoundedMapper mapper) {
         this.instance = instance;
-        this.mapper = mapper;
     }
 
     public JingneiInstance instance() {

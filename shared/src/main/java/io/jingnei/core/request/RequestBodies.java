@@ -36,8 +36,11 @@ public final class RequestBodies {
     private RequestBodies() {
     }
 
-    /** A mapper with the request constraints, for adapters that bind bodies themselves. */
-    public static ObjectMapper mapper() {
+    /**
+     * The core's one bounded mapper. An adapter that binds bodies itself (the Quarkus app's
+     * Funqy) gives its own mapper {@link #CONSTRAINTS} instead of a second copy of this one.
+     */
+    private static ObjectMapper mapper() {
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
         return new ObjectMapper(factory).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
