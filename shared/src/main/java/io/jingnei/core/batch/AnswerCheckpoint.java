@@ -1,13 +1,12 @@
 package io.jingnei.core.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.ObjectStoreException;
+import io.jingnei.core.text.JsonLines;
 import io.jingnei.core.util.Json;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -49,14 +48,10 @@ final class AnswerCheckpoint {
             }
             throw e;
         }
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-            try {
-                JsonNode node = JSON.readTree(line);
-                if (node != null && node.hasNonNull("key")) {
-                    answers.put(node.get("key").asText(), (ObjectNode) node.get("answer"));
-                }
-            } catch (IOException torn) {
-                // a line torn by a crash mid-write is simply asked again
+        for (JsonLines.Line line : JsonLines.parse(bytes)) {
+            // a line torn by a crash mid-write is not JSON: its question is simply asked again
+            if (line.isJson() && line.node.hasNonNull("key")) {
+                answers.put(line.node.get("key").asText(), (ObjectNode) line.node.get("answer"));
             }
         }
         return new AnswerCheckpoint(store, uri, answers);

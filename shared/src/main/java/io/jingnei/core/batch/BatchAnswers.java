@@ -11,8 +11,8 @@ import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;
+import io.jingnei.core.text.JsonLines;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -42,10 +42,9 @@ final class BatchAnswers {
         Map<String, JsonNode> lines = new HashMap<>();
         for (String fileId : new String[] {part.outputFileId, part.errorFileId}) {
             if (fileId != null && !fileId.isEmpty()) {
-                for (String text : new String(FaqBatch.join(api.content(fileId)), StandardCharsets.UTF_8).split("\n")) {
-                    JsonNode line = parse(text);
-                    if (line != null && line.path("custom_id").isTextual()) {
-                        lines.put(line.path("custom_id").asText(), line);
+                for (JsonLines.Line line : JsonLines.parse(FaqBatch.join(api.content(fileId)))) {
+                    if (line.isJson() && line.node.path("custom_id").isTextual()) {
+                        lines.put(line.node.path("custom_id").asText(), line.node);
                     }
                 }
             }
@@ -96,16 +95,5 @@ final class BatchAnswers {
         answer.putObject("cost").put("usd", 0).put("cny", 0);
         answer.put("error", reason);
         return answer;
-    }
-
-    private static JsonNode parse(String line) {
-        if (line == null || line.isBlank()) {
-            return null;
-        }
-        try {
-            return JSON.readTree(line);
-        } catch (java.io.IOException torn) {
-            return null;
-        }
     }
 }

@@ -1,12 +1,10 @@
 package io.jingnei.core.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.text.CsvReader;
-import io.jingnei.core.util.Json;
+import io.jingnei.core.text.JsonLines;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -24,7 +22,6 @@ import java.util.Locale;
  * limit named. Blocks: call on a worker thread.
  */
 final class QuestionReader {
-    private static final ObjectMapper JSON = Json.mapper();
     private static final int RANGE = 1 << 20;
 
     private final ObjectStore store;
@@ -61,48 +58,22 @@ final class QuestionReader {
         void end();
     }
 
-    /** JSONL: one question per line, split on bytes so a range may end anywhere. */
+    /** JSONL: one question per line, through the one JSONL reader, which takes ranges that end anywhere. */
     private final class JsonlSink implements Sink {
-        private final List<Question> questions;
-        private final URI input;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        private int lineNo;
+        private final JsonLines lines;
 
         JsonlSink(List<Question> questions, URI input) {
-            this.questions = questions;
-            this.input = input;
+            this.lines = new JsonLines(line -> add(questions, input, jsonLine(line)));
         }
 
         @Override
         public void bytes(byte[] range) {
-            int start = 0;
-            for (int i = 0; i < range.length; i++) {
-                if (range[i] == '\n') {
-                    pending.write(range, start, i - start);
-                    line(pending.toString(StandardCharsets.UTF_8));
-                    pending.reset();
-                    start = i + 1;
-                }
-            }
-            pending.write(range, start, range.length - start);
+            lines.feed(range);
         }
 
         @Override
         public void end() {
-            if (pending.size() > 0) {
-                line(pending.toString(StandardCharsets.UTF_8));
-            }
-        }
-
-        private void line(String raw) {
-            lineNo++;
-            String text = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
-            if (lineNo == 1 && text.startsWith("\uFEFF")) {
-                text = text.substring(1);
-            }
-            if (!text.isBlank()) {
-                add(questions, input, jsonLine(lineNo, text));
-            }
+            lines.end();
         }
     }
 
@@ -171,14 +142,13 @@ final class QuestionReader {
         questions.add(question);
     }
 
-    private Question jsonLine(int lineNo, String line) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(line);
-        } catch (Exception e) {
-            return new Question(lineNo, "line-" + lineNo, null, null, "line " + lineNo + " is not valid JSON");
+    private Question jsonLine(JsonLines.Line line) {
+        int lineNo = line.number;
+        if (!line.isJson()) {
+            return new Question(lineNo, "line-" + lineNo, null, null, line.problem());
         }
-        if (node == null || !node.isObject()) {
+        JsonNode node = line.node;
+        if (!node.isObject()) {
             return new Question(lineNo, "line-" + lineNo, null, null, "line " + lineNo + " is not a JSON object");
         }
         String id = node.path("id").isMissingNode() || node.path("id").isNull() ? "line-" + lineNo : node.path("id").asText();

@@ -1,9 +1,8 @@
 package io.jingnei.core.rag;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.llm.ChatMessage;
-import io.jingnei.core.util.Json;
+import io.jingnei.core.text.JsonLines;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +18,6 @@ import java.util.TreeSet;
  * article answers.
  */
 public final class EvalQuestion {
-    private static final ObjectMapper JSON = Json.mapper();
-
     public final String question;
     /** Document ids that answer it; empty for an out-of-scope question. */
     public final Set<String> expected;
@@ -49,31 +46,26 @@ public final class EvalQuestion {
     /** Parses JSONL; {@code outOfScope}: every line is out of scope whatever it says. */
     public static List<EvalQuestion> parse(String jsonl, boolean outOfScope, String name) {
         List<EvalQuestion> questions = new ArrayList<>();
-        String[] lines = jsonl.split("\n");
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank()) {
-                continue;
+        for (JsonLines.Line line : JsonLines.parse(jsonl)) {
+            if (!line.isJson()) {
+                throw new IllegalArgumentException(name + " " + line.problem());
             }
-            JsonNode node;
-            try {
-                node = JSON.readTree(lines[i]);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException(name + " line " + (i + 1) + " is not valid JSON");
-            }
+            JsonNode node = line.node;
+            String where = name + " line " + line.number;
             String kind = node.path("kind").isTextual() ? node.path("kind").asText() : null;
             if (node.has("turns")) {
-                questions.add(conversation(node, outOfScope, kind, name + " line " + (i + 1)));
+                questions.add(conversation(node, outOfScope, kind, where));
                 continue;
             }
             String q = node.path("q").asText(node.path("query").asText(""));
             if (q.isBlank()) {
-                throw new IllegalArgumentException(name + " line " + (i + 1) + " has no 'q'");
+                throw new IllegalArgumentException(where + " has no 'q'");
             }
             Set<String> expected = new TreeSet<>();
             if (!outOfScope) {
                 node.path("expected").forEach(id -> expected.add(id.asText()));
                 if (expected.isEmpty()) {
-                    throw new IllegalArgumentException(name + " line " + (i + 1) + " has no 'expected' ids");
+                    throw new IllegalArgumentException(where + " has no 'expected' ids");
                 }
             }
             Boolean near = node.has("near") ? node.path("near").asBoolean() : null;
