@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 
-/** SHA-256 for cache keys, versions and key comparison; the one place the digest is made. */
+/** SHA-256 for cache keys, versions and key comparison (and SHA-1, Redis's name for a script); the one place digests are made. */
 public final class Hashing {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -25,6 +25,15 @@ public final class Hashing {
 
     public static String sha256Hex(String text) {
         return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Only for what a protocol names by SHA-1: a Lua script's digest for EVALSHA. */
+    public static String sha1Hex(String text) {
+        try {
+            return hex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-1 unavailable", e);
+        }
     }
 
     public static String hex(byte[] bytes) {

@@ -100,4 +100,26 @@ class QuotasOnRedisIT {
             assertThat(admitted).as("admitted again once Redis is back").isTrue();
         }
     }
+
+    /** The scripts run by digest; a Redis that forgot them (SCRIPT FLUSH, a restart, a failover) is sent them again. */
+    @Test
+    void requests_per_minute_are_counted_on_redis_even_after_it_forgets_the_scripts() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (RedisServer server = RedisServer.start();
+             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
+            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:rpm=2")), Optional.of(redis), CLOCK,
+                    new CallLog(log::add), QuotasTest.PRICING);
+            String user = "rpm-user-" + System.nanoTime();
+            quotas.admit(call(user), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
+
+            redis.call(jedis -> jedis.scriptFlush()).get(5, TimeUnit.SECONDS);
+            quotas.admit(call(user), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
+            LimitExceeded third = QuotasTest.refusal(() -> quotas.admit(call(user), QuotasTest.tokens(10)).join());
+
+            assertThat(third.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
+            assertThat(third.seconds()).as("until the first request leaves the minute").isEqualTo(60);
+            assertThat(redis.call(jedis -> jedis.zcard("jingnei:{" + user + "}:rpm")).get(5, TimeUnit.SECONDS)).isEqualTo(2);
+            assertThat(String.join("\n", log)).doesNotContain("redis unavailable");
+        }
+    }
 }
