@@ -12,6 +12,7 @@ import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.call.Metering;
 import io.jingnei.core.pii.BodyMasking;
 import io.jingnei.core.pii.PiiPolicy;
+import io.jingnei.core.pii.StreamedRestore;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.stream.ObservedPublisher;
 
@@ -147,8 +148,8 @@ public final class Completions {
                     }
                     StreamAccounting accounting = new StreamAccounting(model, ctx, callerWantsUsage, prompt, masking,
                             TokenEstimate.promptOf(body));
-                    Flow.Publisher<ObjectNode> observed = new ObservedPublisher<>(llm.stream(body, ctx.trace), accounting);
-                    return CompletableFuture.completedFuture(observed);
+                    Flow.Publisher<ObjectNode> accounted = new ObservedPublisher<>(llm.stream(body, ctx.trace), accounting);
+                    return CompletableFuture.completedFuture(StreamedRestore.around(accounted, masking));
                 })
                 .thenCompose(f -> f);
     }
@@ -221,7 +222,6 @@ public final class Completions {
         private final boolean passUsage;
         private final String prompt;
         private final BodyMasking masking;
-        private final BodyMasking.ChunkRestorer restorer;
         private final long promptEstimate;
         private volatile Usage usage;
         private volatile long firstChunkMs = -1;
@@ -235,7 +235,6 @@ public final class Completions {
             this.passUsage = passUsage;
             this.prompt = prompt;
             this.masking = masking;
-            this.restorer = masking.chunkRestorer();
             this.promptEstimate = promptEstimate;
         }
 
@@ -263,8 +262,7 @@ public final class Completions {
             if (!chunk.path("choices").isArray()) {
                 chunk.putArray("choices");
             }
-            generatedChars += charsAdded(chunk);
-            restorer.restore(chunk);
+            generatedChars += charsAdded(chunk); // masked text, as the upstream generated it: StreamedRestore comes after
             if (!passUsage && reported != null) {
                 chunk.remove("usage");
                 if (chunk.path("choices").size() == 0) {

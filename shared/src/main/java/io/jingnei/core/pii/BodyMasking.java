@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Masking applied to an OpenAI chat body on its way upstream and undone on the answer coming back:
@@ -93,80 +91,9 @@ public final class BodyMasking {
         return masked() && text != null ? session.unmask(text) : text;
     }
 
-    /**
-     * For a streamed answer: restores each chunk's content and tool-call arguments as they pass, as
-     * {@link #unmaskAnswer} does for a whole answer, holding back only a possibly unfinished
-     * placeholder, and releases what is held back with the choice's last chunk.
-     */
-    public ChunkRestorer chunkRestorer() {
-        return new ChunkRestorer(session);
-    }
-
-    /** Per stream; one thread at a time (the stream's own). */
-    public static final class ChunkRestorer {
-        private final PiiSession session;
-        /** Per choice, per streamed field: content and reasoning each arrive as a stream of their own. */
-        private final Map<Integer, Map<String, StreamUnmasker>> perChoice = new HashMap<>();
-        /** Per choice, per tool-call index: each call's arguments arrive as a stream of their own. */
-        private final Map<Integer, Map<Integer, StreamUnmasker>> perToolCall = new HashMap<>();
-
-        ChunkRestorer(PiiSession session) {
-            this.session = session;
-        }
-
-        public void restore(ObjectNode chunk) {
-            if (session == null || !session.masked()) {
-                return;
-            }
-            for (JsonNode choice : chunk.path("choices")) {
-                int index = choice.path("index").asInt(0);
-                JsonNode delta = choice.path("delta");
-                boolean last = choice.hasNonNull("finish_reason");
-                if (!delta.isObject()) {
-                    continue;
-                }
-                Map<String, StreamUnmasker> fields = perChoice.computeIfAbsent(index, i -> new HashMap<>());
-                restoreText(fields, (ObjectNode) delta, "content", last);
-                restoreText(fields, (ObjectNode) delta, "reasoning_content", last);
-                restoreToolCalls(perToolCall.computeIfAbsent(index, i -> new TreeMap<>()), (ObjectNode) delta, last);
-            }
-        }
-
-        private void restoreText(Map<String, StreamUnmasker> fields, ObjectNode delta, String field, boolean last) {
-            if (!delta.has(field) && !fields.containsKey(field)) {
-                return;
-            }
-            StreamUnmasker unmasker = fields.computeIfAbsent(field, f -> session.streamUnmasker());
-            String text = delta.path(field).isTextual() ? delta.path(field).asText() : "";
-            String out = unmasker.push(text) + (last ? unmasker.finish() : "");
-            if (delta.has(field) || !out.isEmpty()) {
-                delta.put(field, out);
-            }
-        }
-
-        /** {@code delta.tool_calls[].function.arguments}; a call's held-back rest goes out as one more entry of the last chunk. */
-        private void restoreToolCalls(Map<Integer, StreamUnmasker> calls, ObjectNode delta, boolean last) {
-            int position = 0;
-            for (JsonNode call : delta.path("tool_calls")) {
-                int callIndex = call.has("index") ? call.path("index").asInt() : position;
-                position++;
-                JsonNode function = call.path("function");
-                if (function.isObject() && function.path("arguments").isTextual()) {
-                    StreamUnmasker unmasker = calls.computeIfAbsent(callIndex, i -> session.streamUnmasker());
-                    ((ObjectNode) function).put("arguments", unmasker.push(function.path("arguments").asText()));
-                }
-            }
-            if (!last) {
-                return;
-            }
-            for (Map.Entry<Integer, StreamUnmasker> call : calls.entrySet()) {
-                String rest = call.getValue().finish();
-                if (!rest.isEmpty()) {
-                    ArrayNode entries = delta.path("tool_calls").isArray() ? (ArrayNode) delta.get("tool_calls") : delta.putArray("tool_calls");
-                    entries.addObject().put("index", call.getKey()).putObject("function").put("arguments", rest);
-                }
-            }
-        }
+    /** The session that restores this body's values; null when nothing was masked. */
+    PiiSession restoringSession() {
+        return masked() ? session : null;
     }
 
     private interface TextEdit {

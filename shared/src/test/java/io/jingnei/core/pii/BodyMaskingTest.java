@@ -75,7 +75,7 @@ class BodyMaskingTest {
 
     @Test
     void streamed_reasoning_cut_inside_a_placeholder_is_restored() throws Exception {
-        BodyMasking.ChunkRestorer restorer = BodyMasking.apply(MASK, bodyWithAValueInEveryField()).chunkRestorer();
+        StreamedRestore restorer = StreamedRestore.of(BodyMasking.apply(MASK, bodyWithAValueInEveryField()));
         StringBuilder reasoning = new StringBuilder();
         for (String piece : new String[] {"手机[手", "机号1]。", null}) {
             ObjectNode chunk = JSON.createObjectNode();
