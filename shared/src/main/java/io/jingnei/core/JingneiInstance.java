@@ -138,7 +138,7 @@ public final class JingneiInstance implements AutoCloseable {
         boolean llmConfigured = b.llm.upstreams().stream().anyMatch(u -> !u.keysMissing());
         b.rag = b.ragConfig.enabled
                 ? RagBoot.start(new RagBoot.Parts(b.ragConfig, b.store, b.llm, b.completions, log, b.caps, llmConfigured,
-                        b.config.defaultModel, time::nanoTime, b.workers, b.cache, b.config.historyTurns))
+                        b.config.defaultModel, time, b.workers, b.cache, b.config.historyTurns))
                 : CompletableFuture.failedFuture(new io.jingnei.core.rag.RagDisabledException());
         b.rag.whenComplete((rag, error) -> {
             if (error == null) {

@@ -5,6 +5,7 @@ import io.jingnei.core.index.FaissIndexReader;
 import io.jingnei.core.index.HybridIndex;
 import io.jingnei.core.index.IndexException;
 import io.jingnei.core.index.IndexFormat;
+import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.text.BigramSplitter;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.storage.ObjectStore;
@@ -25,7 +26,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 
 /**
  * The instance's index: loaded once at init, then swapped whole when the object's ETag changes
@@ -64,7 +64,7 @@ public final class IndexHolder {
     private final URI faissMetadata;
     private final String embedderModel;
     private final Duration interval;
-    private final LongSupplier nanoTime;
+    private final TimeSource time;
     private final Executor worker;
     private final CallLog log;
     private final AtomicBoolean checking = new AtomicBoolean();
@@ -75,14 +75,14 @@ public final class IndexHolder {
     private volatile int failedLoads;
     private volatile boolean loading = true;
 
-    public IndexHolder(ObjectStore store, URI uri, URI faissMetadata, String embedderModel, Duration interval, LongSupplier nanoTime,
+    public IndexHolder(ObjectStore store, URI uri, URI faissMetadata, String embedderModel, Duration interval, TimeSource time,
                        Executor worker, CallLog log) {
         this.store = store;
         this.uri = uri;
         this.faissMetadata = faissMetadata;
         this.embedderModel = embedderModel;
         this.interval = interval;
-        this.nanoTime = nanoTime;
+        this.time = time;
         this.worker = worker;
         this.log = log;
     }
@@ -94,7 +94,7 @@ public final class IndexHolder {
     /** Loads the index; completes normally even on failure, which is then kept for {@link #require()}. */
     public CompletableFuture<Void> load() {
         loading = true;
-        checkedAtNanos = nanoTime.getAsLong();
+        checkedAtNanos = time.nanoTime();
         Tally tally = new Tally();
         return fetch(1, tally).handle((loaded, error) -> {
             if (error == null) {
@@ -113,7 +113,7 @@ public final class IndexHolder {
                 failure = why;
                 failedLoads++;
                 long wait = Math.min(RETRY_MAX.toNanos(), RETRY_FIRST.toNanos() << Math.min(failedLoads - 1, 20));
-                retryAtNanos = nanoTime.getAsLong() + wait;
+                retryAtNanos = time.nanoTime() + wait;
                 tally.nextTryInSeconds = Math.max(1, wait / 1_000_000_000L);
                 event("index load failed", why, tally);
             }
@@ -155,15 +155,15 @@ public final class IndexHolder {
      */
     public CompletableFuture<Void> refreshIfDue() {
         if (current == null) {
-            if (loading || nanoTime.getAsLong() - retryAtNanos < 0 || !checking.compareAndSet(false, true)) {
+            if (loading || time.nanoTime() - retryAtNanos < 0 || !checking.compareAndSet(false, true)) {
                 return CompletableFuture.completedFuture(null);
             }
             return load().whenComplete((ok, error) -> checking.set(false));
         }
-        if (nanoTime.getAsLong() - checkedAtNanos < interval.toNanos() || !checking.compareAndSet(false, true)) {
+        if (time.nanoTime() - checkedAtNanos < interval.toNanos() || !checking.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }
-        checkedAtNanos = nanoTime.getAsLong();
+        checkedAtNanos = time.nanoTime();
         Tally tally = new Tally();
         return store.etag(uri).thenCompose(etag -> {
             LoadedIndex loaded = current;

@@ -9,6 +9,7 @@ import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.index.Kernels;
 import io.jingnei.core.llm.Completions;
 import io.jingnei.core.llm.LlmClient;
+import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.request.RequestCaps;
 import io.jingnei.core.storage.ObjectStore;
@@ -25,7 +26,6 @@ import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongSupplier;
 
 /**
  * Starts RAG for an instance: the embedding model loads while the index is fetched, both once.
@@ -48,13 +48,13 @@ public final class RagBoot {
         final RequestCaps caps;
         final boolean llmConfigured;
         final String defaultModel;
-        final LongSupplier nanoTime;
+        final TimeSource time;
         final Workers workers;
         final AnswerCache cache;
         final int historyTurns;
 
         public Parts(RagConfig config, ObjectStore store, LlmClient llm, Completions completions, CallLog log, RequestCaps caps,
-                     boolean llmConfigured, String defaultModel, LongSupplier nanoTime, Workers workers, AnswerCache cache,
+                     boolean llmConfigured, String defaultModel, TimeSource time, Workers workers, AnswerCache cache,
                      int historyTurns) {
             this.config = config;
             this.store = store;
@@ -64,7 +64,7 @@ public final class RagBoot {
             this.caps = caps;
             this.llmConfigured = llmConfigured;
             this.defaultModel = defaultModel;
-            this.nanoTime = nanoTime;
+            this.time = time;
             this.workers = workers;
             this.cache = cache;
             this.historyTurns = historyTurns;
@@ -82,21 +82,21 @@ public final class RagBoot {
             URI uri = configured(config.indexUri.get(), "JINGNEI_INDEX_URI");
             URI metadata = config.faissMetadataUri.map(m -> configured(m, "JINGNEI_INDEX_METADATA_URI"))
                     .orElseGet(() -> URI.create(uri.toString().replaceFirst("\\.faiss$", ".json")));
-            IndexHolder holder = new IndexHolder(p.store, uri, metadata, model, config.reloadInterval, p.nanoTime, p.workers.cpu(), p.log);
+            IndexHolder holder = new IndexHolder(p.store, uri, metadata, model, config.reloadInterval, p.time, p.workers.cpu(), p.log);
             index = holder.load().thenApply(done -> holder);
         } else {
             index = embedder.thenCompose(e -> sampleIndex(p, e)).thenCompose(uri -> {
-                IndexHolder holder = new IndexHolder(p.store, uri, uri, model, config.reloadInterval, p.nanoTime, p.workers.cpu(), p.log);
+                IndexHolder holder = new IndexHolder(p.store, uri, uri, model, config.reloadInterval, p.time, p.workers.cpu(), p.log);
                 return holder.load().thenApply(done -> holder);
             });
         }
-        long start = p.nanoTime.getAsLong();
+        long start = p.time.nanoTime();
         return embedder.thenCombine(index, (e, holder) -> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("index", holder.uri().toString());
             fields.put("embedder", e.modelId());
             fields.put("kernel", Kernels.best().name());
-            fields.put("boot_ms", (p.nanoTime.getAsLong() - start) / 1_000_000);
+            fields.put("boot_ms", (p.time.nanoTime() - start) / 1_000_000);
             try {
                 fields.put("chunks", holder.require().size());
             } catch (JingneiException unavailable) {

@@ -13,6 +13,7 @@ import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.ObjectStores;
 import io.jingnei.core.storage.S3ObjectStore;
 import io.jingnei.core.storage.S3Settings;
+import io.jingnei.core.testing.FakeTime;
 import io.jingnei.core.testing.FaultyProxy;
 import io.jingnei.core.testing.FaultyProxy.Fault;
 import io.jingnei.core.testing.S3ProxyServer;
@@ -40,7 +41,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -158,7 +158,7 @@ class IndexFaultsIT {
         byte[] v1 = index(2000, 1);
         direct.put(uri, v1, "application/octet-stream").get(10, TimeUnit.SECONDS);
         List<String> log = new CopyOnWriteArrayList<>();
-        IndexHolder holder = holder(uri, new AtomicLong(), log);
+        IndexHolder holder = holder(uri, new FakeTime(), log);
         proxy.plan("GET", path(uri), c.faults);
 
         holder.load().get(30, TimeUnit.SECONDS);
@@ -189,8 +189,8 @@ class IndexFaultsIT {
         URI uri = URI.create("s3://jingnei-kb/reload/" + slug(c.name) + ".jnix");
         direct.put(uri, index(2000, 1), "application/octet-stream").get(10, TimeUnit.SECONDS);
         List<String> log = new CopyOnWriteArrayList<>();
-        AtomicLong nanos = new AtomicLong();
-        IndexHolder holder = holder(uri, nanos, log);
+        FakeTime time = new FakeTime();
+        IndexHolder holder = holder(uri, time, log);
         proxy.plan("GET", "/none", List.of());
         holder.load().get(30, TimeUnit.SECONDS);
         String v1 = holder.version();
@@ -199,7 +199,7 @@ class IndexFaultsIT {
         log.clear();
         proxy.plan("GET", path(uri), c.faults);
 
-        nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+        time.advance(Duration.ofMinutes(2));
         holder.refreshIfDue().get(30, TimeUnit.SECONDS);
 
         List<JsonNode> lines = indexLines(log);
@@ -222,8 +222,8 @@ class IndexFaultsIT {
         assertThat(line.path("attempts").asInt()).as("attempts in the log line").isEqualTo(proxy.matchedRequests());
     }
 
-    private static IndexHolder holder(URI uri, AtomicLong nanos, List<String> log) {
-        return new IndexHolder(throughProxy, uri, uri, MODEL, Duration.ofSeconds(60), nanos::get, worker, new CallLog(log::add));
+    private static IndexHolder holder(URI uri, FakeTime time, List<String> log) {
+        return new IndexHolder(throughProxy, uri, uri, MODEL, Duration.ofSeconds(60), time, worker, new CallLog(log::add));
     }
 
     /** The log lines about the index, each a JSON object. */

@@ -4,6 +4,7 @@ import io.jingnei.core.index.Chunk;
 import io.jingnei.core.index.IndexFormat;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.storage.FileObjectStore;
+import io.jingnei.core.testing.FakeTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,10 +30,10 @@ class IndexRecoveryTest {
     @Test
     void a_missing_index_is_failed_with_its_cause_then_loaded_once_it_appears_with_backoff_between_tries() throws Exception {
         Path file = dir.resolve("late.jnix");
-        AtomicLong nanos = new AtomicLong();
+        FakeTime time = new FakeTime();
         List<String> log = new ArrayList<>();
         IndexHolder holder = new IndexHolder(new FileObjectStore(), file.toUri(), file.toUri(), MODEL, Duration.ofSeconds(60),
-                nanos::get, Runnable::run, new CallLog(log::add));
+                time, Runnable::run, new CallLog(log::add));
 
         holder.load().join();
         assertThat(holder.state().status).isEqualTo(IndexHolder.Status.FAILED);
@@ -43,11 +43,11 @@ class IndexRecoveryTest {
 
         // Not due yet: no new try even though the index is there now.
         Files.write(file, index());
-        nanos.addAndGet(Duration.ofMillis(900).toNanos());
+        time.advance(Duration.ofMillis(900));
         holder.refreshIfDue().join();
         assertThat(holder.state().status).isEqualTo(IndexHolder.Status.FAILED);
 
-        nanos.addAndGet(Duration.ofMillis(100).toNanos());
+        time.advance(Duration.ofMillis(100));
         holder.refreshIfDue().join();
         assertThat(holder.state().status).isEqualTo(IndexHolder.Status.READY);
         assertThat(holder.require().size()).isEqualTo(2);
@@ -57,17 +57,17 @@ class IndexRecoveryTest {
     @Test
     void the_wait_between_tries_doubles_up_to_its_bound() throws Exception {
         Path file = dir.resolve("never.jnix");
-        AtomicLong nanos = new AtomicLong();
+        FakeTime time = new FakeTime();
         List<String> log = new ArrayList<>();
         IndexHolder holder = new IndexHolder(new FileObjectStore(), file.toUri(), file.toUri(), MODEL, Duration.ofSeconds(60),
-                nanos::get, Runnable::run, new CallLog(log::add));
+                time, Runnable::run, new CallLog(log::add));
         holder.load().join();
         List<Long> waits = new ArrayList<>();
         for (int failed = 1; failed <= 8; failed++) {
             long before = count(log);
             long waited = 0;
             while (count(log) == before) {
-                nanos.addAndGet(Duration.ofMillis(500).toNanos());
+                time.advance(Duration.ofMillis(500));
                 waited += 500;
                 holder.refreshIfDue().join();
             }

@@ -8,6 +8,7 @@ import io.jingnei.core.log.CallLog;
 import io.jingnei.core.storage.FileObjectStore;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.StoredStream;
+import io.jingnei.core.testing.FakeTime;
 import io.jingnei.core.text.BigramSplitter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -164,20 +164,20 @@ class IndexVersionsTest {
     void an_instance_picks_up_a_new_version_and_a_rollback_on_its_usual_refresh() throws Exception {
         Path kb = kb();
         builder(5).build(kb.toUri().toString(), out(), false, (d, a) -> { });
-        AtomicLong now = new AtomicLong();
+        FakeTime time = new FakeTime();
         IndexHolder holder = new IndexHolder(store, java.net.URI.create(out()), null, embedder.modelId(), Duration.ofSeconds(60),
-                now::get, Runnable::run, new CallLog(line -> { }));
+                time, Runnable::run, new CallLog(line -> { }));
         holder.load().get(5, TimeUnit.SECONDS);
         assertThat(allText(holder.require())).doesNotContain("第二版");
 
         Files.writeString(kb.resolve("doc1.md"), "# 文档1\n第二版：退货期限三十天。");
         builder(5).build(kb.toUri().toString(), out(), false, (d, a) -> { });
-        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        time.advance(Duration.ofSeconds(61));
         holder.refreshIfDue().get(5, TimeUnit.SECONDS);
         assertThat(allText(holder.require())).contains("第二版");
 
         builder(5).rollback(out(), 1);
-        now.addAndGet(Duration.ofSeconds(61).toNanos());
+        time.advance(Duration.ofSeconds(61));
         holder.refreshIfDue().get(5, TimeUnit.SECONDS);
         assertThat(allText(holder.require())).doesNotContain("第二版");
     }
