@@ -12,6 +12,7 @@ import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;
 import io.jingnei.core.text.JsonLines;
+import io.jingnei.core.util.Json;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -22,7 +23,7 @@ import java.util.Map;
  * never ran (expired, cancelled, failed) turned into a failure the next run asks again.
  */
 final class BatchAnswers {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final PiiPolicy pii;
     private final BatchPrices prices;

@@ -10,6 +10,7 @@ import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.storage.StorageAllowList;
 import io.jingnei.core.storage.StorageUris;
+import io.jingnei.core.util.Json;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * The platforms' event shapes are the adapters'; these take the object or the payload they name.
  */
 final class FaqBatchEvents {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private FaqBatchEvents() {
     }
