@@ -9,8 +9,8 @@ import io.jingnei.core.pii.PiiSession;
 import io.jingnei.core.pricing.BatchPrices;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
+import io.jingnei.core.rag.RagPrompt;
 import io.jingnei.core.rag.RagResult;
-import io.jingnei.core.rag.RagService;
 import io.jingnei.core.text.JsonLines;
 import io.jingnei.core.util.Json;
 
@@ -78,7 +78,7 @@ final class BatchAnswers {
         }
         Cost cost = prices.cost(model, usage);
         ObjectNode answer = JSON.createObjectNode();
-        boolean declined = RagService.declined(content);
+        boolean declined = RagPrompt.declined(content);
         answer.put("answer", declined ? RagResult.NO_CONTEXT_ANSWER : content);
         answer.put("status", declined ? "no_context" : "success");
         answer.set("sources", request.sources == null ? JSON.createArrayNode() : request.sources);

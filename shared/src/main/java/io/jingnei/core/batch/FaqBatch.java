@@ -10,6 +10,7 @@ import io.jingnei.core.pricing.BatchPrices;
 import io.jingnei.core.call.CallContext;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
+import io.jingnei.core.rag.RagPrompt;
 import io.jingnei.core.rag.RagService;
 import io.jingnei.core.storage.GuardedStore;
 import io.jingnei.core.storage.StorageAllowList;
@@ -128,7 +129,7 @@ public final class FaqBatch {
     }
 
     private String cacheVersion(RagService rag) {
-        return defaultModel + "|" + rag.index().version() + "|" + Hashing.sha256Hex(RagService.DEFAULT_SYSTEM_PROMPT).substring(0, 12);
+        return defaultModel + "|" + rag.index().version() + "|" + Hashing.sha256Hex(RagPrompt.DEFAULT_SYSTEM_PROMPT).substring(0, 12);
     }
 
     /** Waits for a storage call from the batch's own thread; its failure keeps its kind and cause. */

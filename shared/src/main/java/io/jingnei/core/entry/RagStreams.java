@@ -9,6 +9,7 @@ import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.Completions;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
+import io.jingnei.core.rag.RagPrompt;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;
 import io.jingnei.core.rag.RagService;
@@ -48,14 +49,14 @@ final class RagStreams {
         Optional<AnswerCache.Key> key;
         try {
             request = rag.bounded(asked, ctx);
-            key = rag.cacheKey(request, ctx.caller);
+            key = rag.answerCache().key(request, ctx.caller);
         } catch (JingneiException refused) {
             completions.rejected(ctx, asked == null ? null : asked.model, refused);
             return CompletableFuture.failedFuture(refused);
         }
-        return rag.cached(key, request, ctx).thenCompose(exact -> exact.isPresent()
+        return rag.answerCache().cached(key, request, ctx).thenCompose(exact -> exact.isPresent()
                 ? CompletableFuture.completedFuture(replayed(exact.get(), ctx, 0))
-                : rag.retrieve(request, ctx).thenCompose(found -> rag.cachedSimilar(key, found).thenCompose(similar -> similar.isPresent()
+                : rag.retrieve(request, ctx).thenCompose(found -> rag.answerCache().cachedSimilar(key, found).thenCompose(similar -> similar.isPresent()
                         ? CompletableFuture.completedFuture(replayed(similar.get(), found.call, found.retrieveMs))
                         : answer(rag, completions, found, key))));
     }
@@ -67,7 +68,7 @@ final class RagStreams {
         }
         ObjectNode sources = sourcesEvent(found.sources, found.call.requestId);
         return rag.answerStream(found).thenApply(chunks -> subscriber -> chunks.subscribe(
-                new Relay(subscriber, sources, found, completions, (answer, model) -> rag.keepStreamed(key, found, answer, model),
+                new Relay(subscriber, sources, found, completions, (answer, model) -> rag.answerCache().keepStreamed(key, found, answer, model),
                         model -> rag.declinedStream(found, model))));
     }
 
@@ -188,7 +189,7 @@ final class RagStreams {
                     return;
                 }
                 held.add(chunk);
-                if (!RagService.mayBeDeclining(answer.toString())) {
+                if (!RagPrompt.mayBeDeclining(answer.toString())) {
                     release();
                 }
             }
@@ -208,7 +209,7 @@ final class RagStreams {
         @Override
         public void onComplete() {
             String answered = model == null ? found.model : model;
-            boolean declinedByLlm = RagService.declined(answer.toString());
+            boolean declinedByLlm = RagPrompt.declined(answer.toString());
             if (declinedByLlm) {
                 if (!released) {
                     held.clear();

@@ -2,7 +2,10 @@ package io.jingnei.core.rag;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.llm.ChatMessage;
+import io.jingnei.core.request.RequestCaps;
 
 import java.util.List;
 
@@ -44,5 +47,29 @@ public final class RagRequest {
 
     public RagRequest withUser(String user) {
         return new RagRequest(query, topK, threshold, model, user, systemPrompt, history);
+    }
+
+    /** Fails with a clear error for what no caller may ask: over the caps, out of range, a malformed turn. */
+    void validate(RequestCaps caps) {
+        caps.query("query", query);
+        caps.systemPrompt("system_prompt", systemPrompt);
+        if (topK != null && (topK < 1 || topK > 50)) {
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, "field 'top_k' must be between 1 and 50");
+        }
+        if (threshold != null && !(threshold >= -1 && threshold <= 1)) {
+            throw new JingneiException(ErrorKind.INVALID_REQUEST, "field 'threshold' is a cosine similarity between -1 and 1");
+        }
+        if (history != null) {
+            long chars = 0;
+            for (int i = 0; i < history.size(); i++) {
+                ChatMessage turn = history.get(i);
+                if (turn == null || turn.content == null || !("user".equals(turn.role) || "assistant".equals(turn.role))) {
+                    throw new JingneiException(ErrorKind.INVALID_REQUEST,
+                            "history[" + i + "] must be {\"role\": \"user\" or \"assistant\", \"content\": \"...\"}");
+                }
+                chars += turn.content.length();
+            }
+            caps.historyChars(chars);
+        }
     }
 }

@@ -19,6 +19,6 @@ class NoAnswerMarkerTest {
             "''                                                   | false",
     })
     void only_an_answer_that_is_the_marker_declines(String content, boolean declined) {
-        assertThat(RagService.declined(content)).isEqualTo(declined);
+        assertThat(RagPrompt.declined(content)).isEqualTo(declined);
     }
 }
