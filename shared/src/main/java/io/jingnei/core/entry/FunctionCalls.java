@@ -94,10 +94,13 @@ public final class FunctionCalls {
         });
     }
 
-    /** An admin function: the caller must already be an admin (see {@link io.jingnei.core.auth.Authenticator#requireAdmin}). */
+    /**
+     * An admin function: the caller must already be an admin (see {@link io.jingnei.core.auth.Authenticator#requireAdmin}),
+     * or the platform itself ({@link IndexBuildEvents}).
+     */
     public CompletableFuture<Reply> indexBuild(Caller admin, IndexBuildRequest request, String requestId) {
         CallContext ctx = new CallContext(requestId, "index-build", admin);
-        if (admin == null || !admin.admin()) {
+        if (admin == null || !admin.admin() && admin.via != Caller.Via.PLATFORM) {
             return rejected("index-build", ctx.requestId, notAdmin());
         }
         return guard(ctx, instance.rag().thenApplyAsync(rag -> {

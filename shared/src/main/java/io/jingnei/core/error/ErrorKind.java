@@ -17,6 +17,8 @@ public enum ErrorKind {
     NOT_FOUND("not_found", 404),
     MODEL_NOT_FOUND("model_not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    /** Another writer holds what this call needs (index versions claimed by builds running at once): try again shortly. */
+    CONFLICT("conflict", 409),
     /** A request body that did not arrive within JINGNEI_BODY_TIMEOUT. */
     REQUEST_TIMEOUT("request_timeout", 408),
     PAYLOAD_TOO_LARGE("invalid_request", 413),

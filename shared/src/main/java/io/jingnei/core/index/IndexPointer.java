@@ -60,12 +60,25 @@ public final class IndexPointer {
         }
     }
 
-    /** A pointer to a new version {@code number} stored at {@code index}, keeping at most {@code keep} versions (the rest are returned by {@link #dropped}). */
+    /**
+     * This pointer with version {@code number} (stored at {@code indexName}) added, keeping at most
+     * {@code keep} versions, newest number first (the rest are returned by {@link #dropped}). The new
+     * version is served when its number is above every listed one; a build that claimed a lower
+     * number but finished after a higher one is only listed, so the pointer never goes back to an
+     * older build because it happened to finish last. The served version is always kept.
+     */
     public IndexPointer next(long number, String indexName, int keep) {
-        List<Version> kept = new ArrayList<>();
-        kept.add(new Version(number, indexName));
-        kept.addAll(versions);
-        return new IndexPointer(FORMAT, number, indexName, kept.subList(0, Math.min(keep, kept.size())));
+        List<Version> all = new ArrayList<>(versions);
+        all.add(new Version(number, indexName));
+        all.sort((a, b) -> Long.compare(b.version, a.version));
+        boolean newest = number > newest();
+        long served = newest ? number : version;
+        String servedIndex = newest ? indexName : index;
+        List<Version> kept = new ArrayList<>(all.subList(0, Math.min(keep, all.size())));
+        if (kept.stream().noneMatch(v -> v.index.equals(servedIndex))) {
+            kept.set(kept.size() - 1, new Version(served, servedIndex));
+        }
+        return new IndexPointer(FORMAT, served, servedIndex, kept);
     }
 
     public static IndexPointer first(long number, String indexName) {

@@ -47,7 +47,7 @@ public final class IndexBuildService {
             IndexBuilder builder = new IndexBuilder(store, rag.embedder(), new TextChunker(config.chunkChars, config.chunkOverlap),
                     config.maxFileBytes, config.keepVersions);
             IndexBuilder.Result result = request.rollback != null ? builder.rollback(request.output, request.rollback)
-                    : builder.build(request.input, request.output, Boolean.TRUE.equals(request.int8), (done, all) -> { });
+                    : builder.build(request.input, request.output, Boolean.TRUE.equals(request.int8), (done, all) -> { }, ctx.requestId);
             CallRecord record = new CallRecord(ctx.requestId, ctx.function, result.model, ctx.userId, "success")
                     .put("version", result.version).put("latency_ms", result.millis).put("output", result.output);
             if (result.files != null) {

@@ -26,6 +26,8 @@ public final class RagConfig {
     /** Empty: the bundled sample knowledge base, indexed at start-up into a file:// index. */
     public final Optional<String> indexUri;
     public final Optional<String> faissMetadataUri;
+    /** The knowledge base the object and timer events rebuild into {@link #indexUri}; empty: events build nothing. */
+    public final Optional<String> knowledgeBaseUri;
     public final Duration reloadInterval;
     public final int topK;
     /** The most passages a caller other than an admin may ask for ({@code top_k}): more would page through the knowledge base. */
@@ -47,6 +49,7 @@ public final class RagConfig {
     private RagConfig(Env env) {
         this.indexUri = env.get("JINGNEI_INDEX_URI");
         this.faissMetadataUri = env.get("JINGNEI_INDEX_METADATA_URI");
+        this.knowledgeBaseUri = env.get("JINGNEI_KB_URI");
         this.reloadInterval = Settings.duration(env, "JINGNEI_INDEX_RELOAD_INTERVAL", "60s");
         this.maxTopK = Settings.integer(env, "JINGNEI_MAX_TOP_K", 10, 1, 50);
         this.topK = Settings.integer(env, "JINGNEI_RAG_TOP_K", Math.min(3, maxTopK), 1, maxTopK);

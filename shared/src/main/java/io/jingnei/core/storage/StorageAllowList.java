@@ -16,7 +16,8 @@ import java.util.Optional;
  * Where URIs from request bodies and events may point. {@code JINGNEI_STORAGE_ALLOW} lists
  * prefixes ({@code oss://kb-bucket/,oss://faq/faq-batch/,file:///srv/kb/}; an {@code r:} in front
  * makes one read-only). By default: the folder of {@code JINGNEI_INDEX_URI} (read) and
- * {@code JINGNEI_FAQ_BASE_URI} (read and write). {@code file://} only when listed explicitly, and
+ * {@code JINGNEI_FAQ_BASE_URI} (read and write); with {@code JINGNEI_KB_URI}, that knowledge base (read)
+ * and the index object with its versions (write), for the builds the platform's events start. {@code file://} only when listed explicitly, and
  * then by real path: a symbolic link inside an allowed folder that leads outside is refused. A URI
  * outside the list is {@code forbidden} before any storage call, so the answer never tells whether
  * the object exists.
@@ -50,6 +51,14 @@ public final class StorageAllowList {
         if (index.isPresent() && !index.get().trim().startsWith("file:")) {
             String p = prefix(index.get(), "JINGNEI_INDEX_URI");
             entries.add(new Entry(p.substring(0, p.lastIndexOf('/', p.length() - 2) + 1), false));
+        }
+        Optional<String> kb = env.get("JINGNEI_KB_URI");
+        if (kb.isPresent() && index.isPresent() && !index.get().trim().startsWith("file:")) {
+            // The build the events start: read the knowledge base, write the index's pointer and versions (nothing else beside it).
+            entries.add(new Entry(prefix(kb.get(), "JINGNEI_KB_URI"), false));
+            String pointer = prefix(index.get(), "JINGNEI_INDEX_URI");
+            entries.add(new Entry(pointer, true));
+            entries.add(new Entry(pointer + ".versions/", true));
         }
         Optional<String> faq = env.get("JINGNEI_FAQ_BASE_URI");
         if (faq.isPresent() && !faq.get().trim().startsWith("file:")) {

@@ -141,7 +141,12 @@ class IndexVersionsTest {
             builder(2).build(kb.toUri().toString(), out(), false, (d, a) -> { });
         }
         try (var versions = Files.list(dir.resolve("index/faq.jnix.versions"))) {
-            assertThat(versions.map(p -> p.getFileName().toString())).hasSize(2).allMatch(n -> n.startsWith("4-") || n.startsWith("3-"));
+            assertThat(versions.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jnix")))
+                    .hasSize(2).allMatch(n -> n.startsWith("4-") || n.startsWith("3-"));
+        }
+        try (var versions = Files.list(dir.resolve("index/faq.jnix.versions"))) {
+            assertThat(versions.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".claim")))
+                    .as("a pruned version's claim goes with it").containsExactlyInAnyOrder("3.claim", "4.claim");
         }
         assertThatThrownBy(() -> builder(2).rollback(out(), 1)).hasMessageContaining("kept versions: [4, 3]");
     }
@@ -180,6 +185,81 @@ class IndexVersionsTest {
         time.advance(Duration.ofSeconds(61));
         holder.refreshIfDue().get(5, TimeUnit.SECONDS);
         assertThat(allText(holder.require())).doesNotContain("第二版");
+    }
+
+    @Test
+    void two_builds_racing_into_one_index_make_two_versions_and_the_pointer_serves_the_later_claim() throws Exception {
+        Path kb = kb();
+        builder(5).build(kb.toUri().toString(), out(), false, (d, a) -> { });
+        Files.writeString(kb.resolve("doc1.md"), "# 文档1\n第二版：退货期限三十天。");
+        // Both builds have read the pointer, claimed a number and read the knowledge base before either embeds.
+        java.util.concurrent.CyclicBarrier bothEmbedding = new java.util.concurrent.CyclicBarrier(2);
+        Embedder racing = new Embedder() {
+            final ThreadLocal<Boolean> waited = ThreadLocal.withInitial(() -> false);
+
+            @Override
+            public String modelId() {
+                return embedder.modelId();
+            }
+
+            @Override
+            public int dimension() {
+                return embedder.dimension();
+            }
+
+            @Override
+            public List<float[]> embed(List<String> texts) {
+                if (!waited.get()) {
+                    waited.set(true);
+                    try {
+                        bothEmbedding.await(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return embedder.embed(texts);
+            }
+        };
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<IndexBuilder.Result>> builds = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                builds.add(two.submit(() -> new IndexBuilder(store, racing, new TextChunker(300, 50), RagConfig.DEFAULT_MAX_FILE_BYTES, 5)
+                        .build(kb.toUri().toString(), out(), false, (d, a) -> { })));
+            }
+            List<Long> numbers = new ArrayList<>();
+            for (var build : builds) {
+                numbers.add(build.get(60, TimeUnit.SECONDS).version);
+            }
+
+            assertThat(numbers).containsExactlyInAnyOrder(2L, 3L);
+            IndexPointer pointer = IndexPointer.current(store, java.net.URI.create(out()));
+            assertThat(pointer.version).as("the higher claim is served, whichever finished last").isEqualTo(3);
+            assertThat(pointer.versions.stream().map(v -> v.version)).containsExactly(3L, 2L, 1L);
+            for (IndexPointer.Version version : pointer.versions) {
+                assertThat(Files.exists(Path.of(java.net.URI.create(out()).resolve(version.index)))).as(version.index).isTrue();
+            }
+            assertThat(allText(served())).contains("第二版");
+            assertThat(Files.exists(dir.resolve("index/faq.jnix.versions/pointer.lock"))).as("the lock is given back").isFalse();
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_pointer_lock_left_by_a_build_that_died_is_taken_over_and_a_failed_build_gives_its_number_back() throws Exception {
+        Path kb = kb();
+        Files.createDirectories(dir.resolve("index/faq.jnix.versions"));
+        Files.writeString(dir.resolve("index/faq.jnix.versions/pointer.lock"), "{\"request_id\":\"died\",\"at\":0}");
+
+        assertThat(builder(5).build(kb.toUri().toString(), out(), false, (d, a) -> { }).version).isEqualTo(1);
+
+        Files.writeString(kb.resolve("doc1.md"), "# 文档1\n这一版不会上线。");
+        embedder.broken = true;
+        assertThatThrownBy(() -> builder(5).build(kb.toUri().toString(), out(), false, (d, a) -> { })).hasMessageContaining("half-way");
+        embedder.broken = false;
+        assertThat(Files.exists(dir.resolve("index/faq.jnix.versions/2.claim"))).isFalse();
+        assertThat(builder(5).build(kb.toUri().toString(), out(), false, (d, a) -> { }).version).isEqualTo(2);
     }
 
     @Test
