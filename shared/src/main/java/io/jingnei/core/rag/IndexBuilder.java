@@ -137,15 +137,15 @@ public final class IndexBuilder {
         IndexPointer pointer = IndexPointer.current(store, out);
         long number = versions.claim(pointer == null ? 0 : pointer.newest(), requestId);
         try {
-            return build(in, out, int8, progress, requestId, versions, number, start);
+            return build(in, out, pointer, int8, progress, requestId, versions, number, start);
         } catch (RuntimeException e) {
             versions.release(number);
             throw e;
         }
     }
 
-    private Result build(URI in, URI out, boolean int8, BiConsumer<Integer, Integer> progress, String requestId, IndexVersions versions,
-                         long number, long start) {
+    private Result build(URI in, URI out, IndexPointer pointer, boolean int8, BiConsumer<Integer, Integer> progress, String requestId,
+                         IndexVersions versions, long number, long start) {
         List<DocumentReader.FileDocuments> files = new DocumentReader(store, maxFileBytes).read(in);
         List<Chunk> chunks = new ArrayList<>();
         List<FileReport> report = new ArrayList<>();
@@ -163,7 +163,7 @@ public final class IndexBuilder {
         if (chunks.isEmpty()) {
             throw new JingneiException(ErrorKind.INVALID_REQUEST, in + " has no text to index" + skippedSummary(report));
         }
-        Reuse reuse = Reuse.from(previous(out), embedder.modelId());
+        Reuse reuse = Reuse.from(previous(out, pointer), embedder.modelId());
         float[] vectors = reuse.vectors(chunks, embedder, progress);
         int dimension = vectors.length / chunks.size();
         byte[] index = IndexFormat.write(vectors, dimension, chunks, embedder.modelId(), int8);
@@ -199,9 +199,16 @@ public final class IndexBuilder {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), null, kept(moved));
     }
 
-    /** The index served at {@code out} now, to reuse its vectors; none when there is none or it cannot be read. */
-    private io.jingnei.core.index.VectorIndex previous(URI out) {
-        try (var stream = join(IndexPointer.open(store, out, Runnable::run))) {
+    /**
+     * The index {@code pointer} serves (or the plain index at {@code out} when there is no pointer),
+     * to reuse its vectors; none when there is none or it cannot be read. Read on this (worker)
+     * thread: {@code IndexPointer.open(store, out, Runnable::run)} read the pointer on the thread
+     * that completed the open, an S3 client's I/O thread, which then waited for bytes only it could
+     * deliver (an incremental rebuild on OSS/COS hung until the 10-minute timeout).
+     */
+    private io.jingnei.core.index.VectorIndex previous(URI out, IndexPointer pointer) {
+        URI served = pointer == null ? out : IndexPointer.resolve(out, pointer.index);
+        try (var stream = join(store.open(served))) {
             return IndexFormat.load(stream.in, io.jingnei.core.text.BigramSplitter.INSTANCE).vectors();
         } catch (io.jingnei.core.index.IndexException | java.io.IOException e) {
             return null; // an unreadable previous version only means everything is embedded again
