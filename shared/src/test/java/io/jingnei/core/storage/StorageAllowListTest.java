@@ -63,6 +63,24 @@ class StorageAllowListTest {
         assertThat(LIST.allows(StorageUris.parse(text), access)).isEqualTo(outcome.equals("allowed"));
     }
 
+    @ParameterizedTest(name = "with JINGNEI_KB_URI: {1} {0} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            "oss://kb-bucket/docs/退换货政策.pdf                | READ  | allowed",
+            "oss://kb-bucket/docs/退换货政策.pdf                | WRITE | forbidden",
+            "oss://kb-bucket/index/faq.jnix                   | WRITE | allowed",
+            "oss://kb-bucket/index/faq.jnix.versions/3.claim  | WRITE | allowed",
+            "oss://kb-bucket/index/faq.jnix.evil              | WRITE | forbidden",
+            "oss://kb-bucket/index/other.jnix                 | WRITE | forbidden",
+            "oss://kb-bucket/secrets/x                        | READ  | forbidden",
+    })
+    void an_event_build_may_read_its_knowledge_base_and_write_only_its_index_and_versions(String text, StorageAllowList.Access access,
+                                                                                       String outcome) {
+        StorageAllowList events = StorageAllowList.from(Env.of(Map.of(
+                "JINGNEI_KB_URI", "oss://kb-bucket/docs/", "JINGNEI_INDEX_URI", "oss://kb-bucket/index/faq.jnix")));
+
+        assertThat(events.allows(StorageUris.parse(text), access)).isEqualTo(outcome.equals("allowed"));
+    }
+
     @Test
     void a_nul_is_refused() {
         assertThatThrownBy(() -> StorageUris.parse("oss://jingnei-faq/a\u0000.jsonl")).isInstanceOf(JingneiException.class);
