@@ -37,13 +37,14 @@ function caseEnv(name) {
       JINGNEI_JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\n' + 'A'.repeat(392) + '\n-----END PUBLIC KEY-----', JINGNEI_JWT_ISSUER: 'https://login.shop.example.cn',
       JINGNEI_JWT_AUDIENCE: 'jingnei', JINGNEI_STORAGE_ALLOW: 'r:oss://jingnei-kb-1234567890123456/', JINGNEI_CORS_ORIGINS: 'https://shop.example.cn,https://m.shop.example.cn',
       JINGNEI_REDIS_URL: 'rediss://default:' + 'p'.repeat(32) + '@r-uf6000000000.redis.rds.aliyuncs.com:6379', JINGNEI_LIMITS: 'user:rpm=20,tpd=200000;global:cny_month=3000',
-      JINGNEI_PII: 'mask', JINGNEI_CACHE: 'semantic', TENCENT_FAQ_BUCKET: 'jingnei-faq-1250000000', STAGE: 'prod',
+      JINGNEI_PII: 'mask', JINGNEI_CACHE: 'semantic', TENCENT_FAQ_BUCKET: 'jingnei-faq-1250000000', TENCENT_KB_BUCKET: 'jingnei-kb-1250000000', STAGE: 'prod',
     });
   } else {
     Object.assign(env, spec);
   }
   // No case sets TENCENT_APP_ID: nothing in serverless.yml may need it (only the QR login writes it).
   if (name !== 'unset' && name !== 'empty' && !env.TENCENT_FAQ_BUCKET) env.TENCENT_FAQ_BUCKET = 'jingnei-faq-1250000000';
+  if (name !== 'unset' && name !== 'empty' && !env.TENCENT_KB_BUCKET) env.TENCENT_KB_BUCKET = 'jingnei-kb-1250000000';
   return env;
 }
 
@@ -109,7 +110,7 @@ function slsOne(file) {
   const bucket = cos && cos.parameters.bucket;
   const result = { app: instance.app, stage: instance.stage === undefined ? null : instance.stage, component: instance.component,
     type: inputs.type || 'event', runtime: inputs.runtime, layers: inputs.layers || [], env_bytes: envBytes(vars), role: inputs.role,
-    bucket, faq: vars.JINGNEI_FAQ_BASE_URI,
+    bucket, faq: vars.JINGNEI_FAQ_BASE_URI, kb: vars.JINGNEI_KB_URI,
     // COS names every bucket <name>-<APPID>: a name without the APPID suffix is no bucket anyone has.
     bucket_has_appid: bucket === undefined ? null : /^[a-z0-9-]+-[0-9]+\.cos\.[a-z-]+\.myqcloud\.com$/.test(bucket),
     undefined_values: Object.entries(vars).filter(([, v]) => typeof v === 'string' && v.includes('undefined')).map(([k]) => k), errors: [] };

@@ -65,12 +65,13 @@ class DeployVariablesTest {
         return names;
     }
 
-    /** Every name a deployer sets: shell variables of s.yaml and the two serverless.yml files, template.yml's parameters. */
+    /** Every name a deployer sets: shell variables of s.yaml and the three serverless.yml files, template.yml's parameters. */
     static Set<String> descriptorVariables() throws Exception {
         Set<String> all = new TreeSet<>();
         all.addAll(variables("s.yaml", S_ENV, DOUBLE_BRACE));
         all.addAll(variables("serverless.yml", SLS_ENV, DOUBLE_BRACE));
         all.addAll(variables("scf-web/serverless.yml", SLS_ENV, DOUBLE_BRACE));
+        all.addAll(variables("scf-index-build/serverless.yml", SLS_ENV, DOUBLE_BRACE));
         all.addAll(variables("template.yml", DOUBLE_BRACE, ROS_SUB));
         all.addAll(map(yaml("template.yml").get("Parameters")).keySet());
         return all;
@@ -99,10 +100,13 @@ class DeployVariablesTest {
         Set<String> fc = new TreeSet<>(variables("s.yaml", S_ENV));
         Set<String> scf = new TreeSet<>(variables("serverless.yml", SLS_ENV));
         Set<String> scfWeb = new TreeSet<>(variables("scf-web/serverless.yml", SLS_ENV));
+        Set<String> scfIndexBuild = new TreeSet<>(variables("scf-index-build/serverless.yml", SLS_ENV));
         fc.removeIf(name -> !name.startsWith("JINGNEI_"));
         scf.removeIf(name -> !name.startsWith("JINGNEI_"));
         scfWeb.removeIf(name -> !name.startsWith("JINGNEI_"));
+        scfIndexBuild.removeIf(name -> !name.startsWith("JINGNEI_"));
         assertThat(scf).isEqualTo(fc);
         assertThat(scfWeb).isEqualTo(fc);
+        assertThat(scfIndexBuild).isEqualTo(fc);
     }
 }

@@ -77,7 +77,7 @@ class DeploymentDescriptorsIT {
                 assertHandler(unpacked, (String) map(hooks.get("preStop")).get("handler"));
             }
         }
-        assertThat(java11).isEqualTo(3);
+        assertThat(java11).as("chat, rag-query, faq-batch, index-build").isEqualTo(4);
         assertThat(triggerTypes).contains("http", "oss", "timer");
     }
 
@@ -179,7 +179,7 @@ class DeploymentDescriptorsIT {
                 eventTypes.add((String) map(event).get("Type"));
             }
         }
-        assertThat(functions).containsExactlyInAnyOrder("chat", "rag-query", "faq-batch");
+        assertThat(functions).containsExactlyInAnyOrder("chat", "rag-query", "faq-batch", "index-build");
         assertThat(eventTypes).containsExactlyInAnyOrder("OSS", "Timer");
     }
 
@@ -200,6 +200,23 @@ class DeploymentDescriptorsIT {
         assertHandler(code, (String) inputs.get("handler"));
         assertThat(code.classesNewerThan(55)).isEmpty();
         assertThat(code.entriesContaining("fastjson")).isEmpty();
+    }
+
+    @Test
+    void scf_index_build_is_an_event_function_with_cos_and_timer_on_the_index_build_package_with_its_parsers() throws Exception {
+        Map<String, Object> inputs = map(yaml("scf-index-build/serverless.yml").get("inputs"));
+        assertThat(inputs.get("runtime")).isEqualTo("Java11");
+        Path src = ROOT.resolve("scf-index-build").resolve((String) map(inputs.get("src")).get("src")).normalize();
+        assertThat(src).isEqualTo(ROOT.resolve("functions/scf/target/jingnei-scf-index-build").normalize()).isDirectory();
+        Set<String> events = new TreeSet<>();
+        for (Object event : list(inputs.get("events"))) {
+            events.addAll(map(event).keySet());
+        }
+        assertThat(events).containsExactlyInAnyOrder("cos", "timer");
+        CodePackage code = CodePackage.at(src);
+        assertHandler(code, (String) inputs.get("handler"));
+        assertThat(code.classesNewerThan(55)).isEmpty();
+        assertThat(code.entriesContaining("org/apache/pdfbox/")).isNotEmpty();
     }
 
     @Test

@@ -77,7 +77,7 @@ class DescriptorToolsIT {
         assertThat(report.fieldNames()).toIterable().containsExactly("unset", "empty", "upstreams only", "full");
         for (JsonNode envCase : report) {
             assertThat(envCase.path("errors")).as(envCase.toString()).isEmpty();
-            assertThat(envCase.path("functions").fieldNames()).toIterable().containsExactlyInAnyOrder("chat", "rag-query", "faq-batch", "web");
+            assertThat(envCase.path("functions").fieldNames()).toIterable().containsExactlyInAnyOrder("chat", "rag-query", "faq-batch", "index-build", "web");
             envCase.path("functions").forEach(function -> assertThat(function.path("env_bytes").asInt()).isLessThan(4096));
         }
         JsonNode web = report.path("full").path("functions").path("web");
@@ -149,6 +149,27 @@ class DescriptorToolsIT {
         assertThat(full.path("layers").get(0).path("name").asText()).isEqualTo("jingnei-java17");
         assertThat(full.path("faq").asText()).isEqualTo("cos://jingnei-faq-1250000000/");
         assertThat(full.path("undefined_values")).isEmpty();
+    }
+
+    @Test
+    void the_scf_index_build_function_resolves_with_its_knowledge_base_bucket_and_an_unset_one_names_no_cos_bucket() throws Exception {
+        Result result = check("sls", Descriptors.ROOT.resolve("scf-index-build/serverless.yml"));
+        assertThat(result.exit).as(result.out).isZero();
+        JsonNode report = result.json();
+        for (JsonNode envCase : report) {
+            assertThat(envCase.path("errors")).as(envCase.toString()).isEmpty();
+            assertThat(envCase.path("component").asText()).isEqualTo("scf");
+            assertThat(envCase.path("type").asText()).isEqualTo("event");
+            assertThat(envCase.path("app").asText()).as("from ../serverless.yml").isEqualTo("jingnei");
+            assertThat(envCase.path("role").asText()).isEqualTo("jingnei-scf-runtime");
+            assertThat(envCase.path("env_bytes").asInt()).isLessThan(4096);
+        }
+        JsonNode full = report.path("full");
+        assertThat(full.path("bucket").asText()).isEqualTo("jingnei-kb-1250000000.cos.ap-guangzhou.myqcloud.com");
+        assertThat(full.path("kb").asText()).isEqualTo("cos://jingnei-kb-1250000000/docs/");
+        assertThat(full.path("undefined_values")).isEmpty();
+        assertThat(report.path("unset").path("bucket").asText()).isEqualTo("undefined.cos.ap-guangzhou.myqcloud.com");
+        assertThat(report.path("unset").path("bucket_has_appid").asBoolean()).isFalse();
     }
 
     @Test

@@ -48,7 +48,7 @@ class FuncraftTemplateTest {
         // --use-ros hands the template to ROS, whose ALIYUN::FC::Function has no Layers: the web
         // function would run without its Java 17. FC 2.0 HTTP triggers call java11 functions as
         // servlets, not with the event our handlers read. So: event functions only.
-        assertThat(funcraftFunctions()).containsOnlyKeys("chat", "rag-query", "faq-batch");
+        assertThat(funcraftFunctions()).containsOnlyKeys("chat", "rag-query", "faq-batch", "index-build");
         funcraftFunctions().forEach((name, function) -> {
             assertThat(map(function.get("Properties"))).as(name).doesNotContainKey("Layers");
             assertThat(map(function.get("Events")).values()).as(name).noneMatch(event -> "HTTP".equals(map(event).get("Type")));
