@@ -4,7 +4,8 @@ import com.aliyun.fc.runtime.Context;
 import com.aliyun.fc.runtime.FunctionInitializer;
 import com.aliyun.fc.runtime.PreStopHandler;
 import com.aliyun.fc.runtime.StreamRequestHandler;
-import io.jingnei.core.entry.IndexBuildEvents;
+import io.jingnei.core.entry.FunctionSpec;
+import io.jingnei.core.entry.Functions;
 import io.jingnei.core.entry.InstanceBoot;
 
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.io.OutputStream;
  * in its own code package, the only FC one with the document parsers. What the event asks for is the core's decision.
  */
 public final class IndexBuildHandler implements StreamRequestHandler, FunctionInitializer, PreStopHandler {
+    /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
+    static final FunctionSpec<?> FUNCTION = Functions.INDEX_BUILD;
 
     @Override
     public void initialize(Context context) {
@@ -25,7 +28,7 @@ public final class IndexBuildHandler implements StreamRequestHandler, FunctionIn
     @Override
     public void handleRequest(InputStream event, OutputStream out, Context context) throws IOException {
         byte[] bytes = event.readAllBytes();
-        Handlers.writeJson(out, Handlers.call(context, calls -> IndexBuildEvents.of(calls).onFcEvent(bytes, context.getRequestId())));
+        Handlers.writeJson(out, Handlers.call(context, calls -> FcEvents.call(FUNCTION, calls, bytes, context.getRequestId())));
     }
 
     @Override

@@ -32,7 +32,8 @@ class HandlersAgreeWithTheTableTest {
     void every_handler_serves_a_function_and_trigger_of_the_table_and_back() throws Exception {
         Set<String> served = new TreeSet<>();
         for (JavaClass type : AdapterRules.adapterClasses("io.jingnei.scf")) {
-            if (type.reflect() == EventHandler.class) {
+            // The two routers, one per function deployed on SCF: they hand each event to the handlers checked here.
+            if (type.reflect() == EventHandler.class || type.reflect() == IndexBuildEventHandler.class) {
                 continue;
             }
             for (JavaMethod method : type.getMethods()) {

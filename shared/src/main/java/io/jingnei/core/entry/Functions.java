@@ -35,8 +35,10 @@ public final class Functions {
             RagRequest.class, body -> RequestBodies.read(body, RagRequest.class), FunctionCalls::ragQuery).onHttpTriggers();
     public static final FunctionSpec<RagRequest> RAG_STREAM = FunctionSpec.streaming("rag-stream", Access.PUBLIC,
             RagRequest.class, body -> RequestBodies.read(body, RagRequest.class), FunctionCalls::ragStream);
+    /** Over HTTP for an admin; from the platforms' object and timer events (its own function, IndexBuildTrigger's rule) without a key. */
     public static final FunctionSpec<IndexBuildRequest> INDEX_BUILD = FunctionSpec.replying(INDEX_BUILD_NAME, Access.ADMIN,
-            IndexBuildRequest.class, body -> RequestBodies.read(body, IndexBuildRequest.class), FunctionCalls::indexBuild);
+            IndexBuildRequest.class, body -> RequestBodies.read(body, IndexBuildRequest.class), FunctionCalls::indexBuild)
+            .onEvents(IndexBuildEvents::onObject, IndexBuildEvents::onPayload);
     /** Over HTTP for an admin; from the platforms' object-created and timer events without a key, within the storage allow-list. */
     public static final FunctionSpec<FaqBatchRequest> FAQ_BATCH = FunctionSpec.replying(FAQ_BATCH_NAME, Access.ADMIN,
             FaqBatchRequest.class, body -> RequestBodies.read(body, FaqBatchRequest.class), FunctionCalls::faqBatch)

@@ -78,9 +78,9 @@ class FunctionsTest {
     }
 
     @Test
-    void only_faq_batch_is_started_by_platform_events_and_streams_reach_no_trigger() {
+    void only_index_build_and_faq_batch_are_started_by_platform_events_and_streams_reach_no_trigger() {
         assertThat(Functions.ALL.stream().filter(f -> f.triggers.contains(Trigger.OBJECT_CREATED) || f.triggers.contains(Trigger.TIMER))
-                .collect(Collectors.toList())).containsExactly(Functions.FAQ_BATCH);
+                .collect(Collectors.toList())).containsExactly(Functions.INDEX_BUILD, Functions.FAQ_BATCH);
         Functions.ALL.stream().filter(FunctionSpec::streamed).forEach(f -> assertThat(f.triggers).as(f.name).isEmpty());
     }
 
