@@ -3,8 +3,7 @@ package io.jingnei.core.entry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.error.RetryAfterException;
-import io.jingnei.core.llm.UpstreamException;
+import io.jingnei.core.error.RetryAfter;
 import io.jingnei.core.util.Json;
 
 import java.util.Collections;
@@ -41,12 +40,7 @@ public final class Reply {
     /** Headers a failure carries: how long to wait before trying again, when known. */
     public static Map<String, String> headersFor(JingneiException e) {
         Map<String, String> headers = new LinkedHashMap<>();
-        if (e instanceof UpstreamException && ((UpstreamException) e).retryAfter().isPresent()) {
-            headers.put("Retry-After", String.valueOf(Math.max(1, (((UpstreamException) e).retryAfter().get().toMillis() + 999) / 1000)));
-        }
-        if (e instanceof RetryAfterException) {
-            headers.put("Retry-After", String.valueOf(((RetryAfterException) e).seconds()));
-        }
+        e.retryAfter().ifPresent(wait -> headers.put("Retry-After", String.valueOf(RetryAfter.seconds(wait))));
         return headers;
     }
 

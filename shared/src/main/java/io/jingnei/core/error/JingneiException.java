@@ -1,5 +1,6 @@
 package io.jingnei.core.error;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -11,6 +12,8 @@ import java.util.concurrent.ExecutionException;
  */
 public class JingneiException extends RuntimeException {
     private final ErrorKind kind;
+    /** When the caller may come back (sent as {@code Retry-After}); null when a retry would not help sooner. */
+    private final Duration retryAfter;
     private volatile boolean stackLogged;
     /** The request field the failure is about, as OpenAI's {@code error.param} names it; null when none. */
     private volatile String param;
@@ -20,9 +23,14 @@ public class JingneiException extends RuntimeException {
     }
 
     public JingneiException(ErrorKind kind, String message, Throwable cause) {
+        this(kind, message, null, cause);
+    }
+
+    public JingneiException(ErrorKind kind, String message, Duration retryAfter, Throwable cause) {
         // No stack trace of our own: these are expected outcomes, created often (bad input, 429s).
         super(message, cause, false, false);
         this.kind = kind;
+        this.retryAfter = retryAfter;
     }
 
     public ErrorKind kind() {
@@ -37,6 +45,11 @@ public class JingneiException extends RuntimeException {
 
     public java.util.Optional<String> param() {
         return java.util.Optional.ofNullable(param);
+    }
+
+    /** When to come back; {@link RetryAfter} writes it as our {@code Retry-After}. */
+    public java.util.Optional<Duration> retryAfter() {
+        return java.util.Optional.ofNullable(retryAfter);
     }
 
     /** A bug rather than an expected failure: the boundary logs the cause's stack. */

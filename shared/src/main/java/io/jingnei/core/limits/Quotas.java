@@ -9,6 +9,7 @@ import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.error.RetryAfter;
 import io.jingnei.core.stream.ObservedPublisher;
 import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.Upstream;
@@ -20,6 +21,7 @@ import io.jingnei.core.redis.Redis;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -157,15 +159,15 @@ public final class Quotas implements Metering {
                     ctx.hold(hold);
                     return null;
                 case RPM:
-                    throw rate(user, "requests per minute (" + limits.rpm + ")", admission.retryAfterMillis);
+                    throw rate(user, "requests per minute (" + limits.rpm + ")", admission.retryAfter);
                 case TPM:
-                    throw rate(user, "tokens per minute (" + limits.tpm + ")", admission.retryAfterMillis);
+                    throw rate(user, "tokens per minute (" + limits.tpm + ")", admission.retryAfter);
                 case HELD_DAY:
                 case HELD_MONTH:
                     throw rate(user, "calls in flight have reserved what is left of the " + (admission.outcome == Admission.Outcome.HELD_DAY
                             ? "daily budget (cny_day" : "monthly budget (cny_month") + ", this call's reservation is ¥"
                             + BigDecimal.valueOf(nanoCny).movePointLeft(9).stripTrailingZeros().toPlainString() + "; max_tokens lowers it)",
-                            admission.retryAfterMillis);
+                            admission.retryAfter);
                 case BUDGET_DAY:
                     throw new LimitExceeded(ErrorKind.INSUFFICIENT_QUOTA, "the daily budget of ¥" + limits.cnyDay.toPlainString()
                             + " for " + whose(user) + " is used up (cny_day in JINGNEI_LIMITS); it resets at " + nextDay(now), secondsUntil(nextDay(now)));
@@ -298,8 +300,8 @@ public final class Quotas implements Metering {
         return Caller.EVERYONE.equals(user) ? "anonymous callers" : "this user";
     }
 
-    private static LimitExceeded rate(String user, String limit, long retryAfterMillis) {
-        long seconds = Math.max(1, (retryAfterMillis + 999) / 1000);
+    private static LimitExceeded rate(String user, String limit, Duration retryAfter) {
+        long seconds = RetryAfter.seconds(retryAfter);
         return new LimitExceeded(ErrorKind.RATE_LIMITED, "rate limit for " + whose(user) + " reached: " + limit
                 + " (JINGNEI_LIMITS); retry in " + seconds + " s", seconds);
     }

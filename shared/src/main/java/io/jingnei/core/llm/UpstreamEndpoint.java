@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.error.ErrorKind;
+import io.jingnei.core.error.RetryAfter;
 import io.jingnei.core.http.SharedHttpClient;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.Redactor;

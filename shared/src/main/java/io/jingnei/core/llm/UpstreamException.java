@@ -8,12 +8,11 @@ import java.util.Optional;
 
 /**
  * A failed upstream exchange: what the retry and failover logic needs (retryable, how long the
- * upstream asked us to wait, its HTTP status) and what {@code /v1} callers are shown of the
+ * upstream asked us to wait ({@link #retryAfter()}), its HTTP status) and what {@code /v1} callers are shown of the
  * upstream's own error ({@code type}, {@code code}, {@code param}, all redacted already).
  */
 public final class UpstreamException extends JingneiException {
     private final boolean retryable;
-    private final Duration retryAfter;
     private final int upstreamStatus;
     private final String upstreamType;
     private final String upstreamCode;
@@ -25,9 +24,8 @@ public final class UpstreamException extends JingneiException {
 
     public UpstreamException(ErrorKind kind, String message, boolean retryable, Duration retryAfter, int upstreamStatus,
                              String upstreamType, String upstreamCode, String upstreamParam, Throwable cause) {
-        super(kind, message, cause);
+        super(kind, message, retryAfter, cause);
         this.retryable = retryable;
-        this.retryAfter = retryAfter;
         this.upstreamStatus = upstreamStatus;
         this.upstreamType = upstreamType;
         this.upstreamCode = upstreamCode;
@@ -36,10 +34,6 @@ public final class UpstreamException extends JingneiException {
 
     public boolean retryable() {
         return retryable;
-    }
-
-    public Optional<Duration> retryAfter() {
-        return Optional.ofNullable(retryAfter);
     }
 
     /** 0 when no HTTP response was received. */

@@ -31,7 +31,7 @@ class EmbeddingQueueTest {
 
         LimitExceeded refused = QuotasTest.refusal(fourth::join);
         assertThat(refused.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
-        assertThat(refused.seconds()).isPositive();
+        assertThat(refused.retryAfter().orElseThrow().toSeconds()).isPositive();
         assertThat(refused.getMessage()).contains("JINGNEI_EMBEDDING_QUEUE");
         release.countDown();
         assertThat(running.get(10, TimeUnit.SECONDS) + second.get(10, TimeUnit.SECONDS) + third.get(10, TimeUnit.SECONDS)).isEqualTo(6);

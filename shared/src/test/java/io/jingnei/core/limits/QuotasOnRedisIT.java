@@ -50,7 +50,7 @@ class QuotasOnRedisIT {
             LimitExceeded month = QuotasTest.refusal(() -> quotas.admit(call(user), QuotasTest.tokens(10)).join());
             assertThat(month.kind()).isEqualTo(ErrorKind.INSUFFICIENT_QUOTA);
             assertThat(month.getMessage()).contains("monthly budget of ¥2", "2026-12-01T00:00+08:00").doesNotContain(user);
-            assertThat(month.seconds()).as("until the 1st, 00:00 in Shanghai").isPositive();
+            assertThat(month.retryAfter().orElseThrow().toSeconds()).as("until the 1st, 00:00 in Shanghai").isPositive();
             quotas.admit(call("someone-else-" + System.nanoTime()), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
         }
     }
@@ -83,7 +83,7 @@ class QuotasOnRedisIT {
             LimitExceeded refused = QuotasTest.refusal(() -> quotas.admit(call("closed-user"), QuotasTest.tokens(10)).join());
             assertThat(refused.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
             assertThat(refused.getMessage()).contains("limits cannot be checked");
-            assertThat(refused.seconds()).isEqualTo(5);
+            assertThat(refused.retryAfter().orElseThrow().toSeconds()).isEqualTo(5);
             assertThat(String.join("\n", log)).contains("redis unavailable").contains("JINGNEI_LIMITS_ON_REDIS_ERROR=closed");
 
             server.restart();

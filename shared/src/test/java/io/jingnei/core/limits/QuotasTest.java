@@ -99,7 +99,7 @@ class QuotasTest {
 
         LimitExceeded refused = refusal(() -> quotas.admit(call("alice"), QuotasTest.tokens(10)).join());
         assertThat(refused.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
-        assertThat(refused.seconds()).as("the first call was 30 s ago").isEqualTo(30);
+        assertThat(refused.retryAfter().orElseThrow().toSeconds()).as("the first call was 30 s ago").isEqualTo(30);
         assertThat(refused.getMessage()).contains("this user", "requests per minute (3)").doesNotContain("alice");
 
         quotas.admit(call("bob"), QuotasTest.tokens(10)).join();
@@ -143,7 +143,7 @@ class QuotasTest {
         LimitExceeded day = refusal(() -> quotas.admit(call("alice"), QuotasTest.tokens(10)).join());
         assertThat(day.kind()).isEqualTo(ErrorKind.INSUFFICIENT_QUOTA);
         assertThat(day.getMessage()).contains("daily budget of ¥1", "2026-12-01T00:00+08:00");
-        assertThat(day.seconds()).as("22:59 in Shanghai, 61 minutes to midnight").isEqualTo(3660);
+        assertThat(day.retryAfter().orElseThrow().toSeconds()).as("22:59 in Shanghai, 61 minutes to midnight").isEqualTo(3660);
 
         clock.set(BEFORE_MIDNIGHT_SHANGHAI.plus(Duration.ofMinutes(1)).minusMillis(1));
         refusal(() -> quotas.admit(call("alice"), QuotasTest.tokens(10)).join());
@@ -315,7 +315,7 @@ class QuotasTest {
         CallContext cached = call("alice");
         quotas.admit(cached, CallEstimate.of(null, 100, 800)).join();
         LimitExceeded held = refusal(() -> quotas.admit(call("alice"), CallEstimate.of(null, 100, 800)).join());
-        assertThat(held.seconds()).as("held by a call in flight: it ends soon").isEqualTo(2);
+        assertThat(held.retryAfter().orElseThrow().toSeconds()).as("held by a call in flight: it ends soon").isEqualTo(2);
 
         quotas.release(cached);
         CallContext answered = call("alice");

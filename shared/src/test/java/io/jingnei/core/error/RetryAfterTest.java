@@ -1,4 +1,4 @@
-package io.jingnei.core.llm;
+package io.jingnei.core.error;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +25,14 @@ class RetryAfterTest {
     @Test
     void prefers_retry_after_ms() {
         assertThat(RetryAfter.parse("250", "9", NOW)).contains(Duration.ofMillis(250));
+    }
+
+    @Test
+    void tells_callers_whole_seconds_rounded_up_and_never_zero() {
+        assertThat(RetryAfter.seconds(Duration.ofMillis(1))).isEqualTo(1);
+        assertThat(RetryAfter.seconds(Duration.ZERO)).isEqualTo(1);
+        assertThat(RetryAfter.seconds(Duration.ofMillis(2001))).isEqualTo(3);
+        assertThat(RetryAfter.seconds(Duration.ofSeconds(30))).isEqualTo(30);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.jingnei.core.llm;
+package io.jingnei.core.error;
 
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -6,11 +6,17 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** Reads how long an upstream asked us to wait: {@code Retry-After-Ms}, then {@code Retry-After} (seconds or HTTP date). */
+/**
+ * "When to come back", on both wires. A failure carries it as a {@link Duration}
+ * ({@link JingneiException#retryAfter()}): our own rate limits, an upstream's passed back, a key
+ * resting, an open breaker. This class reads it from an upstream's headers and writes it for our
+ * callers, so there is one representation and one place for each direction.
+ */
 public final class RetryAfter {
     private RetryAfter() {
     }
 
+    /** How long an upstream asked us to wait: {@code Retry-After-Ms}, then {@code Retry-After} (seconds or HTTP date). */
     public static Optional<Duration> parse(String retryAfterMs, String retryAfter, long nowMillis) {
         if (retryAfterMs != null) {
             try {
@@ -37,5 +43,10 @@ public final class RetryAfter {
                 return Optional.empty();
             }
         }
+    }
+
+    /** Our {@code Retry-After}: whole seconds rounded up, at least 1 (0 would invite an immediate retry). */
+    public static long seconds(Duration wait) {
+        return Math.max(1, (wait.toMillis() + 999) / 1000);
     }
 }
