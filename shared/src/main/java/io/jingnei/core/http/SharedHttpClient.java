@@ -69,7 +69,7 @@ public final class SharedHttpClient implements AutoCloseable {
                         .build())
                 .evictExpiredConnections()
                 .evictIdleConnections(TimeValue.ofSeconds(30))
-                // Retries are ours (RetryPolicy): they must see the deadline and must not replay a started stream.
+                // Retries are ours (FailurePolicy): they must see the deadline and must not replay a started stream.
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableRedirectHandling()

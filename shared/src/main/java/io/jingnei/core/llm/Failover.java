@@ -18,19 +18,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
 
 /**
- * One logical call across upstreams, keys and fallback models. A retryable failure before the
- * first byte moves on at once to the next key or upstream; only when every candidate was just
- * tried does it wait (backoff with jitter, or the upstream's Retry-After). A key answered 401/403
- * is set aside for the key cooldown; a key answered 429 rests for its Retry-After; 5xx, connect
- * errors, timeouts and resets count against the upstream's circuit breaker. When every upstream of
- * a model has failed, the next model of its fallback chain is tried. The whole call keeps to the
- * deadline. Attempts are recorded in the {@link CallTrace}.
+ * One logical call across upstreams, keys and fallback models: the loop that carries out
+ * {@link FailurePolicy}'s decisions. It picks the next candidate (a usable key, a closed breaker or
+ * the probe, the retry budget), starts the attempt, and when an attempt fails or no candidate is
+ * left it asks the policy what to do and does it. The whole call keeps to the deadline. Attempts
+ * are recorded in the {@link CallTrace}.
  *
  * <p>Retries multiply with the caller's own, so they are bounded three ways: a retry of the same
  * upstream needs its {@link RetryBudget} (shared by all calls); a caller that says it is retrying
  * gets no retry of the same upstream (other keys and upstreams still); and no wait in a request
- * is longer than {@code maxRetryWait}: a longer Retry-After goes back to the caller instead. When
- * every upstream is behind an open breaker the answer is 503 at once, with when to come back.
+ * is longer than {@code maxRetryWait} (the policy's rule).
  */
 final class Failover {
     /** Starts one attempt; completes when the answer (or a stream's first chunk) is in. */
@@ -40,18 +37,16 @@ final class Failover {
 
     private final List<Upstream> upstreams;
     private final Fallbacks fallbacks;
-    private final RetryPolicy policy;
+    private final FailurePolicy policy;
     private final TimeSource time;
     private final Duration deadline;
     private final Duration keyCooldown;
     private final DoubleSupplier random;
     private final CallLog log;
-    private final Duration maxRetryWait;
     private final Map<Upstream, RetryBudget> budgets = new java.util.IdentityHashMap<>();
 
-    Failover(List<Upstream> upstreams, Fallbacks fallbacks, RetryPolicy policy, TimeSource time, Duration deadline,
-             Duration keyCooldown, DoubleSupplier random, CallLog log, Duration maxRetryWait,
-             java.util.function.Supplier<RetryBudget> budget) {
+    Failover(List<Upstream> upstreams, Fallbacks fallbacks, FailurePolicy policy, TimeSource time, Duration deadline,
+             Duration keyCooldown, DoubleSupplier random, CallLog log, java.util.function.Supplier<RetryBudget> budget) {
         this.upstreams = upstreams;
         this.fallbacks = fallbacks;
         this.policy = policy;
@@ -60,7 +55,6 @@ final class Failover {
         this.keyCooldown = keyCooldown;
         this.random = random;
         this.log = log;
-        this.maxRetryWait = maxRetryWait;
         for (Upstream u : upstreams) {
             budgets.put(u, budget.get());
         }
@@ -134,6 +128,7 @@ final class Failover {
         private final Attempt<T> attempt;
         private final CompletableFuture<T> result;
         private final long deadlineNanos;
+        private final boolean callerRetrying;
         private int chainIndex;
         private List<Upstream> candidates;
         private final Map<Upstream, Integer> attemptsAt = new HashMap<>();
@@ -143,12 +138,10 @@ final class Failover {
         private Throwable lastFailure;
         /** Nothing usable is left: open circuits and rejected keys get one more try rather than none. */
         private boolean lastResort;
-        private boolean skippedOpen;
         /** The earliest moment a resting (429) key may be used again. */
         private long waitable = Long.MAX_VALUE;
-        /** The earliest moment an open breaker lets a probe through, for the caller's Retry-After. */
+        /** The earliest moment a skipped open breaker lets a probe through; null when none was skipped. */
         private Duration untilProbe;
-        private final boolean callerRetrying;
         private volatile CompletableFuture<T> current;
 
         Call(String model, CallTrace trace, Attempt<T> attempt, CompletableFuture<T> result) {
@@ -167,6 +160,7 @@ final class Failover {
             });
         }
 
+        /** Starts the next candidate; when none is left, the round is over and the policy decides. */
         void next() {
             if (result.isDone()) {
                 return;
@@ -193,7 +187,6 @@ final class Failover {
                     continue;
                 }
                 if (!lastResort && !u.breaker.tryAcquire()) {
-                    skippedOpen = true;
                     Duration until = u.breaker.untilProbe();
                     untilProbe = untilProbe == null || until.compareTo(untilProbe) < 0 ? until : untilProbe;
                     continue;
@@ -207,89 +200,61 @@ final class Failover {
                 start(u, key, model);
                 return;
             }
-            boolean canRetry = false;
-            for (Upstream u : candidates) {
-                if (!excluded.contains(u) && attemptsAt.getOrDefault(u, 0) <= maxRetries(u) && triedThisRound.contains(u)) {
-                    canRetry = true;
-                    break;
-                }
-            }
-            if (canRetry && lastFailure != null && UpstreamException.isRetryable(lastFailure)) {
-                round++;
-                Duration wait = policy.delayBefore(round, lastFailure);
-                boolean asked = ((UpstreamException) JingneiException.unwrap(lastFailure)).retryAfter().isPresent();
-                if (!asked && wait.compareTo(maxRetryWait) > 0) {
-                    wait = maxRetryWait;
-                }
-                // A longer Retry-After belongs to the caller: it is passed back rather than slept on here.
-                if (wait.compareTo(maxRetryWait) <= 0 && wait.toNanos() < deadlineNanos - time.nanoTime()) {
-                    triedThisRound.clear();
-                    time.delay(wait).thenRun(this::next);
-                    return;
-                }
-            }
-            nextModel();
+            roundOver(policy.decide(roundOutcome()));
         }
 
-        private void nextModel() {
-            if (chainIndex + 1 < chain.size() && time.nanoTime() < deadlineNanos && !(lastFailure != null && requestProblem(lastFailure))) {
-                chainIndex++;
-                candidates = candidates(chain.get(chainIndex));
-                attemptsAt.clear();
-                triedThisRound.clear();
-                excluded.clear();
-                round = 0;
-                next();
-                return;
-            }
+        private UpstreamOutcome roundOutcome() {
             long now = time.nanoTime();
-            if (lastFailure == null && waitable != Long.MAX_VALUE) {
-                // Every key rests after a 429: wait for the first to be usable again if that is soon,
-                // else tell the caller when to come back.
-                long wait = Math.max(1, waitable - now);
-                waitable = Long.MAX_VALUE;
-                if (wait <= maxRetryWait.toNanos() && now + wait < deadlineNanos) {
-                    time.delay(Duration.ofNanos(wait)).thenRun(this::next);
-                } else {
-                    result.completeExceptionally(new UpstreamException(ErrorKind.RATE_LIMITED, "every key of the upstreams for model '"
-                            + chain.get(chainIndex) + "' is resting after the upstream's rate limit", false, Duration.ofNanos(wait), 429, null));
+            return UpstreamOutcome.roundOver(chain.get(chainIndex), lastFailure, round, retriesLeft(), chainIndex + 1 < chain.size(),
+                    Duration.ofNanos(deadlineNanos - now), waitable == Long.MAX_VALUE ? null : Duration.ofNanos(waitable - now),
+                    untilProbe, anySetAsideKey(), lastResort);
+        }
+
+        private void roundOver(Decision decision) {
+            switch (decision.step) {
+                case RETRY_SAME:
+                    round++;
+                    triedThisRound.clear();
+                    time.delay(decision.wait).thenRun(this::next);
+                    return;
+                case WAIT:
+                    waitable = Long.MAX_VALUE;
+                    time.delay(decision.wait).thenRun(this::next);
+                    return;
+                case NEXT_MODEL:
+                    chainIndex++;
+                    candidates = candidates(chain.get(chainIndex));
+                    attemptsAt.clear();
+                    triedThisRound.clear();
+                    excluded.clear();
+                    round = 0;
+                    next();
+                    return;
+                case TRY_SET_ASIDE_KEYS:
+                    lastResort = true;
+                    triedThisRound.clear();
+                    next();
+                    return;
+                default:
+                    result.completeExceptionally(decision.error);
+            }
+        }
+
+        /** An upstream tried this round may be tried again: not dropped and attempts left. */
+        private boolean retriesLeft() {
+            for (Upstream u : candidates) {
+                if (!excluded.contains(u) && attemptsAt.getOrDefault(u, 0) <= maxRetries(u) && triedThisRound.contains(u)) {
+                    return true;
                 }
-                return;
             }
-            if (lastFailure == null && skippedOpen) {
-                Duration until = untilProbe == null || untilProbe.isZero() ? Duration.ofSeconds(1) : untilProbe;
-                result.completeExceptionally(new UpstreamException(ErrorKind.UPSTREAM_UNAVAILABLE, "every upstream for model '"
-                        + chain.get(chainIndex) + "' is failing and rests behind its circuit breaker; retry after "
-                        + Math.max(1, (until.toMillis() + 999) / 1000) + " s", false, until, 0, null));
-                return;
-            }
-            if (!lastResort && lastFailure == null && anyRejectedKey()) {
-                // Rejected keys only steer calls to what can take them. When nothing else is left, one
-                // more try beats failing untried: the key may have been renewed, and if not the caller
-                // learns exactly why. (An open circuit answers 503 above: its probe decides recovery.)
-                lastResort = true;
-                triedThisRound.clear();
-                next();
-                return;
-            }
-            result.completeExceptionally(lastFailure != null ? withRetryAfter(lastFailure) : nothingToTry(chain.get(chainIndex)));
+            return false;
         }
 
         private int maxRetries(Upstream u) {
             return callerRetrying ? 0 : u.maxRetries;
         }
 
-        /** An upstream rate limit always says when to come back, even when the upstream did not. */
-        private Throwable withRetryAfter(Throwable failure) {
-            Throwable t = JingneiException.unwrap(failure);
-            if (t instanceof UpstreamException && ((UpstreamException) t).kind() == ErrorKind.RATE_LIMITED
-                    && ((UpstreamException) t).retryAfter().isEmpty()) {
-                return ((UpstreamException) t).withRetryAfter(policy.delayBefore(round + 1, t));
-            }
-            return failure;
-        }
-
-        private boolean anyRejectedKey() {
+        private boolean anySetAsideKey() {
             for (Upstream u : candidates) {
                 if (u.hasKeys() && u.rejectedKey() != null) {
                     return true;
@@ -332,75 +297,58 @@ final class Failover {
             });
         }
 
+        /** Carries out the policy's decision on one failed attempt: the key, the breaker, then the next step. */
         private void failed(Upstream u, UpstreamKey key, String model, Throwable error, long ms) {
             if (error instanceof CancellationException || result.isDone()) {
                 u.breaker.release();
                 return;
             }
             int status = UpstreamException.statusOf(error);
-            ErrorKind kind = JingneiException.from(error).kind();
-            trace.record(u.name, model, status != 0 ? String.valueOf(status) : kind.status, ms);
+            trace.record(u.name, model, status != 0 ? String.valueOf(status) : JingneiException.from(error).kind().status, ms);
             lastFailure = error;
             long now = time.nanoTime();
-            if ((kind == ErrorKind.AUTH_ERROR || kind == ErrorKind.INSUFFICIENT_QUOTA) && status != 0) {
+            Decision decision = policy.decide(UpstreamOutcome.attemptFailed(model, error, u.hasOtherUsableKey(key, now)));
+            if (!decision.breakerFailure) {
                 u.breaker.release();
+            } else if (u.breaker.failure()) {
+                warn("upstream circuit opened", u, "error", JingneiException.from(error).getMessage());
+            }
+            if (decision.key == Decision.Key.SET_ASIDE) {
                 attemptsAt.merge(u, -1, Integer::sum); // a rejected key is no retry of the upstream
                 if (key.reject(now, keyCooldown.toNanos())) {
                     Map<String, Object> fields = new LinkedHashMap<>();
-                    fields.put("level_hint", "WARN");
-                    fields.put("upstream", u.name);
                     fields.put("key_number", key.number);
                     fields.put("upstream_status", status);
                     fields.put("retry_in_s", keyCooldown.getSeconds());
-                    log.event("upstream key rejected; set aside", fields);
+                    warn("upstream key rejected; set aside", u, fields);
                 }
-                if (!u.hasOtherUsableKey(key, now)) {
-                    excluded.add(u);
-                } else {
-                    triedThisRound.remove(u);
-                }
-                next();
+            } else if (decision.key == Decision.Key.REST) {
+                key.rest(now, decision.keyRest.toNanos());
+            }
+            if (decision.step == Decision.Step.GIVE_UP) {
+                result.completeExceptionally(decision.error);
                 return;
             }
-            if (kind == ErrorKind.RATE_LIMITED && error instanceof UpstreamException) {
-                u.breaker.release();
-                ((UpstreamException) error).retryAfter().ifPresent(wait -> key.rest(now, wait.toNanos()));
-                if (u.hasOtherUsableKey(key, now)) {
-                    triedThisRound.remove(u); // another key of the same upstream may take it at once
-                }
-                next();
-                return;
-            }
-            if (kind == ErrorKind.MODEL_NOT_FOUND) {
-                u.breaker.release();
+            if (decision.dropUpstream) {
                 excluded.add(u);
-                next();
-                return;
+            } else if (decision.step == Decision.Step.NEXT_KEY) {
+                triedThisRound.remove(u); // another key of the same upstream may take it at once
             }
-            if (UpstreamException.isRetryable(error)) {
-                if (u.breaker.failure()) {
-                    Map<String, Object> fields = new LinkedHashMap<>();
-                    fields.put("level_hint", "WARN");
-                    fields.put("upstream", u.name);
-                    fields.put("error", JingneiException.from(error).getMessage());
-                    log.event("upstream circuit opened", fields);
-                }
-                next();
-                return;
-            }
-            u.breaker.release();
-            result.completeExceptionally(error);
-        }
-
-        private UpstreamException nothingToTry(String model) {
-            return new UpstreamException(ErrorKind.UPSTREAM_ERROR, "no upstream can take model '" + model
-                    + "' right now (circuits open or keys resting)", false, null, 0, null);
+            next();
         }
     }
 
-    /** Failures another upstream or model would answer the same way: the request itself is wrong. */
-    private static boolean requestProblem(Throwable failure) {
-        ErrorKind kind = JingneiException.from(failure).kind();
-        return kind == ErrorKind.INVALID_REQUEST || kind == ErrorKind.PAYLOAD_TOO_LARGE;
+    private void warn(String message, Upstream u, String field, Object value) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(field, value);
+        warn(message, u, fields);
+    }
+
+    private void warn(String message, Upstream u, Map<String, Object> more) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("level_hint", "WARN");
+        fields.put("upstream", u.name);
+        fields.putAll(more);
+        log.event(message, fields);
     }
 }

@@ -29,10 +29,10 @@ public final class Routers {
                         + "JINGNEI_UPSTREAMS)");
             }
         }
-        RetryPolicy retries = new RetryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay,
+        FailurePolicy policy = new FailurePolicy(config.retryBaseDelay, config.retryMaxDelay, config.maxRetryWait,
                 () -> ThreadLocalRandom.current().nextDouble());
-        Failover failover = new Failover(upstreams, fallbacks, retries, time, config.callDeadline, config.keyCooldown,
-                () -> ThreadLocalRandom.current().nextDouble(), log, config.maxRetryWait,
+        Failover failover = new Failover(upstreams, fallbacks, policy, time, config.callDeadline, config.keyCooldown,
+                () -> ThreadLocalRandom.current().nextDouble(), log,
                 () -> new RetryBudget(config.retryBudgetPercent, config.retryBudgetMin, config.retryBudgetWindow, time));
         return new Router(failover, new UpstreamEndpoint(http, log, time, config.streamIdleTimeout), config.responseTimeout);
     }

@@ -35,8 +35,8 @@ final class Routing {
         List<Upstream> upstreams = UpstreamsConfig.read(env, new UpstreamsConfig.Defaults(config.responseTimeout, config.maxRetries,
                 config.breakerFailures, config.breakerOpen), time, uri -> new byte[0], config.llmBaseUrl, config.llmApiKey().orElse(null));
         Fallbacks fallbacks = env.get("JINGNEI_FALLBACK").map(Fallbacks::parse).orElseGet(Fallbacks::none);
-        RetryPolicy retries = new RetryPolicy(config.maxRetries, config.retryBaseDelay, config.retryMaxDelay, () -> 0.5);
-        Failover failover = new Failover(upstreams, fallbacks, retries, time, config.callDeadline, config.keyCooldown, () -> 0.0, log, config.maxRetryWait,
+        FailurePolicy policy = new FailurePolicy(config.retryBaseDelay, config.retryMaxDelay, config.maxRetryWait, () -> 0.5);
+        Failover failover = new Failover(upstreams, fallbacks, policy, time, config.callDeadline, config.keyCooldown, () -> 0.0, log,
                 () -> new RetryBudget(config.retryBudgetPercent, config.retryBudgetMin, config.retryBudgetWindow, time));
         Router router = new Router(failover, new UpstreamEndpoint(http, log, time, config.streamIdleTimeout), config.responseTimeout);
         List<String> secrets = new ArrayList<>(Routers.secrets(router));
