@@ -6,13 +6,9 @@ import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.log.CallLog;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
@@ -41,7 +37,7 @@ final class Failover {
     private final TimeSource time;
     private final Duration deadline;
     private final Duration keyCooldown;
-    private final DoubleSupplier random;
+    private final UpstreamOrder order;
     private final CallLog log;
     private final Map<Upstream, RetryBudget> budgets = new java.util.IdentityHashMap<>();
 
@@ -53,7 +49,7 @@ final class Failover {
         this.time = time;
         this.deadline = deadline;
         this.keyCooldown = keyCooldown;
-        this.random = random;
+        this.order = new UpstreamOrder(random);
         this.log = log;
         for (Upstream u : upstreams) {
             budgets.put(u, budget.get());
@@ -66,50 +62,6 @@ final class Failover {
 
     Fallbacks fallbacks() {
         return fallbacks;
-    }
-
-    /**
-     * Upstreams serving {@code model}: first one whose open period is over (its probe decides whether
-     * it is back; if it fails, the call moves on at once), then healthy ones in a weighted random
-     * order, then open circuits (skipped unless they become due).
-     */
-    List<Upstream> candidates(String model) {
-        List<Upstream> probing = new ArrayList<>();
-        List<Upstream> healthy = new ArrayList<>();
-        List<Upstream> resting = new ArrayList<>();
-        for (Upstream u : upstreams) {
-            if (u.serves(model)) {
-                (u.breaker.probeDue() ? probing : u.breaker.healthy() ? healthy : resting).add(u);
-            }
-        }
-        probing.addAll(weightedOrder(healthy));
-        probing.addAll(resting);
-        return probing;
-    }
-
-    private List<Upstream> weightedOrder(List<Upstream> pool) {
-        if (pool.size() < 2) {
-            return new ArrayList<>(pool);
-        }
-        List<Upstream> left = new ArrayList<>(pool);
-        List<Upstream> out = new ArrayList<>(pool.size());
-        while (!left.isEmpty()) {
-            int total = 0;
-            for (Upstream u : left) {
-                total += u.weight;
-            }
-            double pick = random.getAsDouble() * total;
-            int chosen = left.size() - 1;
-            for (int i = 0; i < left.size(); i++) {
-                pick -= left.get(i).weight;
-                if (pick < 0) {
-                    chosen = i;
-                    break;
-                }
-            }
-            out.add(left.remove(chosen));
-        }
-        return out;
     }
 
     <T> CompletableFuture<T> run(String model, CallTrace trace, Attempt<T> attempt) {
@@ -128,13 +80,9 @@ final class Failover {
         private final Attempt<T> attempt;
         private final CompletableFuture<T> result;
         private final long deadlineNanos;
-        private final boolean callerRetrying;
+        private final TriedUpstreams tried;
         private int chainIndex;
         private List<Upstream> candidates;
-        private final Map<Upstream, Integer> attemptsAt = new HashMap<>();
-        private final Set<Upstream> triedThisRound = new HashSet<>();
-        private final Set<Upstream> excluded = new HashSet<>();
-        private int round;
         private Throwable lastFailure;
         /** Nothing usable is left: open circuits and rejected keys get one more try rather than none. */
         private boolean lastResort;
@@ -150,8 +98,8 @@ final class Failover {
             this.attempt = attempt;
             this.result = result;
             this.deadlineNanos = time.nanoTime() + deadline.toNanos();
-            this.candidates = candidates(chain.get(0));
-            this.callerRetrying = trace.callerRetrying();
+            this.candidates = order.of(upstreams, chain.get(0));
+            this.tried = new TriedUpstreams(trace.callerRetrying());
             result.whenComplete((v, e) -> {
                 CompletableFuture<T> running = current;
                 if (running != null && result.isCancelled()) {
@@ -168,14 +116,13 @@ final class Failover {
             String model = chain.get(chainIndex);
             long now = time.nanoTime();
             for (Upstream u : candidates) {
-                int tries = attemptsAt.getOrDefault(u, 0);
-                if (excluded.contains(u) || triedThisRound.contains(u) || tries > maxRetries(u)) {
+                if (!tried.mayTry(u)) {
                     continue;
                 }
                 if (!u.hasKeys()) {
                     lastFailure = new UpstreamException(ErrorKind.AUTH_ERROR,
                             "JINGNEI_LLM_API_KEY is not set (HOLYSHEEP_API_KEY is also accepted)", false, null, 0, null);
-                    excluded.add(u);
+                    tried.drop(u);
                     continue;
                 }
                 UpstreamKey key = u.nextKey(now);
@@ -191,10 +138,10 @@ final class Failover {
                     untilProbe = untilProbe == null || until.compareTo(untilProbe) < 0 ? until : untilProbe;
                     continue;
                 }
-                if (tries > 0 && !budgets.get(u).tryRetry()) {
+                if (tried.attempts(u) > 0 && !budgets.get(u).tryRetry()) {
                     // Spent by the calls before: this upstream is failing for everyone, more retries only add load.
                     u.breaker.release();
-                    excluded.add(u);
+                    tried.drop(u);
                     continue;
                 }
                 start(u, key, model);
@@ -205,16 +152,15 @@ final class Failover {
 
         private UpstreamOutcome roundOutcome() {
             long now = time.nanoTime();
-            return UpstreamOutcome.roundOver(chain.get(chainIndex), lastFailure, round, retriesLeft(), chainIndex + 1 < chain.size(),
-                    Duration.ofNanos(deadlineNanos - now), waitable == Long.MAX_VALUE ? null : Duration.ofNanos(waitable - now),
-                    untilProbe, anySetAsideKey(), lastResort);
+            return UpstreamOutcome.roundOver(chain.get(chainIndex), lastFailure, tried.rounds(), tried.retriesLeft(candidates),
+                    chainIndex + 1 < chain.size(), Duration.ofNanos(deadlineNanos - now),
+                    waitable == Long.MAX_VALUE ? null : Duration.ofNanos(waitable - now), untilProbe, anySetAsideKey(), lastResort);
         }
 
         private void roundOver(Decision decision) {
             switch (decision.step) {
                 case RETRY_SAME:
-                    round++;
-                    triedThisRound.clear();
+                    tried.nextRound();
                     time.delay(decision.wait).thenRun(this::next);
                     return;
                 case WAIT:
@@ -223,35 +169,18 @@ final class Failover {
                     return;
                 case NEXT_MODEL:
                     chainIndex++;
-                    candidates = candidates(chain.get(chainIndex));
-                    attemptsAt.clear();
-                    triedThisRound.clear();
-                    excluded.clear();
-                    round = 0;
+                    candidates = order.of(upstreams, chain.get(chainIndex));
+                    tried.nextModel();
                     next();
                     return;
                 case TRY_SET_ASIDE_KEYS:
                     lastResort = true;
-                    triedThisRound.clear();
+                    tried.sameRoundAgain();
                     next();
                     return;
                 default:
                     result.completeExceptionally(decision.error);
             }
-        }
-
-        /** An upstream tried this round may be tried again: not dropped and attempts left. */
-        private boolean retriesLeft() {
-            for (Upstream u : candidates) {
-                if (!excluded.contains(u) && attemptsAt.getOrDefault(u, 0) <= maxRetries(u) && triedThisRound.contains(u)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private int maxRetries(Upstream u) {
-            return callerRetrying ? 0 : u.maxRetries;
         }
 
         private boolean anySetAsideKey() {
@@ -264,10 +193,9 @@ final class Failover {
         }
 
         private void start(Upstream u, UpstreamKey key, String model) {
-            if (attemptsAt.merge(u, 1, Integer::sum) == 1) {
+            if (tried.started(u)) {
                 budgets.get(u).request();
             }
-            triedThisRound.add(u);
             long left = Math.max(1, deadlineNanos - time.nanoTime());
             Duration timeout = u.timeout.toNanos() < left ? u.timeout : Duration.ofNanos(left);
             long startNanos = time.nanoTime();
@@ -314,13 +242,10 @@ final class Failover {
                 warn("upstream circuit opened", u, "error", JingneiException.from(error).getMessage());
             }
             if (decision.key == Decision.Key.SET_ASIDE) {
-                attemptsAt.merge(u, -1, Integer::sum); // a rejected key is no retry of the upstream
+                tried.notARetry(u);
                 if (key.reject(now, keyCooldown.toNanos())) {
-                    Map<String, Object> fields = new LinkedHashMap<>();
-                    fields.put("key_number", key.number);
-                    fields.put("upstream_status", status);
-                    fields.put("retry_in_s", keyCooldown.getSeconds());
-                    warn("upstream key rejected; set aside", u, fields);
+                    warn("upstream key rejected; set aside", u, "key_number", key.number, "upstream_status", status,
+                            "retry_in_s", keyCooldown.getSeconds());
                 }
             } else if (decision.key == Decision.Key.REST) {
                 key.rest(now, decision.keyRest.toNanos());
@@ -330,25 +255,22 @@ final class Failover {
                 return;
             }
             if (decision.dropUpstream) {
-                excluded.add(u);
+                tried.drop(u);
             } else if (decision.step == Decision.Step.NEXT_KEY) {
-                triedThisRound.remove(u); // another key of the same upstream may take it at once
+                tried.again(u);
             }
             next();
         }
     }
 
-    private void warn(String message, Upstream u, String field, Object value) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put(field, value);
-        warn(message, u, fields);
-    }
-
-    private void warn(String message, Upstream u, Map<String, Object> more) {
+    /** One WARN line about an upstream; {@code more} alternates field names and values. */
+    private void warn(String message, Upstream u, Object... more) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("level_hint", "WARN");
         fields.put("upstream", u.name);
-        fields.putAll(more);
+        for (int i = 0; i < more.length; i += 2) {
+            fields.put((String) more[i], more[i + 1]);
+        }
         log.event(message, fields);
     }
 }
