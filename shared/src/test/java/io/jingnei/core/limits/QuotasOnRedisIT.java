@@ -117,7 +117,7 @@ class QuotasOnRedisIT {
             LimitExceeded third = QuotasTest.refusal(() -> quotas.admit(call(user), QuotasTest.tokens(10)).join());
 
             assertThat(third.kind()).isEqualTo(ErrorKind.RATE_LIMITED);
-            assertThat(third.seconds()).as("until the first request leaves the minute").isEqualTo(60);
+            assertThat(third.retryAfter().orElseThrow().toSeconds()).as("until the first request leaves the minute").isEqualTo(60);
             assertThat(redis.call(jedis -> jedis.zcard("jingnei:{" + user + "}:rpm")).get(5, TimeUnit.SECONDS)).isEqualTo(2);
             assertThat(String.join("\n", log)).doesNotContain("redis unavailable");
         }
