@@ -55,6 +55,10 @@ public class FakeUpstreamResource implements QuarkusTestResourceLifecycleManager
         // Cached answers would hide the upstream calls these tests count; RedisCacheIT tests the cache.
         config.put("JINGNEI_CACHE", "off");
         config.put("JINGNEI_STREAM_IDLE_TIMEOUT", "1s");
+        // Every test class shares this one app, and so one retry budget per upstream: a class that
+        // spent it would take the next class's retries, in whatever order classes run. The budget
+        // itself is tested in FailoverTest and, through its own app, in RetryAmplificationIT.
+        config.put("JINGNEI_RETRY_BUDGET_MIN", "1000");
         config.put("JINGNEI_CLIENT_KEYS", CLIENT_KEY + ":shop-a");
         config.put("JINGNEI_ADMIN_KEYS", ADMIN_KEY);
         config.put("JINGNEI_JWT_SECRET", JWT_SECRET);
