@@ -1,7 +1,6 @@
 package io.jingnei.core.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.limits.Quotas;
 import io.jingnei.core.llm.Router;
@@ -13,17 +12,16 @@ import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.rag.RagPrompt;
 import io.jingnei.core.rag.RagService;
 import io.jingnei.core.storage.GuardedStore;
+import io.jingnei.core.storage.StorageWait;
 import io.jingnei.core.storage.StorageAllowList;
 import io.jingnei.core.storage.StorageUris;
 import io.jingnei.core.util.Hashing;
 
+import java.time.Duration;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code faq-batch}: answers a file of questions through the rag-query path and writes a file of
@@ -134,16 +132,7 @@ public final class FaqBatch {
 
     /** Waits for a storage call from the batch's own thread; its failure keeps its kind and cause. */
     static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(5, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            throw JingneiException.from(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw JingneiException.from(e);
-        } catch (TimeoutException e) {
-            throw new JingneiException(ErrorKind.TIMEOUT, "object storage did not answer within 5 minutes", e);
-        }
+        return StorageWait.join(future, Duration.ofMinutes(5));
     }
 
     static BigDecimal decimal(JsonNode node) {

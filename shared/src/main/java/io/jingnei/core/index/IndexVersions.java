@@ -3,6 +3,7 @@ package io.jingnei.core.index;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.storage.ObjectStore;
+import io.jingnei.core.storage.StorageWait;
 import io.jingnei.core.storage.StoredObject;
 
 import java.net.URI;
@@ -10,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -130,15 +128,6 @@ public final class IndexVersions {
     }
 
     private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(2, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            throw JingneiException.from(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw JingneiException.from(e);
-        } catch (TimeoutException e) {
-            throw new JingneiException(ErrorKind.TIMEOUT, "object storage did not answer within 2 minutes", e);
-        }
+        return StorageWait.join(future, Duration.ofMinutes(2));
     }
 }

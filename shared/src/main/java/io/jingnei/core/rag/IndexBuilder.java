@@ -12,16 +12,16 @@ import io.jingnei.core.index.IndexFormat;
 import io.jingnei.core.index.IndexPointer;
 import io.jingnei.core.index.IndexVersions;
 import io.jingnei.core.storage.ObjectStore;
+import io.jingnei.core.storage.StorageWait;
 import io.jingnei.core.storage.StorageUris;
 
+import java.time.Duration;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
@@ -249,15 +249,6 @@ public final class IndexBuilder {
 
     /** Waits for a storage call; its own failure (kind and cause) is what the caller sees. */
     static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.get(10, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            throw JingneiException.from(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw JingneiException.from(e);
-        } catch (TimeoutException e) {
-            throw new JingneiException(ErrorKind.TIMEOUT, "object storage did not answer within 10 minutes", e);
-        }
+        return StorageWait.join(future, Duration.ofMinutes(10));
     }
 }
