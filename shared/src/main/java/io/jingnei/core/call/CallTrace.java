@@ -3,6 +3,7 @@ package io.jingnei.core.call;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What happened during one logical call, for the result and the log line: every attempt with the
@@ -16,6 +17,8 @@ public final class CallTrace {
     /** The attempt under way (sent, not yet answered), with when it started; null between attempts. */
     private volatile Attempt underWay;
     private volatile long underWayNanos;
+    /** Completed when the caller went away: the explicit hook a running call listens to (see {@link #cancel}). */
+    private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
 
     /** One attempt: {@code status} is the upstream's HTTP status, or our error word when there was none. */
     public static final class Attempt {
@@ -79,6 +82,24 @@ public final class CallTrace {
 
     public boolean callerRetrying() {
         return callerRetrying;
+    }
+
+    /**
+     * The caller went away before its answer: the running upstream exchange is aborted and no other
+     * is started (a no-op once the call has ended). An explicit hook, because cancelling a future
+     * made by thenApply/thenCompose does not reach the future it was made from.
+     */
+    public void cancel() {
+        cancelled.complete(null);
+    }
+
+    public boolean cancelled() {
+        return cancelled.isDone();
+    }
+
+    /** Runs {@code action} once the caller went away (at once if it already has). */
+    void onCancel(Runnable action) {
+        cancelled.thenRun(action);
     }
 
     /** The upstream's own x-request-id of the answering attempt, for support cases with the provider. */

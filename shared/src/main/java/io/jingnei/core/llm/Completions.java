@@ -83,6 +83,9 @@ public final class Completions {
         return catalog.requireKnown(model)
                 .thenCompose(ok -> llm.complete(body, ctx.trace))
                 .handle((response, error) -> {
+                    if (error != null && ctx.trace.cancelled() && cancellation(error)) {
+                        return this.<CompletionOutcome>cancelled(model, ctx, promptEstimate, prompt, masked);
+                    }
                     if (error != null) {
                         return this.<CompletionOutcome>failed(model, ctx, error, prompt, masked);
                     }
@@ -201,6 +204,32 @@ public final class Completions {
                     .put("error", e.getMessage()).put("prompt", prompt).put("pii", masked.isEmpty() ? null : masked).stack(e));
             return CompletableFuture.failedFuture(e);
         });
+    }
+
+    /**
+     * A whole answer whose caller went away: the upstream call was aborted, but an upstream that had
+     * the request may still bill its prompt, and nothing reports usage, so the prompt estimate is
+     * charged when an attempt was in flight (none when the call had not reached an upstream yet).
+     * An answer that came in before the cancel is charged its reported usage on the success path.
+     */
+    private <T> CompletableFuture<T> cancelled(String model, CallContext ctx, long promptEstimate, String prompt, Map<String, Integer> masked) {
+        java.util.List<CallTrace.Attempt> attempts = ctx.trace.list();
+        boolean inFlight = attempts.stream().anyMatch(a -> "cancelled".equals(a.status));
+        Usage usage = new Usage(inFlight ? promptEstimate : 0, 0, 0);
+        Cost cost = prices.cost(model, usage);
+        metering.charge(ctx, usage, cost);
+        log.write(record(ctx, model, "cancelled").usage(usage, cost).put("attempts", attempts)
+                .put("latency_ms", ctx.elapsedMillis()).put("prompt", prompt).put("pii", masked.isEmpty() ? null : masked)
+                .put("usage_estimated", true));
+        return CompletableFuture.failedFuture(new JingneiException(ErrorKind.UPSTREAM_ERROR, "the caller went away; the call was cancelled"));
+    }
+
+    private static boolean cancellation(Throwable error) {
+        Throwable t = error;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof java.util.concurrent.CancellationException;
     }
 
     static CallRecord record(CallContext ctx, String model, String status) {

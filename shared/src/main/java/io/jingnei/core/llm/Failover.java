@@ -66,7 +66,9 @@ final class Failover {
 
     <T> CompletableFuture<T> run(String model, CallTrace trace, Attempt<T> attempt) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        new Call<>(model, trace, attempt, result).next();
+        Call<T> call = new Call<>(model, trace, attempt, result);
+        trace.onCancel(call::callerGone);
+        call.next();
         return result;
     }
 
@@ -91,6 +93,10 @@ final class Failover {
         /** The earliest moment a skipped open breaker lets a probe through; null when none was skipped. */
         private Duration untilProbe;
         private volatile CompletableFuture<T> current;
+        /** The attempt in flight, for the trace when its caller goes away. */
+        private volatile String currentUpstream;
+        private volatile String currentModel;
+        private volatile long currentStartNanos;
 
         Call(String model, CallTrace trace, Attempt<T> attempt, CompletableFuture<T> result) {
             this.chain = fallbacks.chainOf(model);
@@ -199,6 +205,9 @@ final class Failover {
             long left = Math.max(1, deadlineNanos - time.nanoTime());
             Duration timeout = u.timeout.toNanos() < left ? u.timeout : Duration.ofNanos(left);
             long startNanos = time.nanoTime();
+            currentUpstream = u.name;
+            currentModel = model;
+            currentStartNanos = startNanos;
             CompletableFuture<T> running;
             trace.started(u.name, model);
             try {
@@ -223,6 +232,22 @@ final class Failover {
                 }
                 failed(u, key, model, JingneiException.unwrap(error), ms);
             });
+        }
+
+        /**
+         * The caller went away (from another thread than the attempts'): the attempt in flight is
+         * recorded as cancelled (the upstream had the request and may bill it), the result is
+         * cancelled, and that aborts the exchange (see the constructor). Nothing starts after it.
+         */
+        void callerGone() {
+            CompletableFuture<T> running = current;
+            if (result.isDone()) {
+                return;
+            }
+            if (running != null && !running.isDone()) {
+                trace.record(currentUpstream, currentModel, "cancelled", (time.nanoTime() - currentStartNanos) / 1_000_000);
+            }
+            result.cancel(false);
         }
 
         /** Carries out the policy's decision on one failed attempt: the key, the breaker, then the next step. */

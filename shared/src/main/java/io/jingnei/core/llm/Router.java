@@ -41,8 +41,21 @@ public final class Router implements LlmClient {
         String model = body.path("model").asText();
         BodyBytes bytes = new BodyBytes(body);
         return failover.run(model, trace, (upstream, key, ourModel, upstreamModel, timeout) ->
-                endpoint.post(upstream, key, "/chat/completions", bytes.forModel(upstreamModel), timeout, trace)
-                        .thenApply(answer -> answer.put("model", ourModel)));
+                named(endpoint.post(upstream, key, "/chat/completions", bytes.forModel(upstreamModel), timeout, trace), ourModel));
+    }
+
+    /**
+     * The answer under our model name. Cancelling it cancels the exchange too: a plain thenApply would
+     * leave the upstream call running (and its pooled connection leased) after its caller went away.
+     */
+    private static CompletableFuture<ObjectNode> named(CompletableFuture<ObjectNode> exchange, String ourModel) {
+        CompletableFuture<ObjectNode> named = exchange.thenApply(answer -> answer.put("model", ourModel));
+        named.whenComplete((v, e) -> {
+            if (named.isCancelled()) {
+                exchange.cancel(true);
+            }
+        });
+        return named;
     }
 
     @Override
@@ -56,8 +69,7 @@ public final class Router implements LlmClient {
         BodyBytes bytes = new BodyBytes(body);
         CallTrace trace = new CallTrace();
         return failover.run(model, trace, (upstream, key, ourModel, upstreamModel, timeout) ->
-                endpoint.post(upstream, key, "/embeddings", bytes.forModel(upstreamModel), timeout, trace)
-                        .thenApply(answer -> answer.put("model", ourModel)));
+                named(endpoint.post(upstream, key, "/embeddings", bytes.forModel(upstreamModel), timeout, trace), ourModel));
     }
 
     /** The model list of one upstream that serves any model ({@code "*"}): asked of the upstream itself. */

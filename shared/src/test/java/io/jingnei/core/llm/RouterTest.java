@@ -245,6 +245,21 @@ class RouterTest {
         assertThat(subscriber.items.size()).isLessThan(8);
     }
 
+    @Test
+    void a_whole_answer_whose_caller_went_away_aborts_the_upstream_and_returns_the_connection() throws Exception {
+        upstream.enqueue(Reply.hang(20_000));
+        CallTrace trace = new CallTrace();
+
+        CompletableFuture<ObjectNode> answer = client().complete(body(), trace);
+        waitUntil(() -> upstream.completionRequests().size() == 1);
+        trace.cancel();
+        waitUntil(() -> upstream.clientDisconnects() == 1);
+        waitUntil(() -> http.poolStats().getLeased() == 0);
+        assertThat(answer).isCancelled();
+        assertThat(trace.list()).singleElement().satisfies(a -> assertThat(a.status).isEqualTo("cancelled"));
+        assertThat(upstream.completionRequests()).hasSize(1); // no retry after a cancel
+    }
+
     private static JingneiException failure(CompletableFuture<?> future) {
         try {
             future.get(10, TimeUnit.SECONDS);

@@ -112,7 +112,7 @@ public final class FakeUpstream implements AutoCloseable {
         return out;
     }
 
-    /** Streams during which the client went away before the end. */
+    /** Streams, hangs and delayed answers during which the client went away before the end. */
     public int clientDisconnects() {
         return clientDisconnects.get();
     }
@@ -156,7 +156,7 @@ public final class FakeUpstream implements AutoCloseable {
                     return;
                 }
                 requests.add(request);
-                if (!answer(request, s, out)) {
+                if (!answer(request, s, in, out)) {
                     return;
                 }
             }
@@ -168,7 +168,7 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /** @return whether the connection stays open for another request */
-    private boolean answer(RecordedRequest request, Socket socket, OutputStream out) throws IOException {
+    private boolean answer(RecordedRequest request, Socket socket, InputStream in, OutputStream out) throws IOException {
         if (expectedKey != null && !("Bearer " + expectedKey).equals(request.headers.get("authorization"))) {
             String shown = request.headers.getOrDefault("authorization", "").replace("Bearer ", "");
             writeBody(out, Reply.error(401, "invalid_request_error", "invalid_api_key",
@@ -213,12 +213,14 @@ public final class FakeUpstream implements AutoCloseable {
                 resetConnection(socket);
                 return false;
             case HANG:
-                sleep(reply.delayMillis);
+                waitWatching(socket, in, reply.delayMillis);
                 return false;
             case SSE:
                 return writeStream(out, socket, reply);
             default:
-                sleep(reply.answerDelayMillis);
+                if (!waitWatching(socket, in, reply.answerDelayMillis)) {
+                    return false;
+                }
                 writeBody(out, reply);
                 return true;
         }
@@ -305,6 +307,41 @@ public final class FakeUpstream implements AutoCloseable {
         } catch (IOException clientGone) {
             clientDisconnects.incrementAndGet();
             return false;
+        }
+    }
+
+    /**
+     * Waits as an upstream that is still thinking, but notices a client that closes the connection
+     * meanwhile (counted in {@link #clientDisconnects}). @return false when the client went away
+     */
+    private boolean waitWatching(Socket socket, InputStream in, long millis) throws IOException {
+        if (millis <= 0) {
+            return true;
+        }
+        long start = System.nanoTime();
+        try {
+            socket.setSoTimeout((int) Math.min(millis, Integer.MAX_VALUE));
+            in.mark(1);
+            int b;
+            try {
+                b = in.read();
+            } catch (java.net.SocketTimeoutException thinking) {
+                return true;
+            }
+            if (b == -1) {
+                clientDisconnects.incrementAndGet();
+                return false;
+            }
+            in.reset(); // a pipelined request: not ours to read yet; wait out the rest
+            sleep(Math.max(0, millis - (System.nanoTime() - start) / 1_000_000));
+            return true;
+        } catch (IOException reset) {
+            clientDisconnects.incrementAndGet();
+            return false;
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(0);
+            }
         }
     }
 
