@@ -16,7 +16,7 @@ import jakarta.inject.Inject;
  * The functions that answer once, bound by Funqy to {@code POST /<name>}: each method is the table's
  * entry ({@link Functions}) with the body type Funqy binds; the access gate has decided the caller.
  * The core call returns a future, so no thread waits on an LLM; index-build and faq-batch run on the
- * core's job threads.
+ * core's job threads. A caller that goes away before its answer cancels the call ({@link CallerGone}).
  */
 public class FunqyFunctions {
     @Inject
@@ -46,6 +46,7 @@ public class FunqyFunctions {
 
     private <B> Uni<Object> call(FunctionSpec<B> function, B input) {
         var ctx = request.getCurrent();
-        return FunqyReplies.of(() -> function.reply(calls, AccessGate.caller(ctx), input, AccessGate.requestId(ctx)));
+        // The call's trace is cancelled when the caller goes away: chat and rag-query abort their upstream call.
+        return FunqyReplies.of(() -> function.reply(calls, AccessGate.caller(ctx), input, AccessGate.requestId(ctx), CallerGone.watch(ctx)));
     }
 }

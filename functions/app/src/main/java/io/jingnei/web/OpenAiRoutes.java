@@ -64,12 +64,7 @@ public class OpenAiRoutes {
                     () -> upstreamId(ctx, c));
             return;
         }
-        // A caller that goes away before its answer cancels the upstream call (it is charged the estimate).
-        ctx.response().closeHandler(closed -> {
-            if (!ctx.response().ended()) {
-                c.trace.cancel();
-            }
-        });
+        CallerGone.cancelOnClose(ctx, c.trace);
         Uni.createFrom().completionStage(() -> surface.complete(body, c)).subscribe().with(
                 response -> {
                     upstreamId(ctx, c);

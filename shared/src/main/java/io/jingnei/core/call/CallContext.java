@@ -24,16 +24,23 @@ public final class CallContext {
     public final String userId;
     public final Caller caller;
     public final long startNanos;
-    public final CallTrace trace = new CallTrace();
+    /** Shared by {@link #withBodyUser} (the same request), so the adapter's {@link CallTrace#cancel} reaches the call. */
+    public final CallTrace trace;
     /** What the call's admission holds against its caller's limits, until its charge or end settles it. */
     private final java.util.concurrent.atomic.AtomicReference<Hold> reservation =
             new java.util.concurrent.atomic.AtomicReference<>();
 
     public CallContext(String requestId, String function, Caller caller) {
-        this(acceptRequestId(requestId), function, caller, caller == null ? null : caller.userId, System.nanoTime());
+        this(requestId, function, caller, new CallTrace());
     }
 
-    private CallContext(String requestId, String function, Caller caller, String userId, long startNanos) {
+    /** @param trace made by the adapter, which cancels it when its caller goes away */
+    public CallContext(String requestId, String function, Caller caller, CallTrace trace) {
+        this(acceptRequestId(requestId), function, caller, caller == null ? null : caller.userId, System.nanoTime(), trace);
+    }
+
+    private CallContext(String requestId, String function, Caller caller, String userId, long startNanos, CallTrace trace) {
+        this.trace = trace;
         this.requestId = requestId;
         this.function = function;
         this.caller = caller == null ? Caller.anonymous() : caller;
@@ -66,11 +73,11 @@ public final class CallContext {
     public CallContext withBodyUser(String fromBody) {
         String effective = caller.effectiveUser(fromBody);
         return effective == null || PiiPolicy.builtIn().maskAlone(effective).equals(userId) ? this
-                : new CallContext(requestId, function, caller, effective, startNanos);
+                : new CallContext(requestId, function, caller, effective, startNanos, trace);
     }
 
     /** The same request under another function name, e.g. a faq-batch question. */
     public CallContext forFunction(String name, String subRequestId) {
-        return new CallContext(subRequestId, name, caller, userId, System.nanoTime());
+        return new CallContext(subRequestId, name, caller, userId, System.nanoTime(), new CallTrace());
     }
 }

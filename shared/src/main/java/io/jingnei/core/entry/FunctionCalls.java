@@ -12,6 +12,7 @@ import io.jingnei.core.chat.ChatRequest;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.llm.TokenEstimate;
+import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.rag.IndexBuildRequest;
 import io.jingnei.core.rag.IndexBuildService;
 import io.jingnei.core.rag.IndexBuilder;
@@ -45,7 +46,12 @@ public final class FunctionCalls {
     }
 
     public CompletableFuture<Reply> chat(Caller caller, ChatRequest request, String requestId) {
-        CallContext ctx = new CallContext(requestId, "chat", caller);
+        return chat(caller, request, requestId, new CallTrace());
+    }
+
+    /** @param trace the adapter's: {@link CallTrace#cancel} when the caller goes away aborts the upstream call */
+    public CompletableFuture<Reply> chat(Caller caller, ChatRequest request, String requestId, CallTrace trace) {
+        CallContext ctx = new CallContext(requestId, "chat", caller, trace);
         return guard(ctx, instance.quotas.releasingWhenDone(ctx, admit(ctx, chatEstimate(request))
                 .thenCompose(ok -> instance.chat().chat(request, ctx))).thenApply(result -> new Reply(result.httpStatus, result)));
     }
@@ -58,7 +64,12 @@ public final class FunctionCalls {
     }
 
     public CompletableFuture<Reply> ragQuery(Caller caller, RagRequest request, String requestId) {
-        CallContext ctx = new CallContext(requestId, "rag-query", caller);
+        return ragQuery(caller, request, requestId, new CallTrace());
+    }
+
+    /** @param trace the adapter's: {@link CallTrace#cancel} when the caller goes away aborts the upstream call */
+    public CompletableFuture<Reply> ragQuery(Caller caller, RagRequest request, String requestId, CallTrace trace) {
+        CallContext ctx = new CallContext(requestId, "rag-query", caller, trace);
         return guard(ctx, instance.quotas.releasingWhenDone(ctx, admit(ctx, ragEstimate(request))
                 .thenCompose(ok -> instance.rag()).thenCompose(rag -> rag.query(request, ctx))).thenApply(result -> new Reply(result.httpStatus, result)));
     }

@@ -2,6 +2,7 @@ package io.jingnei.core.entry;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.auth.Caller;
+import io.jingnei.core.call.CallTrace;
 
 import java.util.Collections;
 import java.util.EnumSet;
@@ -24,6 +25,14 @@ public final class FunctionSpec<B> {
     /** The core call, given the caller the adapter's gate decided. */
     public interface Call<B, R> {
         CompletableFuture<R> call(FunctionCalls calls, Caller caller, B body, String requestId);
+    }
+
+    /**
+     * The core call of a function that answers once, given the call's trace: an adapter that sees its
+     * caller go away cancels the trace, which aborts the upstream call (chat, rag-query).
+     */
+    public interface ReplyCall<B> {
+        CompletableFuture<Reply> call(FunctionCalls calls, Caller caller, B body, String requestId, CallTrace trace);
     }
 
     /** The core call for an object-created event: the object as the platform names it. */
@@ -52,13 +61,13 @@ public final class FunctionSpec<B> {
     public final Class<B> bodyType;
     public final Set<Trigger> triggers;
     private final BodyReader<B> reader;
-    private final Call<B, Reply> replying;
+    private final ReplyCall<B> replying;
     private final Call<B, Flow.Publisher<ObjectNode>> streaming;
     private final boolean http;
     private final ObjectCreatedCall objectCreated;
     private final PayloadCall payload;
 
-    private FunctionSpec(String name, Access access, Class<B> bodyType, BodyReader<B> reader, Call<B, Reply> replying,
+    private FunctionSpec(String name, Access access, Class<B> bodyType, BodyReader<B> reader, ReplyCall<B> replying,
                          Call<B, Flow.Publisher<ObjectNode>> streaming, boolean http, ObjectCreatedCall objectCreated, PayloadCall payload) {
         this.name = name;
         this.path = "/" + name;
@@ -83,7 +92,7 @@ public final class FunctionSpec<B> {
         this.triggers = Collections.unmodifiableSet(triggers);
     }
 
-    static <B> FunctionSpec<B> replying(String name, Access access, Class<B> bodyType, BodyReader<B> reader, Call<B, Reply> call) {
+    static <B> FunctionSpec<B> replying(String name, Access access, Class<B> bodyType, BodyReader<B> reader, ReplyCall<B> call) {
         return new FunctionSpec<>(name, access, bodyType, reader, call, null, false, null, null);
     }
 
@@ -113,10 +122,15 @@ public final class FunctionSpec<B> {
     }
 
     public CompletableFuture<Reply> reply(FunctionCalls calls, Caller caller, B body, String requestId) {
+        return reply(calls, caller, body, requestId, new CallTrace());
+    }
+
+    /** @param trace the adapter's: it cancels the trace when its caller goes away, which aborts the upstream call */
+    public CompletableFuture<Reply> reply(FunctionCalls calls, Caller caller, B body, String requestId, CallTrace trace) {
         if (replying == null) {
             throw new IllegalStateException(name + " answers as a stream");
         }
-        return replying.call(calls, caller, body, requestId);
+        return replying.call(calls, caller, body, requestId, trace);
     }
 
     public CompletableFuture<Flow.Publisher<ObjectNode>> stream(FunctionCalls calls, Caller caller, B body, String requestId) {

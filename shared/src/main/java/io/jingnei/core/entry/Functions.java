@@ -35,13 +35,16 @@ public final class Functions {
             RagRequest.class, body -> RequestBodies.read(body, RagRequest.class), FunctionCalls::ragQuery).onHttpTriggers();
     public static final FunctionSpec<RagRequest> RAG_STREAM = FunctionSpec.streaming("rag-stream", Access.PUBLIC,
             RagRequest.class, body -> RequestBodies.read(body, RagRequest.class), FunctionCalls::ragStream);
+    // index-build and faq-batch run as jobs: a caller that leaves does not stop them, so they take no trace.
     /** Over HTTP for an admin; from the platforms' object and timer events (its own function, IndexBuildTrigger's rule) without a key. */
     public static final FunctionSpec<IndexBuildRequest> INDEX_BUILD = FunctionSpec.replying(INDEX_BUILD_NAME, Access.ADMIN,
-            IndexBuildRequest.class, body -> RequestBodies.read(body, IndexBuildRequest.class), FunctionCalls::indexBuild)
+            IndexBuildRequest.class, body -> RequestBodies.read(body, IndexBuildRequest.class),
+            (calls, caller, body, requestId, trace) -> calls.indexBuild(caller, body, requestId))
             .onEvents(IndexBuildEvents::onObject, IndexBuildEvents::onPayload);
     /** Over HTTP for an admin; from the platforms' object-created and timer events without a key, within the storage allow-list. */
     public static final FunctionSpec<FaqBatchRequest> FAQ_BATCH = FunctionSpec.replying(FAQ_BATCH_NAME, Access.ADMIN,
-            FaqBatchRequest.class, body -> RequestBodies.read(body, FaqBatchRequest.class), FunctionCalls::faqBatch)
+            FaqBatchRequest.class, body -> RequestBodies.read(body, FaqBatchRequest.class),
+            (calls, caller, body, requestId, trace) -> calls.faqBatch(caller, body, requestId))
             .onEvents(FaqBatchEvents::onObject, FaqBatchEvents::onPayload);
 
     public static final List<FunctionSpec<?>> ALL = List.of(CHAT, CHAT_STREAM, RAG_QUERY, RAG_STREAM, INDEX_BUILD, FAQ_BATCH);
