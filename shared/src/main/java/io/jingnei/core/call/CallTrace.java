@@ -57,6 +57,14 @@ public final class CallTrace {
         underWay = new Attempt(upstream, model, "under_way", 0);
     }
 
+    /** The caller went away during the attempt under way, if any: it is recorded with {@code status}. */
+    public void endUnderWayAs(String status) {
+        Attempt open = underWay;
+        if (open != null) {
+            record(open.upstream, open.model, status, (System.nanoTime() - underWayNanos) / 1_000_000);
+        }
+    }
+
     /** Whether an attempt has been sent and not answered yet: the upstream may be working on it. */
     public boolean attemptUnderWay() {
         return underWay != null;
@@ -98,7 +106,7 @@ public final class CallTrace {
     }
 
     /** Runs {@code action} once the caller went away (at once if it already has). */
-    void onCancel(Runnable action) {
+    public void onCancel(Runnable action) {
         cancelled.thenRun(action);
     }
 

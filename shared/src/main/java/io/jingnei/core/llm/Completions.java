@@ -3,6 +3,7 @@ package io.jingnei.core.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.call.CallContext;
+import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.pricing.Cost;

@@ -93,10 +93,6 @@ final class Failover {
         /** The earliest moment a skipped open breaker lets a probe through; null when none was skipped. */
         private Duration untilProbe;
         private volatile CompletableFuture<T> current;
-        /** The attempt in flight, for the trace when its caller goes away. */
-        private volatile String currentUpstream;
-        private volatile String currentModel;
-        private volatile long currentStartNanos;
 
         Call(String model, CallTrace trace, Attempt<T> attempt, CompletableFuture<T> result) {
             this.chain = fallbacks.chainOf(model);
@@ -205,9 +201,6 @@ final class Failover {
             long left = Math.max(1, deadlineNanos - time.nanoTime());
             Duration timeout = u.timeout.toNanos() < left ? u.timeout : Duration.ofNanos(left);
             long startNanos = time.nanoTime();
-            currentUpstream = u.name;
-            currentModel = model;
-            currentStartNanos = startNanos;
             CompletableFuture<T> running;
             trace.started(u.name, model);
             try {
@@ -240,13 +233,10 @@ final class Failover {
          * cancelled, and that aborts the exchange (see the constructor). Nothing starts after it.
          */
         void callerGone() {
-            CompletableFuture<T> running = current;
             if (result.isDone()) {
                 return;
             }
-            if (running != null && !running.isDone()) {
-                trace.record(currentUpstream, currentModel, "cancelled", (time.nanoTime() - currentStartNanos) / 1_000_000);
-            }
+            trace.endUnderWayAs("cancelled");
             result.cancel(false);
         }
 
