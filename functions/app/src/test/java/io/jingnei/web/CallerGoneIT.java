@@ -78,6 +78,7 @@ class CallerGoneIT {
     /** Sends {@code body}, closes the socket once the upstream has the request, and returns the call's log line. */
     private static JsonNode leaveDuringHang(String path, String body, String function) throws Exception {
         int requestsBefore = upstream.completionRequests().size();
+        int disconnectsBefore = upstream.clientDisconnects();
         long cancelledBefore = cancelledLines(function).size();
         upstream.enqueue(Reply.hang(20_000));
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -86,11 +87,10 @@ class CallerGoneIT {
             caller.head("POST " + path + " HTTP/1.1\nHost: 127.0.0.1\nAuthorization: Bearer " + KEY
                     + "\nContent-Type: application/json\nContent-Length: " + bytes.length);
             caller.body(bytes);
-            waitUntil(() -> upstream.completionRequests().size() == requestsBefore + 1);
+            upstream.awaitCompletionRequests(requestsBefore + 1);
         } // the caller goes away while the upstream is still thinking (for 20 s)
 
-        // Not yet asserted: that the upstream sees the gateway's connection close. It does for an exchange on a
-        // fresh connection, not on a reused pooled one (see RouterTest's disabled case; issue 22 item 8 is open there).
+        upstream.awaitClientDisconnects(disconnectsBefore + 1); // the gateway left the upstream too: it stops generating
         waitUntil(() -> cancelledLines(function).size() == cancelledBefore + 1);
         assertThat(upstream.completionRequests()).as("no retry of a cancelled call").hasSize(requestsBefore + 1);
         JsonNode line = cancelledLines(function).get(cancelledLines(function).size() - 1);

@@ -7,7 +7,12 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.ChainElement;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolStats;
@@ -18,6 +23,7 @@ import org.apache.hc.core5.util.Timeout;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 /**
  * The one pooled keep-alive HTTP client of an instance, shared by LLM calls and object-storage
@@ -73,6 +79,7 @@ public final class SharedHttpClient implements AutoCloseable {
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .disableRedirectHandling()
+                .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "abortable-exchange", AbortableExchange.INTERCEPTOR)
                 .setUserAgent("jingnei/0.1")
                 .build();
         this.client.start();
@@ -89,12 +96,27 @@ public final class SharedHttpClient implements AutoCloseable {
                 .build());
     }
 
+    /**
+     * Starts one exchange. Cancelling the returned future aborts it: its connection is closed (the
+     * peer sees us leave) and returned to the pool, also when it was a reused keep-alive connection,
+     * where cancelling HttpClient's own future does not reach the exchange (see {@link AbortableExchange}).
+     * The callback runs on an I/O thread.
+     */
+    public <T> Future<T> execute(AsyncRequestProducer request, AsyncResponseConsumer<T> response, FutureCallback<T> callback) {
+        AbortableExchange<T> exchange = new AbortableExchange<>();
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(AbortableExchange.ATTRIBUTE, exchange);
+        exchange.started(client.execute(request, response, null, context, callback));
+        return exchange;
+    }
+
     // visible for tests
     LazyTlsStrategy tls() {
         return tls;
     }
 
-    public CloseableHttpAsyncClient client() {
+    // visible for tests: product code starts exchanges with execute, whose cancel reaches them
+    CloseableHttpAsyncClient client() {
         return client;
     }
 

@@ -71,7 +71,7 @@ final class UpstreamEndpoint {
         SimpleHttpRequest request = prepared(upstream, SimpleRequestBuilder.post(upstream.baseUrl + "/chat/completions")
                 .setBody(body, ContentType.APPLICATION_JSON)
                 .addHeader("Accept", "text/event-stream"), key, consumer.socketTimeout());
-        Future<Void> exchange = http.client().execute(SimpleRequestProducer.create(request), consumer, null, null, consumer.callback());
+        Future<Void> exchange = http.execute(SimpleRequestProducer.create(request), consumer, consumer.callback());
         consumer.watch(exchange);
         return exchange;
     }
@@ -121,7 +121,7 @@ final class UpstreamEndpoint {
     CompletableFuture<SimpleHttpResponse> send(Upstream upstream, SimpleRequestBuilder builder, UpstreamKey key, Duration timeout) {
         SimpleHttpRequest request = prepared(upstream, builder, key, timeout);
         CompletableFuture<SimpleHttpResponse> result = new CompletableFuture<>();
-        Future<SimpleHttpResponse> inFlight = http.client().execute(SimpleRequestProducer.create(request),
+        Future<SimpleHttpResponse> inFlight = http.execute(SimpleRequestProducer.create(request),
                 SimpleResponseConsumer.create(), new FutureCallback<SimpleHttpResponse>() {
                     @Override
                     public void completed(SimpleHttpResponse response) {

@@ -133,7 +133,7 @@ public final class S3ObjectStore implements ObjectStore {
         CompletableFuture<SimpleHttpResponse> result = new CompletableFuture<>();
         try {
             final SimpleHttpRequest request = signed(uri, method, query, extraHeaders, body);
-            http.client().execute(SimpleRequestProducer.create(request), SimpleResponseConsumer.create(),
+            http.execute(SimpleRequestProducer.create(request), SimpleResponseConsumer.create(),
                     new FutureCallback<SimpleHttpResponse>() {
                         @Override
                         public void completed(SimpleHttpResponse response) {
@@ -167,8 +167,8 @@ public final class S3ObjectStore implements ObjectStore {
             try {
                 SimpleHttpRequest request = signed(uri, "GET", List.of(), Map.of(), null);
                 StreamingBodyConsumer consumer = new StreamingBodyConsumer(uri, opened, retried);
-                java.util.concurrent.Future<Void> inFlight = http.client().execute(SimpleRequestProducer.create(request), consumer,
-                        null, null, consumer.callback());
+                java.util.concurrent.Future<Void> inFlight = http.execute(SimpleRequestProducer.create(request), consumer,
+                        consumer.callback());
                 consumer.onAbort(() -> inFlight.cancel(true));
             } catch (RuntimeException e) {
                 opened.completeExceptionally(e);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
@@ -95,7 +96,8 @@ class InterruptedStreamChargeTest {
 
     @Test
     void a_stream_its_client_cancelled_is_charged_an_estimate_for_what_was_streamed() throws Exception {
-        upstream.enqueue(Reply.stream(150, "退款", "在商家", "确认收货后", "24小时内", "发起。"));
+        // Silent after the role chunk, 退款 and 在商家 until the client has gone: nothing else can arrive before the cancel.
+        upstream.enqueue(Reply.stream(0, "退款", "在商家", "确认收货后", "24小时内", "发起。").stallBefore(3, 20_000));
 
         CollectingSubscriber<ObjectNode> subscriber = stream("cancel-1");
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -114,15 +116,14 @@ class InterruptedStreamChargeTest {
 
     @Test
     void a_stream_cancelled_before_its_first_chunk_is_charged_its_prompt_and_its_log_line_has_the_attempt() throws Exception {
-        upstream.enqueue(Reply.stream(10, "退款", "在商家").after(3000)); // the upstream has the prompt and is working on it
+        CountDownLatch thinking = new CountDownLatch(1); // never released: the upstream has the prompt and is working on it
+        upstream.enqueue(Reply.stream(10, "退款", "在商家").heldUntil(thinking));
 
         CollectingSubscriber<ObjectNode> subscriber = stream("early-cancel-1");
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (upstream.completionRequests().isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(5);
-        }
+        upstream.awaitCompletionRequests(1);
         subscriber.cancel();
 
+        upstream.awaitClientDisconnects(1); // the exchange was aborted, not left running to its end
         assertThat(subscriber.items).isEmpty();
         assertThat(charged).hasSize(1);
         assertThat(charged.get(0).promptTokens).isEqualTo(QUESTION.length());

@@ -246,22 +246,42 @@ class RouterTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Open (issue 22 item 8): on a reused pooled connection, cancelling the HttpClient 5 async exchange "
-            + "leaves it running until its response timeout; passes on a fresh connection (run alone)")
     void a_whole_answer_whose_caller_went_away_aborts_the_upstream_and_returns_the_connection() throws Exception {
+        // A response timeout far beyond the wait, so only the cancel can end the exchange in time.
+        Router router = client(upstream.baseUrl(), FakeUpstream.KEY, 3, Duration.ofSeconds(60), Duration.ofSeconds(60));
+        router.complete(body(), new CallTrace()).get(5, TimeUnit.SECONDS); // leaves a kept-alive connection in the pool
+        waitUntil(() -> http.poolStats().getAvailable() >= 1);
+        upstream.reset();
         upstream.enqueue(Reply.hang(20_000));
         CallTrace trace = new CallTrace();
 
-        // A response timeout far beyond the wait, so only the cancel can end the exchange in time.
-        CompletableFuture<ObjectNode> answer = client(upstream.baseUrl(), FakeUpstream.KEY, 3, Duration.ofSeconds(60), Duration.ofSeconds(60))
-                .complete(body(), trace);
-        waitUntil(() -> upstream.completionRequests().size() == 1);
+        CompletableFuture<ObjectNode> answer = router.complete(body(), trace); // on the pooled connection
+        upstream.awaitCompletionRequests(1);
         trace.cancel();
-        waitUntil(() -> upstream.clientDisconnects() == 1);
+
+        upstream.awaitClientDisconnects(1); // the upstream sees us leave, so it stops generating
         waitUntil(() -> http.poolStats().getLeased() == 0);
         assertThat(answer).isCancelled();
         assertThat(trace.list()).singleElement().satisfies(a -> assertThat(a.status).isEqualTo("cancelled"));
         assertThat(upstream.completionRequests()).hasSize(1); // no retry after a cancel
+    }
+
+    @Test
+    void cancelling_a_stream_before_its_first_chunk_on_a_kept_alive_connection_aborts_the_upstream() throws Exception {
+        Router router = client(upstream.baseUrl(), FakeUpstream.KEY, 3, Duration.ofSeconds(60), Duration.ofSeconds(60));
+        router.complete(body(), new CallTrace()).get(5, TimeUnit.SECONDS); // leaves a kept-alive connection in the pool
+        waitUntil(() -> http.poolStats().getAvailable() >= 1);
+        upstream.reset();
+        upstream.enqueue(Reply.stream(10, "1", "2").heldUntil(new java.util.concurrent.CountDownLatch(1))); // thinking until we leave
+        CollectingSubscriber<ObjectNode> subscriber = new CollectingSubscriber<>();
+
+        router.stream(body(), new CallTrace()).subscribe(subscriber);
+        upstream.awaitCompletionRequests(1);
+        subscriber.cancel();
+
+        upstream.awaitClientDisconnects(1);
+        waitUntil(() -> http.poolStats().getLeased() == 0);
+        assertThat(subscriber.items).isEmpty();
     }
 
     private static JingneiException failure(CompletableFuture<?> future) {

@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * An OpenAI-compatible upstream on loopback, speaking raw HTTP/1.1 so it can also misbehave:
@@ -34,6 +37,8 @@ public final class FakeUpstream implements AutoCloseable {
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clientDisconnects = new AtomicInteger();
+    /** Notified when a request arrives or a client leaves, for the await methods. */
+    private final Object events = new Object();
     private volatile Reply fallback = Reply.completion("您好，有什么可以帮您？", 12, 8);
     private volatile List<String> models = List.of("deepseek-v3.2", "gemini-2.5-flash", "gpt-4.1", "claude-sonnet-4.5");
     private volatile String expectedKey = KEY;
@@ -117,6 +122,40 @@ public final class FakeUpstream implements AutoCloseable {
         return clientDisconnects.get();
     }
 
+    /** Blocks until {@code count} chat completion requests have arrived (since the last reset); fails after 10 s. */
+    public void awaitCompletionRequests(int count) throws InterruptedException {
+        await(() -> completionRequests().size(), count, "chat completion requests");
+    }
+
+    /** Blocks until {@code count} clients have gone away mid-answer (since the last reset); fails after 10 s. */
+    public void awaitClientDisconnects(int count) throws InterruptedException {
+        await(clientDisconnects::get, count, "clients gone away");
+    }
+
+    private void await(IntSupplier seen, int count, String what) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (events) {
+            while (seen.getAsInt() < count) {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    throw new AssertionError("expected " + count + " " + what + " within 10 s, saw " + seen.getAsInt());
+                }
+                events.wait(left);
+            }
+        }
+    }
+
+    private void event() {
+        synchronized (events) {
+            events.notifyAll();
+        }
+    }
+
+    private void clientLeft() {
+        clientDisconnects.incrementAndGet();
+        event();
+    }
+
     @Override
     public void close() {
         try {
@@ -156,6 +195,7 @@ public final class FakeUpstream implements AutoCloseable {
                     return;
                 }
                 requests.add(request);
+                event();
                 if (!answer(request, s, in, out)) {
                     return;
                 }
@@ -213,12 +253,12 @@ public final class FakeUpstream implements AutoCloseable {
                 resetConnection(socket);
                 return false;
             case HANG:
-                waitWatching(socket, in, reply.delayMillis);
+                waitWatching(socket, in, reply.delayMillis, null);
                 return false;
             case SSE:
-                return writeStream(out, socket, reply);
+                return waitWatching(socket, in, reply.answerDelayMillis, reply.release) && writeStream(out, socket, reply);
             default:
-                if (!waitWatching(socket, in, reply.answerDelayMillis)) {
+                if (!waitWatching(socket, in, reply.answerDelayMillis, reply.release)) {
                     return false;
                 }
                 writeBody(out, reply);
@@ -305,38 +345,49 @@ public final class FakeUpstream implements AutoCloseable {
             out.flush();
             return true;
         } catch (IOException clientGone) {
-            clientDisconnects.incrementAndGet();
+            clientLeft();
             return false;
         }
     }
 
     /**
-     * Waits as an upstream that is still thinking, but notices a client that closes the connection
-     * meanwhile (counted in {@link #clientDisconnects}). @return false when the client went away
+     * Waits as an upstream that is still thinking, for {@code millis} or, when {@code release} is
+     * set, until it counts down, but notices a client that closes the connection meanwhile
+     * (counted in {@link #clientDisconnects}). @return false when the client went away
      */
-    private boolean waitWatching(Socket socket, InputStream in, long millis) throws IOException {
-        if (millis <= 0) {
-            return true;
-        }
-        long start = System.nanoTime();
+    private boolean waitWatching(Socket socket, InputStream in, long millis, CountDownLatch release) throws IOException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         try {
-            socket.setSoTimeout((int) Math.min(millis, Integer.MAX_VALUE));
-            in.mark(1);
-            int b;
-            try {
-                b = in.read();
-            } catch (java.net.SocketTimeoutException thinking) {
+            while (true) {
+                long left = release != null ? (release.getCount() == 0 ? 0 : 20) : TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    return true;
+                }
+                socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+                in.mark(1);
+                int b;
+                try {
+                    b = in.read();
+                } catch (java.net.SocketTimeoutException thinking) {
+                    continue;
+                }
+                if (b == -1) {
+                    clientLeft();
+                    return false;
+                }
+                in.reset(); // a pipelined request: not ours to read yet; wait out the rest without watching
+                if (release != null) {
+                    release.await();
+                } else {
+                    sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+                }
                 return true;
             }
-            if (b == -1) {
-                clientDisconnects.incrementAndGet();
-                return false;
-            }
-            in.reset(); // a pipelined request: not ours to read yet; wait out the rest
-            sleep(Math.max(0, millis - (System.nanoTime() - start) / 1_000_000));
-            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         } catch (IOException reset) {
-            clientDisconnects.incrementAndGet();
+            clientLeft();
             return false;
         } finally {
             if (!socket.isClosed()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /** One scripted answer of {@link FakeUpstream}, in the OpenAI wire format unless it is meant to be broken. */
 public final class Reply {
@@ -22,8 +23,10 @@ public final class Reply {
     long stallMillis;
     /** For SSE with {@link #resetAfter}: how long the client gets to read what was sent before the reset. */
     long readBeforeResetMillis = 100;
-    /** For whole answers: wait this long after reading the request (a slow upstream). */
+    /** Wait this long after reading the request before answering (a slow upstream). */
     long answerDelayMillis;
+    /** When set, the answer waits until this counts down instead (a test decides when the upstream is done thinking). */
+    CountDownLatch release;
 
     private Reply(Kind kind, int status, String body, List<String> events, long delayMillis, int resetAfter) {
         this.kind = kind;
@@ -87,9 +90,22 @@ public final class Reply {
         return reply;
     }
 
-    /** The same answer, sent {@code millis} after the request was read: an upstream that takes its time. */
+    /**
+     * The same answer (whole or streamed), sent {@code millis} after the request was read: an
+     * upstream that takes its time. A client that leaves meanwhile is noticed ({@link FakeUpstream#awaitClientDisconnects}).
+     */
     public Reply after(long millis) {
         this.answerDelayMillis = millis;
+        return this;
+    }
+
+    /**
+     * The same answer, held back until {@code release} counts down: the upstream has the request
+     * and is working on it for as long as the test needs, with no sleep racing the test. A client
+     * that leaves meanwhile is noticed and ends the wait ({@link FakeUpstream#awaitClientDisconnects}).
+     */
+    public Reply heldUntil(CountDownLatch release) {
+        this.release = release;
         return this;
     }
 
