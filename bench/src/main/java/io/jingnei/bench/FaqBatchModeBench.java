@@ -7,13 +7,13 @@ import io.jingnei.core.batch.ExecutorMapper;
 import io.jingnei.core.batch.FaqBatchRequest;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.call.CallContext;
-import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.rag.RagService;
 import io.jingnei.core.testing.FakeBatchApi;
 import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.Reply;
 import io.jingnei.core.testing.S3ProxyServer;
+import io.jingnei.core.util.TimeSource;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

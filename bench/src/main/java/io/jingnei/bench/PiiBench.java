@@ -7,12 +7,12 @@ import io.jingnei.core.auth.Caller;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.entry.OpenAiSurface;
 import io.jingnei.core.call.CallContext;
-import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pii.BodyMasking;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.Reply;
+import io.jingnei.core.util.TimeSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;

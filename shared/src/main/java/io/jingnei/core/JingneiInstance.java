@@ -18,7 +18,6 @@ import io.jingnei.core.llm.Completions;
 import io.jingnei.core.llm.ModelCatalog;
 import io.jingnei.core.llm.Router;
 import io.jingnei.core.llm.Routers;
-import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.Redactor;
 import io.jingnei.core.pii.PiiPolicy;
@@ -38,6 +37,7 @@ import io.jingnei.core.storage.S3ObjectStore;
 import io.jingnei.core.storage.S3Settings;
 import io.jingnei.core.storage.StorageAllowList;
 import io.jingnei.core.storage.StorageUris;
+import io.jingnei.core.util.TimeSource;
 import io.jingnei.core.util.Workers;
 
 import java.time.Clock;

@@ -4,9 +4,9 @@ import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
-import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.storage.Credentials;
+import io.jingnei.core.util.TimeSource;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

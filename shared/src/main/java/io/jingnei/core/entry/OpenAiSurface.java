@@ -20,9 +20,9 @@ import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.llm.TokenEstimate;
 import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.CallerRetries;
-import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.stream.ObservedPublisher;
 import io.jingnei.core.stream.ReplayPublisher;
+import io.jingnei.core.util.TimeSource;
 
 import java.util.List;
 import java.util.Optional;

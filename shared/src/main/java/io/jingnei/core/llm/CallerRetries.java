@@ -1,5 +1,8 @@
 package io.jingnei.core.llm;
 
+
+import io.jingnei.core.util.TimeSource;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 

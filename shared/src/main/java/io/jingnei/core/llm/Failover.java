@@ -4,6 +4,7 @@ import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.util.TimeSource;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

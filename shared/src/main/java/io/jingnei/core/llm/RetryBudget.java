@@ -1,5 +1,8 @@
 package io.jingnei.core.llm;
 
+
+import io.jingnei.core.util.TimeSource;
+
 import java.time.Duration;
 
 /**

@@ -10,6 +10,7 @@ import io.jingnei.core.http.SharedHttpClient;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.Redactor;
 import io.jingnei.core.util.Json;
+import io.jingnei.core.util.TimeSource;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;

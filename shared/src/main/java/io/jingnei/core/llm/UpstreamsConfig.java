@@ -6,6 +6,7 @@ import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Durations;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.util.Json;
+import io.jingnei.core.util.TimeSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

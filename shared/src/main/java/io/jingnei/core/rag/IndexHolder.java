@@ -5,12 +5,12 @@ import io.jingnei.core.index.FaissIndexReader;
 import io.jingnei.core.index.HybridIndex;
 import io.jingnei.core.index.IndexException;
 import io.jingnei.core.index.IndexFormat;
-import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.text.BigramSplitter;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.ObjectStoreException;
 import io.jingnei.core.storage.StoredStream;
+import io.jingnei.core.util.TimeSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

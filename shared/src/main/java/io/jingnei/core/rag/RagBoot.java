@@ -9,12 +9,12 @@ import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.index.Kernels;
 import io.jingnei.core.llm.Completions;
 import io.jingnei.core.llm.LlmClient;
-import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.request.RequestCaps;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.StorageUris;
 import io.jingnei.core.util.Hashing;
+import io.jingnei.core.util.TimeSource;
 import io.jingnei.core.util.Workers;
 
 import java.io.IOException;

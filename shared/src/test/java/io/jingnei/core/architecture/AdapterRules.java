@@ -25,12 +25,11 @@ public final class AdapterRules {
             "io.jingnei.core.pricing..", "io.jingnei.core.embed..", "io.jingnei.core.index..", "io.jingnei.core.text..",
             "io.jingnei.core.http..", "io.jingnei.core.stream.."};
     /**
-     * Of llm, only the upstream failure an error reply translates, the clock the instance boots with,
-     * and Completions for its {@code rejected} log line of a call refused before the core saw it (the
-     * web routes use it today; a functions-level method for that line would let this entry go).
+     * Of llm, only the upstream failure an error reply translates, and Completions for its
+     * {@code rejected} log line of a call refused before the core saw it (the web routes use it
+     * today; a functions-level method for that line would let this entry go).
      */
-    private static final Set<String> LLM_TYPES = Set.of("io.jingnei.core.llm.UpstreamException", "io.jingnei.core.llm.TimeSource",
-            "io.jingnei.core.llm.Completions");
+    private static final Set<String> LLM_TYPES = Set.of("io.jingnei.core.llm.UpstreamException", "io.jingnei.core.llm.Completions");
     /** Of rag, the request bodies an adapter decodes and the settings that say whether RAG is on. */
     private static final Set<String> RAG_TYPES = Set.of("io.jingnei.core.rag.RagConfig");
 

@@ -5,6 +5,7 @@ import io.jingnei.core.config.JingneiConfig;
 import io.jingnei.core.http.SharedHttpClient;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.Redactor;
+import io.jingnei.core.util.TimeSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;

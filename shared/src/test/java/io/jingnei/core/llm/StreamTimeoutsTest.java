@@ -9,6 +9,7 @@ import io.jingnei.core.http.SharedHttpClient;
 import io.jingnei.core.testing.CollectingSubscriber;
 import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.Reply;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

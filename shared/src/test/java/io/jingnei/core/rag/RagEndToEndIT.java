@@ -11,7 +11,7 @@ import io.jingnei.core.storage.StorageAllowList;
 import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.Reply;
 import io.jingnei.core.testing.S3ProxyServer;
-import io.jingnei.core.llm.TimeSource;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package io.jingnei.core.testing;
 
-import io.jingnei.core.llm.TimeSource;
+
+import io.jingnei.core.util.TimeSource;
 
 import java.time.Duration;
 import java.util.List;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jingnei.core.JingneiInstance;
 import io.jingnei.core.config.Env;
-import io.jingnei.core.llm.TimeSource;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.util.TimeSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
