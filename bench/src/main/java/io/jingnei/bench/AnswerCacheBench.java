@@ -10,10 +10,10 @@ import io.jingnei.core.embed.OnnxEmbedder;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.text.QuestionNormaliser;
+import io.jingnei.core.util.TimeSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -117,7 +117,7 @@ final class AnswerCacheBench {
 
     private List<String> replay(String name, List<Pair> pairs, Map<String, float[]> vectors, String mode) {
         AnswerCache cache = AnswerCache.from(CacheSettings.from(Env.of(Map.of("JINGNEI_CACHE", mode))), Optional.empty(),
-                PiiPolicy.from(Env.of(Map.of())), Clock.systemUTC(), new CallLog(line -> { }));
+                PiiPolicy.from(Env.of(Map.of())), TimeSource.system(), new CallLog(line -> { }));
         List<int[]> asks = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
             asks.add(new int[] {i, 0});

@@ -9,9 +9,9 @@ import io.jingnei.core.storage.CredentialsProvider;
 import io.jingnei.core.storage.S3ObjectStore;
 import io.jingnei.core.storage.S3Settings;
 import io.jingnei.core.testing.S3ProxyServer;
+import io.jingnei.core.util.TimeSource;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ final class IndexLoadBench {
         try (S3ProxyServer s3 = S3ProxyServer.start("jingnei-bench");
              SharedHttpClient http = new SharedHttpClient(8, Duration.ofSeconds(5), Duration.ofSeconds(120))) {
             S3ObjectStore store = new S3ObjectStore(http, S3Settings.from(Env.of(s3.env())),
-                    CredentialsProvider.chain(Env.of(s3.env()), Optional::empty), Clock.systemUTC());
+                    CredentialsProvider.chain(Env.of(s3.env()), Optional::empty), TimeSource.system());
             for (boolean int8 : new boolean[] {false, true}) {
                 byte[] bytes = IndexFormat.write(vectors, 512, chunks, "bench", int8);
                 URI uri = URI.create("s3://jingnei-bench/index-" + (int8 ? "int8" : "float32") + ".jnix");

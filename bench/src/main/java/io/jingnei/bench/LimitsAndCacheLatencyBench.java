@@ -13,9 +13,9 @@ import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pii.PiiPolicy;
 import io.jingnei.core.redis.Redis;
 import io.jingnei.core.testing.RedisServer;
+import io.jingnei.core.util.TimeSource;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,7 +76,7 @@ final class LimitsAndCacheLatencyBench {
     private static Op limitCheck(String place, Optional<Redis> redis) {
         Map<String, String> env = new HashMap<>();
         env.put("JINGNEI_LIMITS", "*:rpm=100000000,tpm=2000000000,cny_day=100000");
-        Quotas quotas = Quotas.from(Env.of(env), redis, Clock.systemUTC(), new CallLog(line -> { }),
+        Quotas quotas = Quotas.from(Env.of(env), redis, TimeSource.system(), new CallLog(line -> { }),
                 new Quotas.Pricing(new PriceTable(PriceTable.defaults(), BigDecimal.ONE), "deepseek-v3.2", model -> 32_768));
         List<CallContext> callers = new ArrayList<>();
         for (int u = 0; u < 100; u++) {
@@ -115,7 +115,7 @@ final class LimitsAndCacheLatencyBench {
 
     private static AnswerCache cache(Optional<Redis> redis, String mode) {
         return AnswerCache.from(CacheSettings.from(Env.of(Map.of("JINGNEI_CACHE", mode))), redis, PiiPolicy.from(Env.of(Map.of())),
-                Clock.systemUTC(), new CallLog(line -> { }));
+                TimeSource.system(), new CallLog(line -> { }));
     }
 
     private static float[] unit(Random random) {

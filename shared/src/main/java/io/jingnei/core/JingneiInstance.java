@@ -40,7 +40,6 @@ import io.jingnei.core.storage.StorageUris;
 import io.jingnei.core.util.TimeSource;
 import io.jingnei.core.util.Workers;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +92,7 @@ public final class JingneiInstance implements AutoCloseable {
         this.chat = b.chat;
         this.rag = b.rag;
         this.batch = new FaqBatch(guardedStore, b.batchLimits, b.log, b.config.defaultModel, b.quotas, b.llm, b.completions.pii(),
-                b.batchPrices, Clock.systemUTC());
+                b.batchPrices, b.time);
         this.redis = b.redis;
         this.quotas = b.quotas;
         this.cache = b.cache;
@@ -106,18 +105,19 @@ public final class JingneiInstance implements AutoCloseable {
     /** @param platformCredentials the function's execution credentials, when the platform hands them over */
     public static JingneiInstance boot(Env env, TimeSource time, CallLog log, Supplier<Optional<Credentials>> platformCredentials) {
         Builder b = new Builder();
+        b.time = time;
         b.log = log;
         b.config = JingneiConfig.from(env);
         b.prices = PriceTable.from(env);
         b.caps = RequestCaps.from(env);
         b.ragConfig = RagConfig.from(env);
         b.batchLimits = BatchLimits.from(env); // refuses loop-prone trigger prefixes at start-up
-        b.auth = Authenticator.from(env);
+        b.auth = Authenticator.from(env, time);
         b.allowList = StorageAllowList.from(env);
         b.workers = new Workers();
         b.http = new SharedHttpClient(b.config.maxConnections, b.config.connectTimeout, b.config.responseTimeout);
         b.store = new ObjectStores(new FileObjectStore(), new S3ObjectStore(b.http, S3Settings.from(env),
-                CredentialsProvider.chain(env, platformCredentials), Clock.systemUTC()));
+                CredentialsProvider.chain(env, platformCredentials), time));
         b.llm = Routers.build(env, b.config, b.http, time, log, uri -> readAtBoot(b.store, uri));
         log.redactWith(Redactor.of(secrets(env, b)));
         ModelCatalog catalog = new ModelCatalog(b.llm, b.llm.upstreams(), b.config.modelsCacheTtl, time);
@@ -125,13 +125,13 @@ public final class JingneiInstance implements AutoCloseable {
         PiiPolicy pii = PiiPolicy.from(env);
         b.completions = new Completions(b.llm, catalog, b.prices, log, b.config.defaultModel, b.config.logPrompts, pii);
         b.redis = Redis.from(env, log);
-        b.quotas = Quotas.from(env, b.redis, Clock.systemUTC(), log,
+        b.quotas = Quotas.from(env, b.redis, time, log,
                 new Quotas.Pricing(b.prices, b.config.defaultModel, catalog::outputLimit));
         b.completions.meterWith(b.quotas);
         b.quotas.warnUnpriced(namedModels(b), "configured");
         warnUnpricedListed(b, catalog);
         b.batchPrices = BatchPrices.from(env, b.prices);
-        b.cache = AnswerCache.from(CacheSettings.from(env), b.redis, pii, Clock.systemUTC(), log);
+        b.cache = AnswerCache.from(CacheSettings.from(env), b.redis, pii, time, log);
         CompletableFuture<RagService> ragLater = new CompletableFuture<>();
         b.chat = new ChatService(b.completions, b.caps, b.config.historyTurns, b.config.systemPrompt, b.config.defaultModel,
                 b.cache, () -> localEmbedder(ragLater), b.workers.cpu(), log);
@@ -261,6 +261,7 @@ public final class JingneiInstance implements AutoCloseable {
     }
 
     private static final class Builder {
+        TimeSource time;
         CallLog log;
         JingneiConfig config;
         PriceTable prices;

@@ -8,6 +8,7 @@ import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.HandlerBackends;
 import io.jingnei.core.testing.Reply;
 import io.jingnei.core.testing.S3ProxyServer;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,7 +221,7 @@ class FcHandlersIT {
         try (io.jingnei.core.http.SharedHttpClient http = new io.jingnei.core.http.SharedHttpClient(2, java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(10))) {
             new io.jingnei.core.storage.S3ObjectStore(http, io.jingnei.core.storage.S3Settings.from(io.jingnei.core.config.Env.of(s3.env())),
                     io.jingnei.core.storage.CredentialsProvider.chain(io.jingnei.core.config.Env.of(s3.env()), java.util.Optional::empty),
-                    java.time.Clock.systemUTC())
+                    TimeSource.system())
                     .put(URI.create("oss://jingnei-faq/" + key), text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/x-ndjson")
                     .get(10, java.util.concurrent.TimeUnit.SECONDS);
         }

@@ -12,6 +12,7 @@ import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.HandlerBackends;
 import io.jingnei.core.testing.Reply;
 import io.jingnei.core.testing.S3ProxyServer;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import io.jingnei.core.testing.Events;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -200,7 +200,7 @@ class ScfHandlersIT {
 
     private static void put(String key, String text) throws Exception {
         try (SharedHttpClient http = new SharedHttpClient(2, Duration.ofSeconds(2), Duration.ofSeconds(10))) {
-            new S3ObjectStore(http, S3Settings.from(Env.of(s3.env())), CredentialsProvider.chain(Env.of(s3.env()), Optional::empty), Clock.systemUTC())
+            new S3ObjectStore(http, S3Settings.from(Env.of(s3.env())), CredentialsProvider.chain(Env.of(s3.env()), Optional::empty), TimeSource.system())
                     .put(URI.create("cos://jingnei-faq-1250000000/" + key), text.getBytes(StandardCharsets.UTF_8), "application/x-ndjson")
                     .get(10, TimeUnit.SECONDS);
         }

@@ -6,6 +6,7 @@ import io.jingnei.core.config.Platform;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.util.TimeSource;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,11 @@ public final class Authenticator {
     }
 
     public static Authenticator from(Env env) {
+        return from(env, TimeSource.system());
+    }
+
+    /** @param time the clock end-user tokens' expiry is checked against */
+    public static Authenticator from(Env env, TimeSource time) {
         KeyTable client = new KeyTable(clientKeys(env.get("JINGNEI_CLIENT_KEYS").orElse("")));
         Map<String, String> admins = new LinkedHashMap<>();
         List<String> adminKeys = Settings.list(env, "JINGNEI_ADMIN_KEYS");
@@ -52,7 +58,7 @@ public final class Authenticator {
             admins.put(adminKeys.get(i), Caller.ADMIN);
         }
         KeyTable admin = new KeyTable(admins);
-        Optional<JwtVerifier> jwt = JwtVerifier.from(env);
+        Optional<JwtVerifier> jwt = JwtVerifier.from(env, time);
         boolean onPlatform = Platform.detect(env).cloud();
         boolean anonymous = explicitlyOpen(env) || openByDefault(env);
         return new Authenticator(client, admin, jwt, anonymous, onPlatform);

@@ -13,6 +13,7 @@ import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.util.TimeSource;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
@@ -21,7 +22,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Date;
@@ -48,26 +48,22 @@ public final class JwtVerifier {
     private final Duration skew;
     /** Longest accepted {@code exp} from now: a leaked browser token must not work for a year. */
     private final Duration maxLifetime;
-    private final Clock clock;
+    private final TimeSource time;
     private final List<String> secrets;
 
     JwtVerifier(JWSAlgorithm algorithm, Supplier<JWSVerifier> verifier, Optional<String> issuer, Optional<String> audience,
-                Duration skew, Duration maxLifetime, Clock clock, List<String> secrets) {
+                Duration skew, Duration maxLifetime, TimeSource time, List<String> secrets) {
         this.algorithm = algorithm;
         this.verifier = verifier;
         this.issuer = issuer;
         this.audience = audience;
         this.skew = skew;
         this.maxLifetime = maxLifetime;
-        this.clock = clock;
+        this.time = time;
         this.secrets = secrets;
     }
 
-    static Optional<JwtVerifier> from(Env env) {
-        return from(env, Clock.systemUTC());
-    }
-
-    static Optional<JwtVerifier> from(Env env, Clock clock) {
+    static Optional<JwtVerifier> from(Env env, TimeSource time) {
         Optional<String> secret = env.get("JINGNEI_JWT_SECRET");
         Optional<String> pem = env.get("JINGNEI_JWT_PUBLIC_KEY");
         if (secret.isEmpty() && pem.isEmpty()) {
@@ -91,12 +87,12 @@ public final class JwtVerifier {
                 } catch (JOSEException e) {
                     throw new ConfigException("JINGNEI_JWT_SECRET cannot be used for HS256");
                 }
-            }, issuer, audience, skew, maxLifetime, clock, List.of(secret.get())));
+            }, issuer, audience, skew, maxLifetime, time, List.of(secret.get())));
         }
         PublicKey key = publicKey(pem.get());
         if (key instanceof RSAPublicKey) {
             RSASSAVerifier rsa = new RSASSAVerifier((RSAPublicKey) key);
-            return Optional.of(new JwtVerifier(JWSAlgorithm.RS256, () -> rsa, issuer, audience, skew, maxLifetime, clock, List.of()));
+            return Optional.of(new JwtVerifier(JWSAlgorithm.RS256, () -> rsa, issuer, audience, skew, maxLifetime, time, List.of()));
         }
         ECPublicKey ecKey = (ECPublicKey) key;
         if (ecKey.getParams().getCurve().getField().getFieldSize() != 256) {
@@ -106,7 +102,7 @@ public final class JwtVerifier {
         }
         try {
             ECDSAVerifier ec = new ECDSAVerifier(ecKey);
-            return Optional.of(new JwtVerifier(JWSAlgorithm.ES256, () -> ec, issuer, audience, skew, maxLifetime, clock, List.of()));
+            return Optional.of(new JwtVerifier(JWSAlgorithm.ES256, () -> ec, issuer, audience, skew, maxLifetime, time, List.of()));
         } catch (JOSEException e) {
             throw new ConfigException("JINGNEI_JWT_PUBLIC_KEY: only P-256 EC keys (ES256) and RSA keys (RS256) are supported");
         }
@@ -143,7 +139,7 @@ public final class JwtVerifier {
         } catch (ParseException e) {
             throw unauthorized("the token's claims are not valid JSON");
         }
-        Date now = Date.from(clock.instant());
+        Date now = Date.from(time.now());
         Date expires = claims.getExpirationTime();
         if (expires == null) {
             throw unauthorized("the token has no 'exp' (expiry)");

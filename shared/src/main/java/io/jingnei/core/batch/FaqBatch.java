@@ -16,11 +16,11 @@ import io.jingnei.core.storage.StorageWait;
 import io.jingnei.core.storage.StorageAllowList;
 import io.jingnei.core.storage.StorageUris;
 import io.jingnei.core.util.Hashing;
+import io.jingnei.core.util.TimeSource;
 
 import java.time.Duration;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,13 +39,13 @@ public final class FaqBatch {
     private final ProviderBatch providerBatch;
 
     public FaqBatch(GuardedStore store, BatchLimits limits, CallLog log, String defaultModel, Quotas quotas, Router router,
-                    PiiPolicy pii, BatchPrices batchPrices, Clock clock) {
+                    PiiPolicy pii, BatchPrices batchPrices, TimeSource time) {
         this.store = store;
         this.limits = limits;
         this.log = log;
         this.defaultModel = defaultModel;
         this.quotas = quotas;
-        this.providerBatch = new ProviderBatch(store, limits, router, pii, batchPrices, quotas, log, clock, defaultModel);
+        this.providerBatch = new ProviderBatch(store, limits, router, pii, batchPrices, quotas, log, time, defaultModel);
     }
 
     public BatchLimits limits() {

@@ -22,10 +22,10 @@ import io.jingnei.core.rag.Retrieval;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.ObjectStoreException;
 import io.jingnei.core.util.Json;
+import io.jingnei.core.util.TimeSource;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,11 +57,11 @@ final class ProviderBatch {
     private final BatchAnswers answers;
     private final Metering metering;
     private final CallLog log;
-    private final Clock clock;
+    private final TimeSource time;
     private final String defaultModel;
 
     ProviderBatch(ObjectStore store, BatchLimits limits, Router router, PiiPolicy pii, BatchPrices prices, Metering metering,
-                  CallLog log, Clock clock, String defaultModel) {
+                  CallLog log, TimeSource time, String defaultModel) {
         this.defaultModel = defaultModel;
         this.store = store;
         this.limits = limits;
@@ -70,7 +70,7 @@ final class ProviderBatch {
         this.answers = new BatchAnswers(pii, prices);
         this.metering = metering;
         this.log = log;
-        this.clock = clock;
+        this.time = time;
     }
 
     /**
@@ -137,7 +137,7 @@ final class ProviderBatch {
         }
         BatchParts.write(store, limits, plan.output, state, lines);
         state.status = BatchState.SUBMITTING;
-        state.updatedAt = clock.millis();
+        state.updatedAt = time.currentTimeMillis();
         boolean first = previous == null
                 ? FaqBatch.join(store.putIfAbsent(stateUri, state.bytes(), "application/json"))
                 : replaceDone(stateUri, previous, state);
@@ -244,7 +244,7 @@ final class ProviderBatch {
 
     /** Whether this instance may carry on a submission: its lease has run out and no other took it over first. */
     private boolean takeOver(URI stateUri, BatchState state) {
-        if (clock.millis() - state.updatedAt < limits.batchLease.toMillis()) {
+        if (time.currentTimeMillis() - state.updatedAt < limits.batchLease.toMillis()) {
             return false;
         }
         URI marker = URI.create(stateUri + ".takeover-" + state.updatedAt);
@@ -316,7 +316,7 @@ final class ProviderBatch {
     }
 
     private void save(URI stateUri, BatchState state) {
-        state.updatedAt = clock.millis();
+        state.updatedAt = time.currentTimeMillis();
         FaqBatch.join(store.put(stateUri, state.bytes(), "application/json"));
     }
 }

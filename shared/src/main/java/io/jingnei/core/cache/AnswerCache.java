@@ -11,9 +11,9 @@ import io.jingnei.core.redis.Redis;
 import io.jingnei.core.text.QuestionNormaliser;
 import io.jingnei.core.util.Hashing;
 import io.jingnei.core.util.Json;
+import io.jingnei.core.util.TimeSource;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +59,9 @@ public final class AnswerCache {
         this.blocks = pii.mode() == PiiMode.BLOCK;
     }
 
-    public static AnswerCache from(CacheSettings settings, Optional<Redis> redis, PiiPolicy pii, Clock clock, CallLog log) {
-        CacheStore store = redis.<CacheStore>map(r -> new RedisCacheStore(r, settings.maxLocalEntries, clock))
-                .orElseGet(() -> new LocalCacheStore(settings.maxLocalEntries, clock));
+    public static AnswerCache from(CacheSettings settings, Optional<Redis> redis, PiiPolicy pii, TimeSource time, CallLog log) {
+        CacheStore store = redis.<CacheStore>map(r -> new RedisCacheStore(r, settings.maxLocalEntries, time))
+                .orElseGet(() -> new LocalCacheStore(settings.maxLocalEntries, time));
         if (settings.mode != CacheSettings.Mode.OFF) {
             log.event("answer cache (" + settings.mode.name().toLowerCase(java.util.Locale.ROOT) + ") is kept " + store.describe(),
                     Map.of("ttl_s", settings.ttl.getSeconds(), "scope", settings.scope.name().toLowerCase(java.util.Locale.ROOT)));

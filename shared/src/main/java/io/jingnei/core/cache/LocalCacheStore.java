@@ -1,6 +1,7 @@
 package io.jingnei.core.cache;
 
-import java.time.Clock;
+import io.jingnei.core.util.TimeSource;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,13 +13,13 @@ import java.util.function.Predicate;
 /** The cache in this instance's memory (no JINGNEI_REDIS_URL): least recently used out first, entries expire. */
 final class LocalCacheStore implements CacheStore {
     private final int max;
-    private final Clock clock;
+    private final TimeSource time;
     private final Map<String, Object[]> entries;
     private final Map<String, SemanticEntries> scopes = new ConcurrentHashMap<>();
 
-    LocalCacheStore(int max, Clock clock) {
+    LocalCacheStore(int max, TimeSource time) {
         this.max = max;
-        this.clock = clock;
+        this.time = time;
         this.entries = new LinkedHashMap<String, Object[]>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Object[]> eldest) {
@@ -33,7 +34,7 @@ final class LocalCacheStore implements CacheStore {
         if (entry == null) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
-        if ((long) entry[1] <= clock.millis()) {
+        if ((long) entry[1] <= time.currentTimeMillis()) {
             entries.remove(key);
             return CompletableFuture.completedFuture(Optional.empty());
         }
@@ -42,7 +43,7 @@ final class LocalCacheStore implements CacheStore {
 
     @Override
     public synchronized CompletableFuture<Void> put(String key, String value, Duration ttl) {
-        entries.put(key, new Object[] {value, clock.millis() + ttl.toMillis()});
+        entries.put(key, new Object[] {value, time.currentTimeMillis() + ttl.toMillis()});
         return CompletableFuture.completedFuture(null);
     }
 
@@ -53,7 +54,7 @@ final class LocalCacheStore implements CacheStore {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         synchronized (in) {
-            return CompletableFuture.completedFuture(in.nearest(vector, minSimilarity, accepts, clock.millis()));
+            return CompletableFuture.completedFuture(in.nearest(vector, minSimilarity, accepts, time.currentTimeMillis()));
         }
     }
 
@@ -61,7 +62,7 @@ final class LocalCacheStore implements CacheStore {
     public CompletableFuture<Void> remember(String scope, float[] vector, QuestionShape shape, String key, Duration ttl) {
         SemanticEntries in = scopes.computeIfAbsent(scope, s -> new SemanticEntries(max));
         synchronized (in) {
-            in.add(vector, shape, key, clock.millis() + ttl.toMillis());
+            in.add(vector, shape, key, time.currentTimeMillis() + ttl.toMillis());
         }
         return CompletableFuture.completedFuture(null);
     }

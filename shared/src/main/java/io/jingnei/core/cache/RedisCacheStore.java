@@ -2,13 +2,13 @@ package io.jingnei.core.cache;
 
 import io.jingnei.core.redis.Redis;
 import io.jingnei.core.util.Hashing;
+import io.jingnei.core.util.TimeSource;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +28,7 @@ import java.util.function.Predicate;
 final class RedisCacheStore implements CacheStore {
     private final Redis redis;
     private final int max;
-    private final Clock clock;
+    private final TimeSource time;
     private final Map<String, Mirror> mirrors = new ConcurrentHashMap<>();
 
     private static final class Mirror {
@@ -40,10 +40,10 @@ final class RedisCacheStore implements CacheStore {
         }
     }
 
-    RedisCacheStore(Redis redis, int max, Clock clock) {
+    RedisCacheStore(Redis redis, int max, TimeSource time) {
         this.redis = redis;
         this.max = max;
-        this.clock = clock;
+        this.time = time;
     }
 
     @Override
@@ -77,7 +77,7 @@ final class RedisCacheStore implements CacheStore {
                         }
                     }
                 }
-                return mirror.entries.nearest(vector, minSimilarity, accepts, clock.millis());
+                return mirror.entries.nearest(vector, minSimilarity, accepts, time.currentTimeMillis());
             }
         });
     }
@@ -86,7 +86,7 @@ final class RedisCacheStore implements CacheStore {
     public CompletableFuture<Void> remember(String scope, float[] vector, QuestionShape shape, String key, Duration ttl) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("k", key);
-        fields.put("e", String.valueOf(clock.millis() + ttl.toMillis()));
+        fields.put("e", String.valueOf(time.currentTimeMillis() + ttl.toMillis()));
         fields.put("v", VectorBase64.encode(vector));
         fields.put("s", shape.encode());
         String stream = stream(scope);

@@ -5,10 +5,10 @@ import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.StorageWait;
 import io.jingnei.core.storage.StoredObject;
+import io.jingnei.core.util.TimeSource;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
@@ -35,12 +35,12 @@ public final class IndexVersions {
 
     private final ObjectStore store;
     private final URI pointer;
-    private final Clock clock;
+    private final TimeSource time;
 
-    public IndexVersions(ObjectStore store, URI pointer, Clock clock) {
+    public IndexVersions(ObjectStore store, URI pointer, TimeSource time) {
         this.store = store;
         this.pointer = pointer;
-        this.clock = clock;
+        this.time = time;
     }
 
     /** The lowest unclaimed version number above {@code newest}, now this build's. */
@@ -114,7 +114,7 @@ public final class IndexVersions {
             StoredObject held = join(store.get(lock));
             String text = new String(held.bytes, StandardCharsets.UTF_8);
             long at = Long.parseLong(text.replaceAll(".*\"at\":(\\d+).*", "$1"));
-            return clock.millis() - at > STALE_LOCK.toMillis();
+            return time.currentTimeMillis() - at > STALE_LOCK.toMillis();
         } catch (JingneiException e) {
             return e.kind() == ErrorKind.NOT_FOUND;
         } catch (NumberFormatException e) {
@@ -124,7 +124,7 @@ public final class IndexVersions {
 
     private byte[] note(String requestId) {
         String id = requestId == null ? "" : requestId.replaceAll("[^A-Za-z0-9._-]", "");
-        return ("{\"request_id\":\"" + id + "\",\"at\":" + clock.millis() + "}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"request_id\":\"" + id + "\",\"at\":" + time.currentTimeMillis() + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static <T> T join(CompletableFuture<T> future) {

@@ -18,9 +18,9 @@ import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.redis.Redis;
+import io.jingnei.core.util.TimeSource;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -55,7 +55,7 @@ public final class Quotas implements Metering {
     private final LimitRules rules;
     private final LimitStore store;
     private final boolean failOpen;
-    private final Clock clock;
+    private final TimeSource time;
     private final Optional<Redis> redis;
     private final CallLog log;
     private final Pricing pricing;
@@ -78,21 +78,21 @@ public final class Quotas implements Metering {
     /** A hold outlives any call (streams included); one never settled (a frozen instance) frees itself then. */
     static final long HOLD_MILLIS = 15 * 60_000L;
 
-    Quotas(LimitRules rules, LimitStore store, boolean failOpen, Clock clock, Optional<Redis> redis, CallLog log, Pricing pricing) {
+    Quotas(LimitRules rules, LimitStore store, boolean failOpen, TimeSource time, Optional<Redis> redis, CallLog log, Pricing pricing) {
         this.rules = rules;
         this.store = store;
         this.failOpen = failOpen;
-        this.clock = clock;
+        this.time = time;
         this.redis = redis;
         this.log = log;
         this.pricing = pricing;
     }
 
-    public static Quotas from(Env env, Optional<Redis> redis, Clock clock, CallLog log, Pricing pricing) {
+    public static Quotas from(Env env, Optional<Redis> redis, TimeSource time, CallLog log, Pricing pricing) {
         LimitRules rules = LimitRules.from(env);
         boolean failOpen = Settings.choice(env, "JINGNEI_LIMITS_ON_REDIS_ERROR", "open", "open", "closed").equals("open");
         LimitStore store = redis.<LimitStore>map(RedisLimitStore::new).orElseGet(LocalLimitStore::new);
-        Quotas quotas = new Quotas(rules, store, failOpen, clock, redis, log, pricing);
+        Quotas quotas = new Quotas(rules, store, failOpen, time, redis, log, pricing);
         if (rules.any()) {
             log.event("limits are counted " + store.describe(), Map.of("on_redis_error", failOpen ? "open" : "closed"));
         }
@@ -142,8 +142,8 @@ public final class Quotas implements Metering {
         }
         long nanoCny = budgeted && estimate.paid ? pricing.prices.nanoCnyAtMost(model, estimate.promptTokens,
                 estimate.outputAtMost(pricing.outputLimit.applyAsInt(model))) : 0;
-        ZonedDateTime now = ZonedDateTime.now(clock.withZone(SHANGHAI));
-        long nowMillis = clock.millis();
+        ZonedDateTime now = time.now().atZone(SHANGHAI);
+        long nowMillis = time.currentTimeMillis();
         Reservation hold = new Reservation(user, holdId(), estimate.rateTokens(), nanoCny, nowMillis + HOLD_MILLIS);
         return store.admit(limits, nowMillis, hold, DAY.format(now), MONTH.format(now)).handle((admission, error) -> {
             if (error != null) {
@@ -191,8 +191,8 @@ public final class Quotas implements Metering {
         if (rules.of(user).none()) {
             return;
         }
-        ZonedDateTime now = ZonedDateTime.now(clock.withZone(SHANGHAI));
-        store.charge(user, clock.millis(), usage.totalTokens, cost == null ? 0 : nano(cost), DAY.format(now), MONTH.format(now),
+        ZonedDateTime now = time.now().atZone(SHANGHAI);
+        store.charge(user, time.currentTimeMillis(), usage.totalTokens, cost == null ? 0 : nano(cost), DAY.format(now), MONTH.format(now),
                         hold == null ? null : hold.id)
                 .whenComplete((ok, error) -> {
                     if (error != null) {
@@ -260,8 +260,8 @@ public final class Quotas implements Metering {
     /** {@code GET /v1/usage}: a user's spend and what is left of each limit. */
     public CompletableFuture<ObjectNode> usage(String user) {
         LimitRules.Limits limits = rules.of(user);
-        ZonedDateTime now = ZonedDateTime.now(clock.withZone(SHANGHAI));
-        return store.spend(user, clock.millis(), DAY.format(now), MONTH.format(now)).thenApply(spend -> {
+        ZonedDateTime now = time.now().atZone(SHANGHAI);
+        return store.spend(user, time.currentTimeMillis(), DAY.format(now), MONTH.format(now)).thenApply(spend -> {
             ObjectNode out = JsonNodeFactory.instance.objectNode().put("object", "usage").put("user", user);
             budget(out.putObject("today"), spend.dayNanoCny, limits.cnyDay).put("resets_at", nextDay(now).toString());
             budget(out.putObject("month"), spend.monthNanoCny, limits.cnyMonth).put("resets_at", nextMonth(now).toString());
@@ -316,6 +316,6 @@ public final class Quotas implements Metering {
     }
 
     private long secondsUntil(ZonedDateTime at) {
-        return Math.max(1, at.toEpochSecond() - clock.millis() / 1000);
+        return Math.max(1, at.toEpochSecond() - time.currentTimeMillis() / 1000);
     }
 }

@@ -8,8 +8,8 @@ import io.jingnei.core.storage.FileObjectStore;
 import io.jingnei.core.storage.ObjectStores;
 import io.jingnei.core.storage.S3ObjectStore;
 import io.jingnei.core.storage.S3Settings;
+import io.jingnei.core.util.TimeSource;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -38,7 +38,7 @@ public final class IndexBuildCli {
 
     private static ObjectStores stores(Env env, SharedHttpClient http) {
         return new ObjectStores(new FileObjectStore(), new S3ObjectStore(http, S3Settings.from(env),
-                CredentialsProvider.chain(env, Optional::empty), Clock.systemUTC()));
+                CredentialsProvider.chain(env, Optional::empty), TimeSource.system()));
     }
 
     private static void build(String[] args) {

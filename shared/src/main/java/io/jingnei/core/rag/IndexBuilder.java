@@ -14,10 +14,10 @@ import io.jingnei.core.index.IndexVersions;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.StorageWait;
 import io.jingnei.core.storage.StorageUris;
+import io.jingnei.core.util.TimeSource;
 
 import java.time.Duration;
 import java.net.URI;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -133,7 +133,7 @@ public final class IndexBuilder {
         long start = System.nanoTime();
         URI in = StorageUris.parse(input);
         URI out = StorageUris.parse(output);
-        IndexVersions versions = new IndexVersions(store, out, Clock.systemUTC());
+        IndexVersions versions = new IndexVersions(store, out, TimeSource.system());
         IndexPointer pointer = IndexPointer.current(store, out);
         long number = versions.claim(pointer == null ? 0 : pointer.newest(), requestId);
         try {
@@ -189,7 +189,7 @@ public final class IndexBuilder {
     public Result rollback(String output, long version) {
         long start = System.nanoTime();
         URI out = StorageUris.parse(output);
-        IndexPointer moved = new IndexVersions(store, out, Clock.systemUTC()).movePointer(pointer -> {
+        IndexPointer moved = new IndexVersions(store, out, TimeSource.system()).movePointer(pointer -> {
             if (pointer == null) {
                 throw new JingneiException(ErrorKind.INVALID_REQUEST, output + " holds no versioned index to roll back");
             }

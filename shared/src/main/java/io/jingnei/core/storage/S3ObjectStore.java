@@ -1,6 +1,7 @@
 package io.jingnei.core.storage;
 
 import io.jingnei.core.http.SharedHttpClient;
+import io.jingnei.core.util.TimeSource;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
@@ -12,7 +13,6 @@ import org.apache.hc.core5.http.ContentType;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,14 +37,14 @@ public final class S3ObjectStore implements ObjectStore {
     private final SharedHttpClient http;
     private final S3Settings settings;
     private final CredentialsProvider credentials;
-    private final Clock clock;
+    private final TimeSource time;
     private final StorageRetries retries;
 
-    public S3ObjectStore(SharedHttpClient http, S3Settings settings, CredentialsProvider credentials, Clock clock) {
+    public S3ObjectStore(SharedHttpClient http, S3Settings settings, CredentialsProvider credentials, TimeSource time) {
         this.http = http;
         this.settings = settings;
         this.credentials = credentials;
-        this.clock = clock;
+        this.time = time;
         this.retries = new StorageRetries(settings.maxRetries);
     }
 
@@ -193,7 +193,7 @@ public final class S3ObjectStore implements ObjectStore {
                 .collect(Collectors.joining("&"));
         URI url = settings.objectUrl(uri, scheme, bucket, key, rawQuery);
         String payloadHash = body == null ? SigV4Signer.EMPTY_SHA256 : io.jingnei.core.util.Hashing.sha256Hex(body);
-        java.time.Instant now = clock.instant();
+        java.time.Instant now = time.now();
 
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("host", List.of(url.getRawAuthority()));

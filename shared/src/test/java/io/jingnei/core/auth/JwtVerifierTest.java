@@ -12,6 +12,7 @@ import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
+import io.jingnei.core.testing.FakeTime;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -19,9 +20,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Map;
@@ -33,11 +32,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class JwtVerifierTest {
     private static final String SECRET = "a-very-long-shared-secret-of-32-bytes!!";
     private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
-    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final FakeTime TIME = new FakeTime(NOW);
 
     private static JwtVerifier hs256() {
         return JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_SECRET", SECRET, "JINGNEI_JWT_AUDIENCE", "jingnei",
-                "JINGNEI_JWT_ISSUER", "https://shop.example.cn")), CLOCK).orElseThrow();
+                "JINGNEI_JWT_ISSUER", "https://shop.example.cn")), TIME).orElseThrow();
     }
 
     static JWTClaimsSet.Builder claims() {
@@ -82,7 +81,7 @@ class JwtVerifierTest {
         generator.initialize(new ECGenParameterSpec("secp384r1"));
         String pem = Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded());
 
-        assertThatThrownBy(() -> JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", pem)), CLOCK))
+        assertThatThrownBy(() -> JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", pem)), TIME))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("P-256");
     }
 
@@ -104,7 +103,7 @@ class JwtVerifierTest {
         generator.initialize(2048);
         KeyPair pair = generator.generateKeyPair();
         String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----";
-        JwtVerifier rs256 = JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", pem)), CLOCK).orElseThrow();
+        JwtVerifier rs256 = JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", pem)), TIME).orElseThrow();
 
         SignedJWT good = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims().build());
         good.sign(new RSASSASigner(pair.getPrivate()));
@@ -120,7 +119,7 @@ class JwtVerifierTest {
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = generator.generateKeyPair();
         String pem = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-        JwtVerifier es256 = JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", pem)), CLOCK).orElseThrow();
+        JwtVerifier es256 = JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", pem)), TIME).orElseThrow();
 
         SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.ES256), claims().build());
         token.sign(new ECDSASigner((ECPrivateKey) pair.getPrivate()));
@@ -130,9 +129,9 @@ class JwtVerifierTest {
 
     @Test
     void a_short_secret_or_a_bad_key_is_a_start_up_error() {
-        assertThatThrownBy(() -> JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_SECRET", "short")), CLOCK))
+        assertThatThrownBy(() -> JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_SECRET", "short")), TIME))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("32 bytes").hasMessageNotContaining("short");
-        assertThatThrownBy(() -> JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")), CLOCK))
+        assertThatThrownBy(() -> JwtVerifier.from(Env.of(Map.of("JINGNEI_JWT_PUBLIC_KEY", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")), TIME))
                 .isInstanceOf(ConfigException.class);
     }
 

@@ -247,7 +247,7 @@ class FaqBatchIT {
         env.put("JINGNEI_FAQ_MAX_QUESTIONS", "5");
         FaqBatch limited = new FaqBatch(instance.guardedStore(), BatchLimits.from(Env.of(env)), new CallLog(l -> { }), "deepseek-v3.2", instance.quotas,
                 instance.llm(), instance.completions().pii(), io.jingnei.core.pricing.BatchPrices.from(Env.of(env), instance.completions().prices()),
-                java.time.Clock.systemUTC());
+                TimeSource.system());
         assertThatThrownBy(() -> limited.run(new FaqBatchRequest("s3://jingnei-faq/faq-batch/in/big.jsonl", null), rag,
                 new CallContext(null, "faq-batch", null), new ExecutorMapper()))
                 .hasMessageContaining("more than 5 questions").hasMessageContaining("JINGNEI_FAQ_MAX_QUESTIONS");

@@ -15,6 +15,7 @@ import io.jingnei.core.testing.FaultyProxy.Fault;
 import io.jingnei.core.testing.RecordedRequest;
 import io.jingnei.core.testing.Reply;
 import io.jingnei.core.testing.S3ProxyServer;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,7 +65,7 @@ class FaqBatchKillIT {
         upstream = FakeUpstream.start();
         http = new SharedHttpClient(4, Duration.ofSeconds(2), Duration.ofSeconds(10));
         store = new S3ObjectStore(http, S3Settings.from(Env.of(s3.env())), CredentialsProvider.chain(Env.of(s3.env()), Optional::empty),
-                Clock.systemUTC());
+                TimeSource.system());
         // The sample index the batch searches is built by the first process and reused by the rest (same version, same cache keys).
         tmp = Files.createTempDirectory("faq-kill-");
     }

@@ -8,15 +8,13 @@ import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pii.PiiPolicy;
+import io.jingnei.core.testing.FakeTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +36,7 @@ class AnswerCacheTest {
     /** The embedding of every question in the tables: the worst case, bge-small-zh seeing [UNK] where they differ. */
     private static final float[] SAME_VECTOR = unit(1, 0, 0);
 
-    private final TickingClock clock = new TickingClock();
+    private final FakeTime time = new FakeTime(Instant.parse("2026-11-27T02:00:00Z"));
     /** Everything written to the store, to show what a cache dump would reveal. */
     private final List<String> written = new ArrayList<>();
 
@@ -49,7 +47,7 @@ class AnswerCacheTest {
     private AnswerCache cache(Map<String, String> env, String piiMode) {
         Map<String, String> settings = new HashMap<>(env);
         CacheSettings cacheSettings = CacheSettings.from(Env.of(settings));
-        CacheStore local = new LocalCacheStore(cacheSettings.maxLocalEntries, clock);
+        CacheStore local = new LocalCacheStore(cacheSettings.maxLocalEntries, time);
         CacheStore recording = new CacheStore() {
             @Override
             public CompletableFuture<Optional<String>> get(String key) {
@@ -219,9 +217,9 @@ class AnswerCacheTest {
         AnswerCache cache = cache(Map.of("JINGNEI_CACHE_TTL", "10m"));
         cache.store(key(cache, "发票怎么开？", SCOPE), answer("在订单详情页申请电子发票。"), null, "answer");
 
-        clock.advance(Duration.ofMinutes(9));
+        time.advance(Duration.ofMinutes(9));
         assertThat(exact(cache, key(cache, "发票怎么开？", SCOPE))).isPresent();
-        clock.advance(Duration.ofMinutes(1));
+        time.advance(Duration.ofMinutes(1));
         assertThat(exact(cache, key(cache, "发票怎么开？", SCOPE))).isEmpty();
     }
 
@@ -277,7 +275,7 @@ class AnswerCacheTest {
     @Test
     void without_redis_start_up_says_the_cache_is_per_instance_and_per_tenant() {
         List<String> log = new ArrayList<>();
-        AnswerCache.from(CacheSettings.from(Env.of(Map.of())), Optional.empty(), PiiPolicy.from(Env.of(Map.of())), clock,
+        AnswerCache.from(CacheSettings.from(Env.of(Map.of())), Optional.empty(), PiiPolicy.from(Env.of(Map.of())), time,
                 new CallLog(log::add));
 
         assertThat(log).singleElement().asString().contains("answer cache (exact) is kept per instance", "\"ttl_s\":86400",
@@ -316,28 +314,5 @@ class AnswerCacheTest {
             out[i] = (float) (values[i] / Math.sqrt(norm));
         }
         return out;
-    }
-
-    private static final class TickingClock extends Clock {
-        private Instant now = Instant.parse("2026-11-27T02:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -8,13 +8,12 @@ import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.redis.Redis;
+import io.jingnei.core.testing.FakeTime;
 import io.jingnei.core.testing.RedisServer;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Lua path on a real redis-server: a monthly budget, and JINGNEI_LIMITS_ON_REDIS_ERROR=closed while Redis is gone. */
 class QuotasOnRedisIT {
     /** 10 November, midday in Shanghai: well inside the day and the month. */
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-10T04:00:00Z"), ZoneOffset.UTC);
+    private static final FakeTime TIME = new FakeTime(Instant.parse("2026-11-10T04:00:00Z"));
 
     private static CallContext call(String user) {
         return new CallContext("r", "chat", Caller.user(Caller.Via.CLIENT_KEY, user));
@@ -37,7 +36,7 @@ class QuotasOnRedisIT {
         List<String> log = new CopyOnWriteArrayList<>();
         try (RedisServer server = RedisServer.start();
              Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
-            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_month=2")), Optional.of(redis), CLOCK, new CallLog(log::add), QuotasTest.PRICING);
+            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_month=2")), Optional.of(redis), TIME, new CallLog(log::add), QuotasTest.PRICING);
             String user = "month-user-" + System.nanoTime();
             quotas.admit(call(user), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
             quotas.charge(call(user), new Usage(10, 10, 0), new Cost(BigDecimal.ZERO, new BigDecimal("2.0000001")));
@@ -60,7 +59,7 @@ class QuotasOnRedisIT {
         List<String> log = new CopyOnWriteArrayList<>();
         try (RedisServer server = RedisServer.start();
              Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
-            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_day=0.01")), Optional.of(redis), CLOCK,
+            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_day=0.01")), Optional.of(redis), TIME,
                     new CallLog(log::add), QuotasTest.PRICING);
             QuotasTest.Overshoot result = QuotasTest.fifteenConcurrentCalls(quotas, "redis-user-" + System.nanoTime());
 
@@ -76,7 +75,7 @@ class QuotasOnRedisIT {
         try (RedisServer server = RedisServer.start();
              Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
             Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:rpm=100", "JINGNEI_LIMITS_ON_REDIS_ERROR", "closed")),
-                    Optional.of(redis), CLOCK, new CallLog(log::add), QuotasTest.PRICING);
+                    Optional.of(redis), TIME, new CallLog(log::add), QuotasTest.PRICING);
             quotas.admit(call("closed-user"), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
 
             server.kill();
@@ -107,7 +106,7 @@ class QuotasOnRedisIT {
         List<String> log = new CopyOnWriteArrayList<>();
         try (RedisServer server = RedisServer.start();
              Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
-            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:rpm=2")), Optional.of(redis), CLOCK,
+            Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:rpm=2")), Optional.of(redis), TIME,
                     new CallLog(log::add), QuotasTest.PRICING);
             String user = "rpm-user-" + System.nanoTime();
             quotas.admit(call(user), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);

@@ -11,16 +11,14 @@ import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pricing.Cost;
 import io.jingnei.core.pricing.PriceTable;
 import io.jingnei.core.pricing.Usage;
+import io.jingnei.core.testing.FakeTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +34,11 @@ class QuotasTest {
     /** 23:59:00 on 30 November in Shanghai: one minute before both the day and the month turn. */
     private static final Instant BEFORE_MIDNIGHT_SHANGHAI = Instant.parse("2026-11-30T15:59:00Z");
 
-    private final MovableClock clock = new MovableClock(BEFORE_MIDNIGHT_SHANGHAI.minus(Duration.ofHours(1)));
+    private FakeTime time = new FakeTime(BEFORE_MIDNIGHT_SHANGHAI.minus(Duration.ofHours(1)));
     private final List<String> log = new ArrayList<>();
 
     private Quotas quotas(String spec) {
-        return new Quotas(LimitRules.parse(spec), new LocalLimitStore(), true, clock, Optional.empty(), new CallLog(log::add), PRICING);
+        return new Quotas(LimitRules.parse(spec), new LocalLimitStore(), true, time, Optional.empty(), new CallLog(log::add), PRICING);
     }
 
     /** The default price table at ¥1 a dollar, deepseek-v3.2 by default, every model's output limit 32k. */
@@ -94,7 +92,7 @@ class QuotasTest {
         Quotas quotas = quotas("*:rpm=3");
         for (int i = 0; i < 3; i++) {
             quotas.admit(call("alice"), QuotasTest.tokens(10)).join();
-            clock.advance(Duration.ofSeconds(10));
+            time.advance(Duration.ofSeconds(10));
         }
 
         LimitExceeded refused = refusal(() -> quotas.admit(call("alice"), QuotasTest.tokens(10)).join());
@@ -103,7 +101,7 @@ class QuotasTest {
         assertThat(refused.getMessage()).contains("this user", "requests per minute (3)").doesNotContain("alice");
 
         quotas.admit(call("bob"), QuotasTest.tokens(10)).join();
-        clock.advance(Duration.ofSeconds(30));
+        time.advance(Duration.ofSeconds(30));
         quotas.admit(call("alice"), QuotasTest.tokens(10)).join();
     }
 
@@ -114,7 +112,7 @@ class QuotasTest {
         for (int i = 0; i < 5; i++) {
             refusal(() -> quotas.admit(call("alice"), QuotasTest.tokens(1)).join());
         }
-        clock.advance(Duration.ofSeconds(60));
+        time.advance(Duration.ofSeconds(60));
 
         quotas.admit(call("alice"), QuotasTest.tokens(1)).join();
     }
@@ -130,7 +128,7 @@ class QuotasTest {
         LimitExceeded refused = refusal(() -> quotas.admit(call("alice"), QuotasTest.tokens(200)).join());
         assertThat(refused.getMessage()).contains("tokens per minute (1000)");
 
-        clock.advance(Duration.ofSeconds(61));
+        time.advance(Duration.ofSeconds(61));
         quotas.admit(call("alice"), QuotasTest.tokens(200)).join();
     }
 
@@ -145,9 +143,9 @@ class QuotasTest {
         assertThat(day.getMessage()).contains("daily budget of ¥1", "2026-12-01T00:00+08:00");
         assertThat(day.retryAfter().orElseThrow().toSeconds()).as("22:59 in Shanghai, 61 minutes to midnight").isEqualTo(3660);
 
-        clock.set(BEFORE_MIDNIGHT_SHANGHAI.plus(Duration.ofMinutes(1)).minusMillis(1));
+        time.advanceTo(BEFORE_MIDNIGHT_SHANGHAI.plus(Duration.ofMinutes(1)).minusMillis(1));
         refusal(() -> quotas.admit(call("alice"), QuotasTest.tokens(10)).join());
-        clock.set(BEFORE_MIDNIGHT_SHANGHAI.plus(Duration.ofMinutes(1)));
+        time.advanceTo(BEFORE_MIDNIGHT_SHANGHAI.plus(Duration.ofMinutes(1)));
         quotas.admit(call("alice"), QuotasTest.tokens(10)).join();
         assertThat(quotas.usage("alice").join().path("today").path("spent_cny").decimalValue()).isEqualByComparingTo("0");
     }
@@ -169,10 +167,10 @@ class QuotasTest {
 
     @Test
     void the_monthly_budget_outlasts_the_day() {
-        clock.set(Instant.parse("2026-11-10T04:00:00Z"));
+        time = new FakeTime(Instant.parse("2026-11-10T04:00:00Z"));
         Quotas quotas = quotas("*:cny_month=2");
         quotas.charge(call("alice"), new Usage(10, 10, 0), new Cost(BigDecimal.ZERO, new BigDecimal("2.0000001")));
-        clock.advance(Duration.ofDays(3));
+        time.advance(Duration.ofDays(3));
 
         LimitExceeded month = refusal(() -> quotas.admit(call("alice"), QuotasTest.tokens(10)).join());
         assertThat(month.getMessage()).contains("monthly budget of ¥2", "2026-12-01T00:00+08:00");
@@ -238,7 +236,7 @@ class QuotasTest {
 
     @Test
     void without_limits_nothing_is_counted_or_logged() {
-        Quotas quotas = Quotas.from(Env.of(Map.of()), Optional.empty(), clock, new CallLog(log::add), PRICING);
+        Quotas quotas = Quotas.from(Env.of(Map.of()), Optional.empty(), time, new CallLog(log::add), PRICING);
         for (int i = 0; i < 1000; i++) {
             quotas.admit(call("alice"), QuotasTest.tokens(100_000)).join();
         }
@@ -337,7 +335,7 @@ class QuotasTest {
     void a_caller_with_a_budget_cannot_call_a_model_without_a_price(String spec, String model, String defaultPrice, String outcome) {
         PriceTable prices = new PriceTable(PriceTable.defaults(), BigDecimal.ONE,
                 Optional.ofNullable(defaultPrice).map(p -> PriceTable.parsePrice(p, "JINGNEI_DEFAULT_PRICE")));
-        Quotas quotas = new Quotas(LimitRules.parse(spec), new LocalLimitStore(), true, clock, Optional.empty(), new CallLog(log::add),
+        Quotas quotas = new Quotas(LimitRules.parse(spec), new LocalLimitStore(), true, time, Optional.empty(), new CallLog(log::add),
                 new Quotas.Pricing(prices, "deepseek-v3.2", m -> 32_768));
         CallEstimate million = CallEstimate.of(model, 1_000_000, null);
         if (outcome.equals("admitted")) {
@@ -359,52 +357,5 @@ class QuotasTest {
         assertThat(prices.cost("deepseek-v3.2", new Usage(1_000_000, 0, 0)).cny).isEqualByComparingTo("0.14");
         assertThat(prices.listed("o1-pro")).isFalse();
         assertThat(new PriceTable(PriceTable.defaults(), BigDecimal.ONE).cost("o1-pro", new Usage(1_000_000, 0, 0)).cny).isZero();
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        void set(Instant at) {
-            now = at;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return new Clock() {
-                @Override
-                public ZoneId getZone() {
-                    return zone;
-                }
-
-                @Override
-                public Clock withZone(ZoneId other) {
-                    return MovableClock.this.withZone(other);
-                }
-
-                @Override
-                public Instant instant() {
-                    return now;
-                }
-            };
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

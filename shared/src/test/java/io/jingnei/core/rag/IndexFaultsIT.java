@@ -17,6 +17,7 @@ import io.jingnei.core.testing.FakeTime;
 import io.jingnei.core.testing.FaultyProxy;
 import io.jingnei.core.testing.FaultyProxy.Fault;
 import io.jingnei.core.testing.S3ProxyServer;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -131,7 +131,7 @@ class IndexFaultsIT {
         env.put("JINGNEI_S3_READ_TIMEOUT", READ_TIMEOUT.toMillis() + "ms");
         env.put("JINGNEI_S3_MAX_RETRIES", String.valueOf(MAX_RETRIES));
         return new ObjectStores(new FileObjectStore(), new S3ObjectStore(http, S3Settings.from(Env.of(env)),
-                CredentialsProvider.chain(Env.of(env), Optional::empty), Clock.systemUTC()));
+                CredentialsProvider.chain(Env.of(env), Optional::empty), TimeSource.system()));
     }
 
     @AfterAll

@@ -3,13 +3,13 @@ package io.jingnei.core.storage;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.http.SharedHttpClient;
 import io.jingnei.core.testing.S3ProxyServer;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +41,7 @@ class S3ObjectStoreIT {
 
     private static ObjectStore storeWith(CredentialsProvider credentials) {
         return new ObjectStores(new FileObjectStore(),
-                new S3ObjectStore(http, S3Settings.from(Env.of(server.env())), credentials, Clock.systemUTC()));
+                new S3ObjectStore(http, S3Settings.from(Env.of(server.env())), credentials, TimeSource.system()));
     }
 
     @Test
@@ -117,7 +117,7 @@ class S3ObjectStoreIT {
     @Test
     void an_unknown_scheme_and_a_missing_endpoint_are_clear_errors() {
         assertThat(failure(store.get(URI.create("ftp://kb/x"))).getMessage()).contains("unsupported scheme 'ftp'");
-        ObjectStore noEndpoint = new S3ObjectStore(http, S3Settings.from(Env.of(java.util.Map.of())), Optional::empty, Clock.systemUTC());
+        ObjectStore noEndpoint = new S3ObjectStore(http, S3Settings.from(Env.of(java.util.Map.of())), Optional::empty, TimeSource.system());
         Throwable error = failureOf(noEndpoint.get(URI.create("s3://jingnei-kb/x")));
         assertThat(error).hasMessageContaining("JINGNEI_S3_ENDPOINT");
     }

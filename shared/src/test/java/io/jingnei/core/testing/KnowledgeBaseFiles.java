@@ -6,12 +6,12 @@ import io.jingnei.core.http.SharedHttpClient;
 import io.jingnei.core.storage.CredentialsProvider;
 import io.jingnei.core.storage.S3ObjectStore;
 import io.jingnei.core.storage.S3Settings;
+import io.jingnei.core.util.TimeSource;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,7 @@ public final class KnowledgeBaseFiles implements AutoCloseable {
     /** {@code base} like {@code oss://bucket/}: keys are relative to it. */
     public KnowledgeBaseFiles(S3ProxyServer s3, String base) {
         Env env = Env.of(s3.env());
-        this.store = new S3ObjectStore(http, S3Settings.from(env), CredentialsProvider.chain(env, Optional::empty), Clock.systemUTC());
+        this.store = new S3ObjectStore(http, S3Settings.from(env), CredentialsProvider.chain(env, Optional::empty), TimeSource.system());
         this.base = base;
     }
 
