@@ -48,7 +48,7 @@ final class LimitsAndCacheLatencyBench {
                 + "Redis = `redis-server` from Debian on loopback.");
         List<Op> ops = new ArrayList<>();
         try (RedisServer server = RedisServer.start()) {
-            Optional<Redis> redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(line -> { }));
+            Optional<Redis> redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(line -> { }), TimeSource.system());
             for (Optional<Redis> where : List.of(Optional.<Redis>empty(), redis)) {
                 String place = where.isPresent() ? "Redis (loopback)" : "in-process";
                 ops.add(limitCheck(place, where));

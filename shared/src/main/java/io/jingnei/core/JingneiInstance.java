@@ -124,7 +124,7 @@ public final class JingneiInstance implements AutoCloseable {
         warmCatalog(b, catalog);
         PiiPolicy pii = PiiPolicy.from(env);
         b.completions = new Completions(b.llm, catalog, b.prices, log, b.config.defaultModel, b.config.logPrompts, pii);
-        b.redis = Redis.from(env, log);
+        b.redis = Redis.from(env, log, time);
         b.quotas = Quotas.from(env, b.redis, time, log,
                 new Quotas.Pricing(b.prices, b.config.defaultModel, catalog::outputLimit));
         b.completions.meterWith(b.quotas);

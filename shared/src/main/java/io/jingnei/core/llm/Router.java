@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.stream.QueueSubscription;
+import io.jingnei.core.util.TimeSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,11 +22,13 @@ public final class Router implements LlmClient {
     private final Failover failover;
     private final UpstreamEndpoint endpoint;
     private final Duration listTimeout;
+    private final TimeSource time;
 
-    Router(Failover failover, UpstreamEndpoint endpoint, Duration listTimeout) {
+    Router(Failover failover, UpstreamEndpoint endpoint, Duration listTimeout, TimeSource time) {
         this.failover = failover;
         this.endpoint = endpoint;
         this.listTimeout = listTimeout;
+        this.time = time;
     }
 
     public List<Upstream> upstreams() {
@@ -89,7 +92,7 @@ public final class Router implements LlmClient {
      * {@code auth_error} as a call would.
      */
     public BatchEndpoint batches(String model) {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         Upstream chosen = null;
         for (Upstream upstream : upstreams()) {
             if (upstream.serves(model) && upstream.hasKeys() && (chosen == null || (!chosen.breaker.healthy() && upstream.breaker.healthy()))) {

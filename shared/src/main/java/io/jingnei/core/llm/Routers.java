@@ -35,7 +35,7 @@ public final class Routers {
         Failover failover = new Failover(upstreams, fallbacks, policy, time, config.callDeadline, config.keyCooldown,
                 () -> ThreadLocalRandom.current().nextDouble(), log,
                 () -> new RetryBudget(config.retryBudgetPercent, config.retryBudgetMin, config.retryBudgetWindow, time));
-        return new Router(failover, new UpstreamEndpoint(http, log, time, config.streamIdleTimeout), config.responseTimeout);
+        return new Router(failover, new UpstreamEndpoint(http, log, time, config.streamIdleTimeout), config.responseTimeout, time);
     }
 
     /** Every upstream key, for the redactor. */

@@ -6,6 +6,7 @@ import io.jingnei.core.call.CallTrace;
 import io.jingnei.core.error.ErrorKind;
 import io.jingnei.core.stream.QueueSubscription;
 import io.jingnei.core.stream.SseParser;
+import io.jingnei.core.util.TimeSource;
 import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
@@ -32,6 +33,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    /**
+     * Real time, never the instance's (a test's FakeTime): these limits are raced on the JDK's delay
+     * thread against the socket timeouts they tighten, which virtual time cannot move.
+     */
+    private static final TimeSource REAL_TIME = TimeSource.system();
 
     private final UpstreamEndpoint endpoint;
     private final Upstream upstream;
@@ -48,7 +54,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
     private ByteArrayOutputStream errorBody;
     private final Duration firstChunkTimeout;
     private final Duration idleTimeout;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos = REAL_TIME.nanoTime();
     private volatile long lastDataNanos = startNanos;
     private volatile Future<Void> request;
     private boolean emitted;
@@ -135,7 +141,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
 
     @Override
     protected void data(ByteBuffer src, boolean endOfStream) throws IOException {
-        lastDataNanos = System.nanoTime();
+        lastDataNanos = REAL_TIME.nanoTime();
         if (abandoned) {
             throw new IOException("stream abandoned by its subscriber");
         }
@@ -181,7 +187,7 @@ final class StreamResponseConsumer extends AbstractBinResponseConsumer<Void> {
             if (finished) {
                 return;
             }
-            long now = System.nanoTime();
+            long now = REAL_TIME.nanoTime();
             long left = emitted ? lastDataNanos + idleTimeout.toNanos() - now : startNanos + firstChunkTimeout.toNanos() - now;
             if (left > 0) {
                 checkIn(left);

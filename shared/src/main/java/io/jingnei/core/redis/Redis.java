@@ -4,6 +4,7 @@ import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.config.Settings;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.util.TimeSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -39,6 +40,7 @@ public final class Redis implements AutoCloseable {
     private final ExecutorService threads;
     private final ThreadLocal<Jedis> connection = new ThreadLocal<>();
     private final CallLog log;
+    private final TimeSource time;
     private final AtomicLong lastLoggedNanos = new AtomicLong(Long.MIN_VALUE / 2);
     private final String display;
     /**
@@ -52,7 +54,8 @@ public final class Redis implements AutoCloseable {
     /** The failure a resting call answers (one instance: no stack trace to make per refused call). */
     private final RedisUnavailable resting;
 
-    private Redis(URI uri, Duration timeout, int threadCount, CallLog log) {
+    private Redis(URI uri, Duration timeout, int threadCount, CallLog log, TimeSource time) {
+        this.time = time;
         this.address = new HostAndPort(uri.getHost(), uri.getPort() == -1 ? 6379 : uri.getPort());
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) timeout.toMillis())
@@ -96,7 +99,8 @@ public final class Redis implements AutoCloseable {
     }
 
     /** Empty without JINGNEI_REDIS_URL: limits and cache are then kept per instance. */
-    public static Optional<Redis> from(Env env, CallLog log) {
+    /** @param time the clock of the rest after a timeout and of the once-a-minute failure line */
+    public static Optional<Redis> from(Env env, CallLog log, TimeSource time) {
         Optional<String> url = env.get("JINGNEI_REDIS_URL");
         if (url.isEmpty()) {
             return Optional.empty();
@@ -116,7 +120,7 @@ public final class Redis implements AutoCloseable {
         }
         Duration timeout = Settings.duration(env, "JINGNEI_REDIS_TIMEOUT", "2s");
         int threads = Settings.integer(env, "JINGNEI_REDIS_THREADS", 4, 1, 64);
-        return Optional.of(new Redis(uri, timeout, threads, log));
+        return Optional.of(new Redis(uri, timeout, threads, log, time));
     }
 
     /** Where it connects (scheme, host, port; never the password). */
@@ -143,7 +147,7 @@ public final class Redis implements AutoCloseable {
                 drop();
                 if (timedOut(e)) {
                     // A refused connection fails at once by itself; only a silent Redis needs the rest.
-                    downUntilNanos.set(System.nanoTime() + restNanos);
+                    downUntilNanos.set(time.nanoTime() + restNanos);
                 }
                 throw new RedisUnavailable(display, e);
             }
@@ -160,12 +164,12 @@ public final class Redis implements AutoCloseable {
     }
 
     private boolean resting() {
-        return System.nanoTime() - downUntilNanos.get() < 0;
+        return time.nanoTime() - downUntilNanos.get() < 0;
     }
 
     /** Logs a Redis failure at most once a minute, with what the caller did about it. */
     public void logFailure(Throwable error, String consequence) {
-        long now = System.nanoTime();
+        long now = time.nanoTime();
         long last = lastLoggedNanos.get();
         if (now - last >= LOG_EVERY_NANOS && lastLoggedNanos.compareAndSet(last, now)) {
             Map<String, Object> fields = new LinkedHashMap<>();

@@ -11,13 +11,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Which reading: wall-clock ({@link #now()}, {@link #currentTimeMillis()}) for what leaves the
  * process or outlives it (token expiry, request signatures, cache entries, quota windows, lock ages
- * in a store, the {@code created} field of an answer); {@link #nanoTime()} for intervals inside this
- * process (deadlines, timeouts, cooldowns, rests).
+ * in a store); {@link #nanoTime()} for intervals inside this process (deadlines, cooldowns, rests).
  *
- * <p>The one rule for a bare {@code System.nanoTime()} or {@code System.currentTimeMillis()} in main
- * code: every reading that decides something (a timeout, an expiry, a rate window, an age) comes
- * from a TimeSource; a direct call is left only where an elapsed time is measured for a log line and
- * no TimeSource is at hand.
+ * <p>The one rule for main code: a reading that decides something (a timeout, an expiry, a rate
+ * window, an age, a cooldown) comes from a TimeSource. A bare {@code System.nanoTime()} or
+ * {@code System.currentTimeMillis()} is left only for a reading that decides nothing, where no
+ * TimeSource is at hand: a duration that is only reported ({@code latency_ms}, a summary's
+ * duration; its start and end read the same clock) or the {@code created} stamp of an answer.
  *
  * <p>Implementations are thread-safe.
  */

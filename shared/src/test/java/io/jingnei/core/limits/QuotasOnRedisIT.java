@@ -10,6 +10,7 @@ import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.redis.Redis;
 import io.jingnei.core.testing.FakeTime;
 import io.jingnei.core.testing.RedisServer;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -35,7 +36,7 @@ class QuotasOnRedisIT {
     void a_monthly_budget_spent_on_redis_refuses_with_insufficient_quota_and_leaves_other_users_alone() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         try (RedisServer server = RedisServer.start();
-             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
+             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add), TimeSource.system()).orElseThrow()) {
             Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_month=2")), Optional.of(redis), TIME, new CallLog(log::add), QuotasTest.PRICING);
             String user = "month-user-" + System.nanoTime();
             quotas.admit(call(user), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
@@ -58,7 +59,7 @@ class QuotasOnRedisIT {
     void concurrent_calls_on_redis_cannot_spend_past_a_budget_by_more_than_one_reservation() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         try (RedisServer server = RedisServer.start();
-             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
+             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add), TimeSource.system()).orElseThrow()) {
             Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:cny_day=0.01")), Optional.of(redis), TIME,
                     new CallLog(log::add), QuotasTest.PRICING);
             QuotasTest.Overshoot result = QuotasTest.fifteenConcurrentCalls(quotas, "redis-user-" + System.nanoTime());
@@ -73,7 +74,7 @@ class QuotasOnRedisIT {
     void with_limits_closed_on_redis_errors_calls_are_refused_while_redis_is_gone_and_admitted_again_after() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         try (RedisServer server = RedisServer.start();
-             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
+             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add), TimeSource.system()).orElseThrow()) {
             Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:rpm=100", "JINGNEI_LIMITS_ON_REDIS_ERROR", "closed")),
                     Optional.of(redis), TIME, new CallLog(log::add), QuotasTest.PRICING);
             quotas.admit(call("closed-user"), QuotasTest.tokens(10)).get(5, TimeUnit.SECONDS);
@@ -105,7 +106,7 @@ class QuotasOnRedisIT {
     void requests_per_minute_are_counted_on_redis_even_after_it_forgets_the_scripts() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         try (RedisServer server = RedisServer.start();
-             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add)).orElseThrow()) {
+             Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url())), new CallLog(log::add), TimeSource.system()).orElseThrow()) {
             Quotas quotas = Quotas.from(Env.of(Map.of("JINGNEI_LIMITS", "*:rpm=2")), Optional.of(redis), TIME,
                     new CallLog(log::add), QuotasTest.PRICING);
             String user = "rpm-user-" + System.nanoTime();

@@ -39,7 +39,7 @@ final class Routing {
         FailurePolicy policy = new FailurePolicy(config.retryBaseDelay, config.retryMaxDelay, config.maxRetryWait, () -> 0.5);
         Failover failover = new Failover(upstreams, fallbacks, policy, time, config.callDeadline, config.keyCooldown, () -> 0.0, log,
                 () -> new RetryBudget(config.retryBudgetPercent, config.retryBudgetMin, config.retryBudgetWindow, time));
-        Router router = new Router(failover, new UpstreamEndpoint(http, log, time, config.streamIdleTimeout), config.responseTimeout);
+        Router router = new Router(failover, new UpstreamEndpoint(http, log, time, config.streamIdleTimeout), config.responseTimeout, time);
         List<String> secrets = new ArrayList<>(Routers.secrets(router));
         log.redactWith(Redactor.of(secrets));
         return router;

@@ -3,6 +3,7 @@ package io.jingnei.core.redis;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.testing.RedisServer;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class RedisRestIT {
         List<String> log = new CopyOnWriteArrayList<>();
         try (RedisServer server = RedisServer.start();
              Redis redis = Redis.from(Env.of(Map.of("JINGNEI_REDIS_URL", server.url(), "JINGNEI_REDIS_TIMEOUT", "300ms",
-                     "JINGNEI_REDIS_THREADS", "2")), new CallLog(log::add)).orElseThrow()) {
+                     "JINGNEI_REDIS_THREADS", "2")), new CallLog(log::add), TimeSource.system()).orElseThrow()) {
             assertThat(redis.call(jedis -> jedis.incr("jingnei:test:n")).get(5, TimeUnit.SECONDS)).isEqualTo(1L);
 
             server.freeze();
