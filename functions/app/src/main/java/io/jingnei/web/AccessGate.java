@@ -91,74 +91,114 @@ public class AccessGate {
         return path.equals(controlPath) || (path.equals("/pre-stop") && controlPath == null);
     }
 
+    /** Decides the request from its headers, in this order; each refusal answers and ends the chain. */
     private void gate(RoutingContext ctx) {
-        String requestId = RequestContexts.requestId(ctx);
-        ctx.put(REQUEST_ID, requestId);
-        ctx.response().putHeader("x-request-id", requestId);
+        String requestId = tagWithRequestId(ctx);
         HttpServerRequest request = ctx.request();
         if (BodyReader.announced(request)) {
-            // Whatever answers this request without reading its body (a refusal, a GET, a preflight)
-            // ends the connection: the unread rest is discarded, never kept.
-            ctx.addHeadersEndHandler(writing -> {
-                if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
-                    ctx.response().putHeader("Connection", "close");
-                }
-            });
-            ctx.addEndHandler(done -> {
-                if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
-                    lingerThenClose(ctx);
-                }
-            });
+            closeIfAnsweredUnread(ctx);
         }
-        try {
-            RequestFraming.check(name -> request.headers().getAll(name));
-        } catch (JingneiException ambiguous) {
-            refuse(ctx, ambiguous);
-            return;
-        }
-        String path = ctx.normalizedPath();
-        if (cors.handle(ctx)) {
+        if (refusedFraming(ctx) || cors.handle(ctx)) {
             return;
         }
         if (BodyReader.declaredLength(request) > jingnei.caps.maxBodyBytes) {
             refuse(ctx, tooLarge());
             return;
         }
-        Route route = Functions.at(path);
-        if (route == null) {
-            // Answered here, not passed on: Vert.x matches an exact route with a trailing slash too, so
-            // "/chat-stream/" or "/invoke/" would otherwise reach a handler without credentials.
-            notFound(ctx);
-            return;
-        }
-        if (route.access == Access.CONTROL && !sentByFc(platform, path, request.getHeader("x-fc-control-path"))) {
-            notFound(ctx);
-            return;
-        }
-        if (!route.allows(request.method().name())) {
-            ctx.response().putHeader("Allow", route.post() ? "POST" : "GET, HEAD");
-            refuse(ctx, new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use " + (route.post() ? "POST" : "GET") + " for " + path));
-            return;
-        }
-        RequestHeaders headers = request::getHeader;
-        try {
-            if (route.access == Access.PUBLIC) {
-                ctx.put(CALLER, jingnei.auth.authenticate(headers));
-            } else if (route.access == Access.ADMIN) {
-                ctx.put(CALLER, jingnei.auth.requireAdmin(headers));
-            }
-        } catch (JingneiException refused) {
-            jingnei.completions().rejected(new io.jingnei.core.call.CallContext(requestId, path.substring(1), null), null, refused);
-            if (refused.kind() == ErrorKind.UNAUTHORIZED) {
-                ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            }
-            refuse(ctx, refused);
+        Route route = allowedRoute(ctx);
+        if (route == null || !authenticated(ctx, route, requestId)) {
             return;
         }
         // GET and HEAD routes take no body: none is read, whatever the headers announce.
         ctx.put(READ_BODY, route.post());
         BodyReader.skipFrameworkBodyHandler(ctx);
         ctx.next();
+    }
+
+    private static String tagWithRequestId(RoutingContext ctx) {
+        String requestId = RequestContexts.requestId(ctx);
+        ctx.put(REQUEST_ID, requestId);
+        ctx.response().putHeader("x-request-id", requestId);
+        return requestId;
+    }
+
+    /**
+     * For a request that announced a body: whatever answers it without reading that body (a
+     * refusal, a GET, a preflight) ends the connection, so the unread rest is discarded, never kept.
+     */
+    private static void closeIfAnsweredUnread(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        ctx.addHeadersEndHandler(writing -> {
+            if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+                ctx.response().putHeader("Connection", "close");
+            }
+        });
+        ctx.addEndHandler(done -> {
+            if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+                lingerThenClose(ctx);
+            }
+        });
+    }
+
+    /** Refuses ambiguous framing (two control paths, an unknown transfer coding); true when it did. */
+    private boolean refusedFraming(RoutingContext ctx) {
+        try {
+            RequestFraming.check(name -> ctx.request().headers().getAll(name));
+            return false;
+        } catch (JingneiException ambiguous) {
+            refuse(ctx, ambiguous);
+            return true;
+        }
+    }
+
+    /**
+     * The route for the path and method, or null once the request has been answered: an unknown
+     * path (or a control path not sent by FC) with 404, a wrong method with 405.
+     */
+    private Route allowedRoute(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String path = ctx.normalizedPath();
+        Route route = Functions.at(path);
+        if (route == null) {
+            // Answered here, not passed on: Vert.x matches an exact route with a trailing slash too, so
+            // "/chat-stream/" or "/invoke/" would otherwise reach a handler without credentials.
+            notFound(ctx);
+            return null;
+        }
+        if (route.access == Access.CONTROL && !sentByFc(platform, path, request.getHeader("x-fc-control-path"))) {
+            notFound(ctx);
+            return null;
+        }
+        if (!route.allows(request.method().name())) {
+            ctx.response().putHeader("Allow", route.post() ? "POST" : "GET, HEAD");
+            refuse(ctx, new JingneiException(ErrorKind.METHOD_NOT_ALLOWED, "use " + (route.post() ? "POST" : "GET") + " for " + path));
+            return null;
+        }
+        return route;
+    }
+
+    /**
+     * Puts the caller the route's access rule admits on the context; false once a refused caller
+     * has been logged and answered (a 401 with {@code WWW-Authenticate}).
+     */
+    private boolean authenticated(RoutingContext ctx, Route route, String requestId) {
+        RequestHeaders headers = ctx.request()::getHeader;
+        try {
+            if (route.access == Access.PUBLIC) {
+                ctx.put(CALLER, jingnei.auth.authenticate(headers));
+            } else if (route.access == Access.ADMIN) {
+                ctx.put(CALLER, jingnei.auth.requireAdmin(headers));
+            }
+            return true;
+        } catch (JingneiException refused) {
+            String path = ctx.normalizedPath();
+            jingnei.completions().rejected(new io.jingnei.core.call.CallContext(requestId, path.substring(1), null), null, refused);
+            if (refused.kind() == ErrorKind.UNAUTHORIZED) {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            }
+            refuse(ctx, refused);
+            return false;
+        }
     }
 
     /**
