@@ -77,27 +77,8 @@ final class BodyReader {
         }
         Buffer body = Buffer.buffer((int) Math.min(Math.max(declared, 0), INITIAL_CAPACITY));
         AtomicBoolean finished = new AtomicBoolean();
-        long timer = ctx.vertx().setTimer(budget.timeout.toMillis(), fired -> {
-            if (finished.compareAndSet(false, true)) {
-                refuse.accept(ctx, new JingneiException(ErrorKind.REQUEST_TIMEOUT, "the request body did not arrive within "
-                        + budget.timeout.toSeconds() + " s (JINGNEI_BODY_TIMEOUT)"));
-            }
-        });
-        request.handler(chunk -> {
-            if (finished.get()) {
-                return;
-            }
-            if (body.length() + (long) chunk.length() > maxBodyBytes) {
-                stop(ctx, finished, timer, new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "request body is larger than "
-                        + maxBodyBytes + " bytes (JINGNEI_MAX_BODY_BYTES)"));
-                return;
-            }
-            if (declared < 0 && !reservation.add(chunk.length())) {
-                stop(ctx, finished, timer, overloaded(ctx));
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
+        long timer = refuseWhenLate(ctx, finished);
+        request.handler(chunk -> keep(ctx, body, chunk, declared, reservation, finished, timer));
         request.exceptionHandler(broken -> {
             if (finished.compareAndSet(false, true)) {
                 ctx.vertx().cancelTimer(timer);
@@ -111,13 +92,49 @@ final class BodyReader {
                 ctx.next();
             }
         });
-        String expect = request.getHeader("Expect");
-        if (expect != null && expect.equalsIgnoreCase("100-continue") && request.version() == HttpVersion.HTTP_1_1) {
-            // Only now, with access decided: a client that waits for this never sends a refused body.
-            ctx.response().writeContinue();
-        }
+        continueIfExpected(ctx);
         if (!request.isEnded()) {
             request.resume();
+        }
+    }
+
+    /** Starts the body timeout: a body still arriving then is refused with 408. Returns the timer. */
+    private long refuseWhenLate(RoutingContext ctx, AtomicBoolean finished) {
+        return ctx.vertx().setTimer(budget.timeout.toMillis(), fired -> {
+            if (finished.compareAndSet(false, true)) {
+                refuse.accept(ctx, new JingneiException(ErrorKind.REQUEST_TIMEOUT, "the request body did not arrive within "
+                        + budget.timeout.toSeconds() + " s (JINGNEI_BODY_TIMEOUT)"));
+            }
+        });
+    }
+
+    /**
+     * Keeps one chunk if it fits the body limit and, for a body of undeclared length, the budget;
+     * otherwise refuses the request (413 or 503).
+     */
+    private void keep(RoutingContext ctx, Buffer body, Buffer chunk, long declared, Reservation reservation, AtomicBoolean finished,
+                      long timer) {
+        if (finished.get()) {
+            return;
+        }
+        if (body.length() + (long) chunk.length() > maxBodyBytes) {
+            stop(ctx, finished, timer, new JingneiException(ErrorKind.PAYLOAD_TOO_LARGE, "request body is larger than "
+                    + maxBodyBytes + " bytes (JINGNEI_MAX_BODY_BYTES)"));
+            return;
+        }
+        if (declared < 0 && !reservation.add(chunk.length())) {
+            stop(ctx, finished, timer, overloaded(ctx));
+            return;
+        }
+        body.appendBuffer(chunk);
+    }
+
+    /** Only now, with access decided: a client that waits for this never sends a refused body. */
+    private static void continueIfExpected(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String expect = request.getHeader("Expect");
+        if (expect != null && expect.equalsIgnoreCase("100-continue") && request.version() == HttpVersion.HTTP_1_1) {
+            ctx.response().writeContinue();
         }
     }
 
