@@ -116,6 +116,19 @@ public final class JwtVerifier {
 
     /** The token's {@code sub}, or {@code unauthorized} saying what is wrong (never echoing the token). */
     String verify(String token) {
+        JWTClaimsSet claims = claimsSignedByUs(token);
+        requireCurrent(claims);
+        if (issuer.isPresent() && !issuer.get().equals(claims.getIssuer())) {
+            throw unauthorized("the token's issuer is not accepted");
+        }
+        if (audience.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(audience.get()))) {
+            throw unauthorized("the token is not for this audience");
+        }
+        return subject(claims);
+    }
+
+    /** The claims of a token signed with our algorithm and key, its dates checked to be numbers. */
+    private JWTClaimsSet claimsSignedByUs(String token) {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
@@ -133,12 +146,15 @@ public final class JwtVerifier {
             throw unauthorized("the token's signature cannot be checked");
         }
         requireNumericDates(jwt);
-        JWTClaimsSet claims;
         try {
-            claims = jwt.getJWTClaimsSet();
+            return jwt.getJWTClaimsSet();
         } catch (ParseException e) {
             throw unauthorized("the token's claims are not valid JSON");
         }
+    }
+
+    /** Expiry, lifetime and not-before, each within the allowed skew. */
+    private void requireCurrent(JWTClaimsSet claims) {
         Date now = Date.from(time.now());
         Date expires = claims.getExpirationTime();
         if (expires == null) {
@@ -154,12 +170,9 @@ public final class JwtVerifier {
         if (claims.getNotBeforeTime() != null && now.getTime() + skew.toMillis() < claims.getNotBeforeTime().getTime()) {
             throw unauthorized("the token is not valid yet ('nbf')");
         }
-        if (issuer.isPresent() && !issuer.get().equals(claims.getIssuer())) {
-            throw unauthorized("the token's issuer is not accepted");
-        }
-        if (audience.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(audience.get()))) {
-            throw unauthorized("the token is not for this audience");
-        }
+    }
+
+    private static String subject(JWTClaimsSet claims) {
         String subject = claims.getSubject();
         if (!UserIds.valid(subject) || subject.contains("/")) {
             throw unauthorized("the token's 'sub' must be a user id of at most 128 letters, digits or . _ - @ : +");
