@@ -136,9 +136,7 @@ public final class Quotas implements Metering {
         boolean budgeted = limits.cnyDay != null || limits.cnyMonth != null;
         String model = estimate.model == null || estimate.model.isBlank() ? pricing.defaultModel : estimate.model;
         if (budgeted && estimate.paid && pricing.prices.priceOf(model).isEmpty()) {
-            return CompletableFuture.failedFuture(new JingneiException(ErrorKind.INVALID_REQUEST, "model '" + model
-                    + "' has no price, and calls of " + whose(user) + " are limited by a CNY budget (JINGNEI_LIMITS); the operator "
-                    + "can price it in JINGNEI_PRICES or set " + PriceTable.DEFAULT_PRICE_SETTING).about("model"));
+            return CompletableFuture.failedFuture(unpriced(model, user));
         }
         long nanoCny = budgeted && estimate.paid ? pricing.prices.nanoCnyAtMost(model, estimate.promptTokens,
                 estimate.outputAtMost(pricing.outputLimit.applyAsInt(model))) : 0;
@@ -147,36 +145,53 @@ public final class Quotas implements Metering {
         Reservation hold = new Reservation(user, holdId(), estimate.rateTokens(), nanoCny, nowMillis + HOLD_MILLIS);
         return store.admit(limits, nowMillis, hold, DAY.format(now), MONTH.format(now)).handle((admission, error) -> {
             if (error != null) {
-                redis.ifPresent(r -> r.logFailure(error, failOpen ? "limits not enforced (JINGNEI_LIMITS_ON_REDIS_ERROR=open)"
-                        : "calls refused (JINGNEI_LIMITS_ON_REDIS_ERROR=closed)"));
-                if (failOpen) {
-                    return null;
-                }
-                throw new LimitExceeded(ErrorKind.RATE_LIMITED, "limits cannot be checked right now; try again shortly", 5);
+                storeFailed(error);
+                return null;
             }
-            switch (admission.outcome) {
-                case ALLOWED:
-                    ctx.hold(hold);
-                    return null;
-                case RPM:
-                    throw rate(user, "requests per minute (" + limits.rpm + ")", admission.retryAfter);
-                case TPM:
-                    throw rate(user, "tokens per minute (" + limits.tpm + ")", admission.retryAfter);
-                case HELD_DAY:
-                case HELD_MONTH:
-                    throw rate(user, "calls in flight have reserved what is left of the " + (admission.outcome == Admission.Outcome.HELD_DAY
-                            ? "daily budget (cny_day" : "monthly budget (cny_month") + ", this call's reservation is ¥"
-                            + BigDecimal.valueOf(nanoCny).movePointLeft(9).stripTrailingZeros().toPlainString() + "; max_tokens lowers it)",
-                            admission.retryAfter);
-                case BUDGET_DAY:
-                    throw new LimitExceeded(ErrorKind.INSUFFICIENT_QUOTA, "the daily budget of ¥" + limits.cnyDay.toPlainString()
-                            + " for " + whose(user) + " is used up (cny_day in JINGNEI_LIMITS); it resets at " + nextDay(now), secondsUntil(nextDay(now)));
-                default:
-                    throw new LimitExceeded(ErrorKind.INSUFFICIENT_QUOTA, "the monthly budget of ¥" + limits.cnyMonth.toPlainString()
-                            + " for " + whose(user) + " is used up (cny_month in JINGNEI_LIMITS); it resets at " + nextMonth(now),
-                            secondsUntil(nextMonth(now)));
+            if (admission.outcome != Admission.Outcome.ALLOWED) {
+                throw refusal(admission, user, limits, nanoCny, now);
             }
+            ctx.hold(hold);
+            return null;
         });
+    }
+
+    private JingneiException unpriced(String model, String user) {
+        return new JingneiException(ErrorKind.INVALID_REQUEST, "model '" + model
+                + "' has no price, and calls of " + whose(user) + " are limited by a CNY budget (JINGNEI_LIMITS); the operator "
+                + "can price it in JINGNEI_PRICES or set " + PriceTable.DEFAULT_PRICE_SETTING).about("model");
+    }
+
+    /** The store could not answer: logged, then the call goes ahead (fail open) or is refused for now. */
+    private void storeFailed(Throwable error) {
+        redis.ifPresent(r -> r.logFailure(error, failOpen ? "limits not enforced (JINGNEI_LIMITS_ON_REDIS_ERROR=open)"
+                : "calls refused (JINGNEI_LIMITS_ON_REDIS_ERROR=closed)"));
+        if (!failOpen) {
+            throw new LimitExceeded(ErrorKind.RATE_LIMITED, "limits cannot be checked right now; try again shortly", 5);
+        }
+    }
+
+    /** What the caller is told when the store refused: which limit, and when to try again. */
+    private LimitExceeded refusal(Admission admission, String user, LimitRules.Limits limits, long nanoCny, ZonedDateTime now) {
+        switch (admission.outcome) {
+            case RPM:
+                return rate(user, "requests per minute (" + limits.rpm + ")", admission.retryAfter);
+            case TPM:
+                return rate(user, "tokens per minute (" + limits.tpm + ")", admission.retryAfter);
+            case HELD_DAY:
+            case HELD_MONTH:
+                return rate(user, "calls in flight have reserved what is left of the " + (admission.outcome == Admission.Outcome.HELD_DAY
+                        ? "daily budget (cny_day" : "monthly budget (cny_month") + ", this call's reservation is ¥"
+                        + BigDecimal.valueOf(nanoCny).movePointLeft(9).stripTrailingZeros().toPlainString() + "; max_tokens lowers it)",
+                        admission.retryAfter);
+            case BUDGET_DAY:
+                return new LimitExceeded(ErrorKind.INSUFFICIENT_QUOTA, "the daily budget of ¥" + limits.cnyDay.toPlainString()
+                        + " for " + whose(user) + " is used up (cny_day in JINGNEI_LIMITS); it resets at " + nextDay(now), secondsUntil(nextDay(now)));
+            default:
+                return new LimitExceeded(ErrorKind.INSUFFICIENT_QUOTA, "the monthly budget of ¥" + limits.cnyMonth.toPlainString()
+                        + " for " + whose(user) + " is used up (cny_month in JINGNEI_LIMITS); it resets at " + nextMonth(now),
+                        secondsUntil(nextMonth(now)));
+        }
     }
 
     /** What a call used, charged to its caller, settling its reservation; failures are logged (limits fail open for charges). */
