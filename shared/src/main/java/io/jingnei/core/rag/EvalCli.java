@@ -31,25 +31,9 @@ public final class EvalCli {
 
     /** Runs the command; returns the exit status. The store and embedder are the caller's (tests pass their own). */
     static int run(String[] args, Env env, ObjectStore store, Supplier<Embedder> embedders, PrintStream out, PrintStream err) {
-        String index = null;
-        String queries = null;
-        String oos = null;
-        boolean json = false;
-        int worst = 10;
+        Arguments arguments;
         try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--index": index = value(args, ++i); break;
-                    case "--queries": queries = value(args, ++i); break;
-                    case "--oos": oos = value(args, ++i); break;
-                    case "--json": json = true; break;
-                    case "--worst": worst = Integer.parseInt(value(args, ++i)); break;
-                    default: throw new IllegalArgumentException("unknown argument " + args[i]);
-                }
-            }
-            if (index == null || queries == null) {
-                throw new IllegalArgumentException("--index and --queries are required");
-            }
+            arguments = Arguments.parse(args);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.println(USAGE);
@@ -64,24 +48,55 @@ public final class EvalCli {
             return 1;
         }
         try (Embedder embedder = embedders.get()) {
-            HybridIndex loaded = load(store, index);
-            if (!loaded.vectors().modelId().equals(embedder.modelId())) {
-                throw new IndexException("the index was built with '" + loaded.vectors().modelId() + "', this embedder is '" + embedder.modelId() + "'");
-            }
-            List<EvalQuestion> questions = new ArrayList<>(EvalQuestion.parse(text(store, queries), false, queries));
-            if (oos != null) {
-                questions.addAll(EvalQuestion.parse(text(store, oos), true, oos));
-            }
-            FollowUpSearch followUps = new FollowUpSearch(FollowUpSearch.Settings.DEFAULT);
-            EvalReport report = new RetrievalEval(loaded, questions, RetrievalEval.embed(embedder, questions),
-                    RetrievalEval.embedEarlier(embedder, questions, followUps), followUps)
-                    .report(config.fusion(), config.rejection(), config.topK, worst);
-            out.print(json ? Json.pretty().writeValueAsString(report) + "\n" : report.toText());
+            EvalReport report = evaluate(store, embedder, arguments, config);
+            out.print(arguments.json ? Json.pretty().writeValueAsString(report) + "\n" : report.toText());
             return 0;
         } catch (IOException | RuntimeException e) {
             err.println("eval failed: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The command line: {@code IllegalArgumentException} says what is wrong with it. */
+    private static final class Arguments {
+        String index;
+        String queries;
+        String oos;
+        boolean json;
+        int worst = 10;
+
+        static Arguments parse(String[] args) {
+            Arguments parsed = new Arguments();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--index": parsed.index = value(args, ++i); break;
+                    case "--queries": parsed.queries = value(args, ++i); break;
+                    case "--oos": parsed.oos = value(args, ++i); break;
+                    case "--json": parsed.json = true; break;
+                    case "--worst": parsed.worst = Integer.parseInt(value(args, ++i)); break;
+                    default: throw new IllegalArgumentException("unknown argument " + args[i]);
+                }
+            }
+            if (parsed.index == null || parsed.queries == null) {
+                throw new IllegalArgumentException("--index and --queries are required");
+            }
+            return parsed;
+        }
+    }
+
+    private static EvalReport evaluate(ObjectStore store, Embedder embedder, Arguments arguments, RagConfig config) throws IOException {
+        HybridIndex loaded = load(store, arguments.index);
+        if (!loaded.vectors().modelId().equals(embedder.modelId())) {
+            throw new IndexException("the index was built with '" + loaded.vectors().modelId() + "', this embedder is '" + embedder.modelId() + "'");
+        }
+        List<EvalQuestion> questions = new ArrayList<>(EvalQuestion.parse(text(store, arguments.queries), false, arguments.queries));
+        if (arguments.oos != null) {
+            questions.addAll(EvalQuestion.parse(text(store, arguments.oos), true, arguments.oos));
+        }
+        FollowUpSearch followUps = new FollowUpSearch(FollowUpSearch.Settings.DEFAULT);
+        return new RetrievalEval(loaded, questions, RetrievalEval.embed(embedder, questions),
+                RetrievalEval.embedEarlier(embedder, questions, followUps), followUps)
+                .report(config.fusion(), config.rejection(), config.topK, arguments.worst);
     }
 
     private static String value(String[] args, int i) {
