@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.util.Json;
+import io.jingnei.core.util.TimeSource;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,8 @@ final class BatchReport {
     }
 
     /** Blocks while the output and summary are written; storage failures keep their own kind. */
-    static BatchSummary write(ObjectStore store, BatchPlan plan, BatchAsker asked, long startNanos) {
-        return write(store, plan, asked.fresh, asked.llmCalls.get(), asked.cacheHits.get(), startNanos, "realtime", null);
+    static BatchSummary write(ObjectStore store, BatchPlan plan, BatchAsker asked, TimeSource time, long startNanos) {
+        return write(store, plan, asked.fresh, asked.llmCalls.get(), asked.cacheHits.get(), time, startNanos, "realtime", null);
     }
 
     /**
@@ -31,7 +32,7 @@ final class BatchReport {
      * answer is in the plan's answer cache. {@code batchIds}: the provider batches of a batch-mode run.
      */
     static BatchSummary write(ObjectStore store, BatchPlan plan, java.util.Map<String, ObjectNode> fresh, int llmCalls, int cacheHits,
-                              long startNanos, String mode, java.util.List<String> batchIds) {
+                              TimeSource time, long startNanos, String mode, java.util.List<String> batchIds) {
         StringBuilder lines = new StringBuilder();
         BatchSummary.Builder summary = new BatchSummary.Builder(plan.input, plan.output, plan.questions.size(), plan.unique.size());
         Set<String> billed = new HashSet<>();
@@ -60,7 +61,7 @@ final class BatchReport {
         }
         FaqBatch.join(store.put(plan.output, lines.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson"));
         BatchSummary result = summary.finish(llmCalls, cacheHits,
-                plan.questions.size() - plan.toAsk.size() - plan.problems(), (System.nanoTime() - startNanos) / 1_000_000, mode, batchIds);
+                plan.questions.size() - plan.toAsk.size() - plan.problems(), (time.nanoTime() - startNanos) / 1_000_000, mode, batchIds);
         FaqBatch.join(store.put(summaryUri(plan.output), result.json().getBytes(StandardCharsets.UTF_8), "application/json"));
         return result;
     }

@@ -37,6 +37,7 @@ public final class FaqBatch {
     private final String defaultModel;
     private final Quotas quotas;
     private final ProviderBatch providerBatch;
+    private final TimeSource time;
 
     public FaqBatch(GuardedStore store, BatchLimits limits, CallLog log, String defaultModel, Quotas quotas, Router router,
                     PiiPolicy pii, BatchPrices batchPrices, TimeSource time) {
@@ -45,6 +46,7 @@ public final class FaqBatch {
         this.log = log;
         this.defaultModel = defaultModel;
         this.quotas = quotas;
+        this.time = time;
         this.providerBatch = new ProviderBatch(store, limits, router, pii, batchPrices, quotas, log, time, defaultModel);
     }
 
@@ -85,7 +87,7 @@ public final class FaqBatch {
             throw new BatchException(request.cancel ? "'cancel' applies to a pending provider batch: send it with \"mode\": \"batch\""
                     : "field 'mode' is realtime or batch, got '" + request.mode + "'");
         }
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         try {
             URI input = resolve(request.input);
             store.allowList().check(input, StorageAllowList.Access.READ);
@@ -96,14 +98,14 @@ public final class FaqBatch {
         } catch (RuntimeException e) {
             JingneiException failure = JingneiException.from(e);
             log.write(new CallRecord(ctx.requestId, "faq-batch", defaultModel, ctx.userId, failure.kind().status).put("mode", "batch")
-                    .put("error", failure.getMessage()).put("latency_ms", (System.nanoTime() - start) / 1_000_000).stack(failure));
+                    .put("error", failure.getMessage()).put("latency_ms", (time.nanoTime() - start) / 1_000_000).stack(failure));
             throw failure;
         }
     }
 
     /** Runs a whole batch in real time; blocks (call on a worker). Failures of single questions are reported in their lines. */
     public BatchSummary run(FaqBatchRequest request, RagService rag, CallContext ctx, BoundedMapper mapper) {
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         try {
             URI input = resolve(request.input);
             // Outside the allow-list is refused before anything else is said about the object.
@@ -113,7 +115,7 @@ public final class FaqBatch {
             BatchPlan plan = BatchPlan.make(store, limits, input, output, cacheVersion(rag));
             BatchAsker asker = new BatchAsker();
             asker.ask(plan, rag, quotas, ctx, mapper, limits.concurrency);
-            BatchSummary result = BatchReport.write(store, plan, asker, start);
+            BatchSummary result = BatchReport.write(store, plan, asker, time, start);
             log.write(new CallRecord(ctx.requestId, "faq-batch", defaultModel, ctx.userId, "success")
                     .put("questions", plan.questions.size()).put("llm_calls", asker.llmCalls.get()).put("cache_hits", asker.cacheHits.get())
                     .put("cost_usd", result.costUsd).put("latency_ms", result.durationMs).put("output", output.toString()));
@@ -121,7 +123,7 @@ public final class FaqBatch {
         } catch (RuntimeException e) {
             JingneiException failure = JingneiException.from(e);
             log.write(new CallRecord(ctx.requestId, "faq-batch", defaultModel, ctx.userId, failure.kind().status)
-                    .put("error", failure.getMessage()).put("latency_ms", (System.nanoTime() - start) / 1_000_000).stack(failure));
+                    .put("error", failure.getMessage()).put("latency_ms", (time.nanoTime() - start) / 1_000_000).stack(failure));
             throw failure;
         }
     }

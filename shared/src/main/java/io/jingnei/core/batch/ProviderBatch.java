@@ -133,7 +133,7 @@ final class ProviderBatch {
         plan.cache.flush();
         if (lines.isEmpty()) {
             // Everything was answered already (an earlier run, the cache, retrieval alone): no batch at all.
-            return BatchReport.write(store, plan, Map.of(), 0, 0, startNanos, "batch", List.of());
+            return BatchReport.write(store, plan, Map.of(), 0, 0, time, startNanos, "batch", List.of());
         }
         BatchParts.write(store, limits, plan.output, state, lines);
         state.status = BatchState.SUBMITTING;
@@ -293,7 +293,7 @@ final class ProviderBatch {
             fresh.put(asked.getKey(), answer);
         }
         plan.cache.flush();
-        BatchSummary summary = BatchReport.write(store, plan, fresh, llmCalls, 0, startNanos, "batch", state.batchIds());
+        BatchSummary summary = BatchReport.write(store, plan, fresh, llmCalls, 0, time, startNanos, "batch", state.batchIds());
         state.status = BatchState.DONE;
         save(stateUri, state);
         log.write(new CallRecord(ctx.requestId, "faq-batch", state.model, ctx.userId, "success").put("mode", "batch")
