@@ -74,6 +74,8 @@ public final class JingneiInstance implements AutoCloseable {
     private final Optional<Redis> redis;
     public final Quotas quotas;
     public final AnswerCache cache;
+    /** The instance's one clock, handed to everything it boots. */
+    public final TimeSource time;
 
     private JingneiInstance(Builder b) {
         this.config = b.config;
@@ -96,6 +98,7 @@ public final class JingneiInstance implements AutoCloseable {
         this.redis = b.redis;
         this.quotas = b.quotas;
         this.cache = b.cache;
+        this.time = b.time;
     }
 
     public static JingneiInstance boot(Env env) {

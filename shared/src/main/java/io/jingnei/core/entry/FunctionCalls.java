@@ -115,7 +115,7 @@ public final class FunctionCalls {
             return rejected("index-build", ctx.requestId, notAdmin());
         }
         return guard(ctx, instance.rag().thenApplyAsync(rag -> {
-            IndexBuilder.Result result = new IndexBuildService(instance.guardedStore(), instance.ragConfig, instance.log)
+            IndexBuilder.Result result = new IndexBuildService(instance.guardedStore(), instance.ragConfig, instance.log, instance.time)
                     .build(request, rag, ctx);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", "success");

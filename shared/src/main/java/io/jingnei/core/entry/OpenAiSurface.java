@@ -22,7 +22,6 @@ import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.CallerRetries;
 import io.jingnei.core.stream.ObservedPublisher;
 import io.jingnei.core.stream.ReplayPublisher;
-import io.jingnei.core.util.TimeSource;
 
 import java.util.List;
 import java.util.Optional;
@@ -40,11 +39,12 @@ public final class OpenAiSurface {
     static final String CACHE_FINGERPRINT = "fp_jingnei_cache";
     private final JingneiInstance instance;
     private final int maxEmbeddingInputs;
-    private final CallerRetries callerRetries = new CallerRetries(4096, java.time.Duration.ofMinutes(10), TimeSource.system());
+    private final CallerRetries callerRetries;
     private final EmbeddingQueue localEmbeddings;
 
     public OpenAiSurface(JingneiInstance instance, Env env) {
         this.instance = instance;
+        this.callerRetries = new CallerRetries(4096, java.time.Duration.ofMinutes(10), instance.time);
         this.maxEmbeddingInputs = Settings.integer(env, "JINGNEI_MAX_EMBEDDING_INPUTS", 64, 1, 2048);
         this.localEmbeddings = EmbeddingQueue.from(env);
     }
@@ -141,7 +141,7 @@ public final class OpenAiSurface {
         // Every field the spec requires (refusal and logprobs are required, nullable): strict clients
         // validate, and a cached answer must read like a fresh one.
         ObjectNode out = JsonNodeFactory.instance.objectNode().put("id", "chatcmpl-" + ctx.requestId).put("object", "chat.completion")
-                .put("created", System.currentTimeMillis() / 1000).put("model", hit.answer().path("model").asText())
+                .put("created", instance.time.currentTimeMillis() / 1000).put("model", hit.answer().path("model").asText())
                 .put("system_fingerprint", CACHE_FINGERPRINT);
         ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
         choice.putObject("message").put("role", "assistant").put("content", hit.text("content")).putNull("refusal");

@@ -65,7 +65,7 @@ public final class IndexBuildCli {
              OnnxEmbedder embedder = OnnxEmbedder.load(Runtime.getRuntime().availableProcessors())) {
             ObjectStores store = stores(env, http);
             IndexBuilder builder = new IndexBuilder(store, embedder, new TextChunker(config.chunkChars, config.chunkOverlap),
-                    config.maxFileBytes, config.keepVersions);
+                    config.maxFileBytes, config.keepVersions, TimeSource.system());
             if (rollback != null) {
                 IndexBuilder.Result result = builder.rollback(output, rollback);
                 System.out.printf("%s now serves version %d (kept: %s)%n", result.output, result.version, result.keptVersions);

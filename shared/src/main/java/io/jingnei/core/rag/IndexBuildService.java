@@ -8,6 +8,7 @@ import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.storage.GuardedStore;
 import io.jingnei.core.storage.StorageAllowList;
 import io.jingnei.core.storage.StorageUris;
+import io.jingnei.core.util.TimeSource;
 
 import java.net.URI;
 
@@ -22,11 +23,13 @@ public final class IndexBuildService {
     private final GuardedStore store;
     private final RagConfig config;
     private final CallLog log;
+    private final TimeSource time;
 
-    public IndexBuildService(GuardedStore store, RagConfig config, CallLog log) {
+    public IndexBuildService(GuardedStore store, RagConfig config, CallLog log, TimeSource time) {
         this.store = store;
         this.config = config;
         this.log = log;
+        this.time = time;
     }
 
     /** Blocks for the build: call on a worker thread. */
@@ -45,7 +48,7 @@ public final class IndexBuildService {
                 store.allowList().check(StorageUris.parse(request.input), StorageAllowList.Access.READ);
             }
             IndexBuilder builder = new IndexBuilder(store, rag.embedder(), new TextChunker(config.chunkChars, config.chunkOverlap),
-                    config.maxFileBytes, config.keepVersions);
+                    config.maxFileBytes, config.keepVersions, time);
             IndexBuilder.Result result = request.rollback != null ? builder.rollback(request.output, request.rollback)
                     : builder.build(request.input, request.output, Boolean.TRUE.equals(request.int8), (done, all) -> { }, ctx.requestId);
             CallRecord record = new CallRecord(ctx.requestId, ctx.function, result.model, ctx.userId, "success")

@@ -38,17 +38,20 @@ public final class IndexBuilder {
     private final TextChunker chunker;
     private final long maxFileBytes;
     private final int keepVersions;
+    private final TimeSource time;
 
-    public IndexBuilder(ObjectStore store, Embedder embedder, TextChunker chunker, long maxFileBytes, int keepVersions) {
+    /** @param time the clock of the version claims' and pointer lock's ages, and of the reported build time */
+    public IndexBuilder(ObjectStore store, Embedder embedder, TextChunker chunker, long maxFileBytes, int keepVersions, TimeSource time) {
         this.store = store;
         this.embedder = embedder;
         this.chunker = chunker;
         this.maxFileBytes = maxFileBytes;
         this.keepVersions = keepVersions;
+        this.time = time;
     }
 
     public IndexBuilder(ObjectStore store, Embedder embedder, TextChunker chunker) {
-        this(store, embedder, chunker, RagConfig.DEFAULT_MAX_FILE_BYTES, RagConfig.DEFAULT_KEEP_VERSIONS);
+        this(store, embedder, chunker, RagConfig.DEFAULT_MAX_FILE_BYTES, RagConfig.DEFAULT_KEEP_VERSIONS, TimeSource.system());
     }
 
     /** One file's line in the report: {@code indexed} with its documents and chunks, or {@code skipped} with the reason. */
@@ -130,10 +133,10 @@ public final class IndexBuilder {
      * number read it later and is the one served ({@link IndexVersions}).
      */
     public Result build(String input, String output, boolean int8, BiConsumer<Integer, Integer> progress, String requestId) {
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         URI in = StorageUris.parse(input);
         URI out = StorageUris.parse(output);
-        IndexVersions versions = new IndexVersions(store, out, TimeSource.system());
+        IndexVersions versions = new IndexVersions(store, out, time);
         IndexPointer pointer = IndexPointer.current(store, out);
         long number = versions.claim(pointer == null ? 0 : pointer.newest(), requestId);
         try {
@@ -182,21 +185,21 @@ public final class IndexBuilder {
         prune(out, versions, dropped);
         return new Result(out.toString(), number, counts.documents, chunks.size(), counts.embedded, counts.reused, counts.removed,
                 counts.chunksEmbedded, chunks.size() - counts.chunksEmbedded, dimension, embedder.modelId(), (long) index.length, int8,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), report, kept(moved));
+                TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - start), report, kept(moved));
     }
 
     /** Moves the pointer at {@code output} back (or forward) to a version it still keeps; nothing is rebuilt. */
     public Result rollback(String output, long version) {
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         URI out = StorageUris.parse(output);
-        IndexPointer moved = new IndexVersions(store, out, TimeSource.system()).movePointer(pointer -> {
+        IndexPointer moved = new IndexVersions(store, out, time).movePointer(pointer -> {
             if (pointer == null) {
                 throw new JingneiException(ErrorKind.INVALID_REQUEST, output + " holds no versioned index to roll back");
             }
             return pointer.rollback(version);
         }, null);
         return new Result(out.toString(), version, null, null, null, null, null, null, null, null, null, null, null,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), null, kept(moved));
+                TimeUnit.NANOSECONDS.toMillis(time.nanoTime() - start), null, kept(moved));
     }
 
     /**

@@ -137,7 +137,8 @@ public final class RagBoot {
                 throw new IllegalStateException("cannot write the sample knowledge base under " + file.getParent(), e);
             }
             TextChunker chunker = new TextChunker(p.config.chunkChars, p.config.chunkOverlap);
-            new IndexBuilder(p.store, embedder, chunker).build(source.toUri().toString(), uri.toString(), false, (done, all) -> { });
+            new IndexBuilder(p.store, embedder, chunker, RagConfig.DEFAULT_MAX_FILE_BYTES, RagConfig.DEFAULT_KEEP_VERSIONS, p.time)
+                    .build(source.toUri().toString(), uri.toString(), false, (done, all) -> { });
             return uri;
         }, p.workers.blocking());
     }

@@ -10,6 +10,7 @@ import io.jingnei.core.storage.ObjectStore;
 import io.jingnei.core.storage.StoredStream;
 import io.jingnei.core.testing.FakeTime;
 import io.jingnei.core.text.BigramSplitter;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +70,7 @@ class IndexVersionsTest {
     }
 
     private IndexBuilder builder(int keep) {
-        return new IndexBuilder(store, embedder, new TextChunker(300, 50), RagConfig.DEFAULT_MAX_FILE_BYTES, keep);
+        return new IndexBuilder(store, embedder, new TextChunker(300, 50), RagConfig.DEFAULT_MAX_FILE_BYTES, keep, TimeSource.system());
     }
 
     private String out() {
@@ -224,7 +225,7 @@ class IndexVersionsTest {
         try {
             List<java.util.concurrent.Future<IndexBuilder.Result>> builds = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                builds.add(two.submit(() -> new IndexBuilder(store, racing, new TextChunker(300, 50), RagConfig.DEFAULT_MAX_FILE_BYTES, 5)
+                builds.add(two.submit(() -> new IndexBuilder(store, racing, new TextChunker(300, 50), RagConfig.DEFAULT_MAX_FILE_BYTES, 5, TimeSource.system())
                         .build(kb.toUri().toString(), out(), false, (d, a) -> { })));
             }
             List<Long> numbers = new ArrayList<>();

@@ -76,7 +76,7 @@ class RagEndToEndIT {
         // As index-build is called: through the allow-list, here the test's bucket and its local folder.
         GuardedStore allowed = new GuardedStore(builder.store(), StorageAllowList.from(Env.of(Map.of("JINGNEI_STORAGE_ALLOW",
                 "s3://jingnei-kb/," + Paths.get("target/rag-reload").toAbsolutePath().toUri()))));
-        return new IndexBuildService(allowed, RagConfig.from(Env.of(Map.of())), new CallLog(log::add))
+        return new IndexBuildService(allowed, RagConfig.from(Env.of(Map.of())), new CallLog(log::add), TimeSource.system())
                 .build(new IndexBuildRequest(input, output, null), builder.rag().get(60, TimeUnit.SECONDS), new CallContext(null, "index-build", null));
     }
 
