@@ -43,7 +43,7 @@ public class AccessGate {
     private static final String READ_BODY = "jingnei.read-body";
     /** How long a refused request's body is discarded before its connection is closed. */
     private static final Duration LINGER = Duration.ofSeconds(2);
-    private static final String FUNCTION_PATHS = Functions.ALL.stream().map(function -> function.path).collect(Collectors.joining(", "));
+    private static final String FUNCTION_PATHS = Functions.all().stream().map(function -> function.path).collect(Collectors.joining(", "));
 
     @Inject
     JingneiInstance jingnei;

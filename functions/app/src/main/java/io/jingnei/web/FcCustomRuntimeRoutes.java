@@ -87,7 +87,7 @@ public class FcCustomRuntimeRoutes {
     private void invoke(RoutingContext ctx) {
         PlatformCredentials.remember(ctx.request());
         byte[] event = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        Uni.createFrom().completionStage(() -> FcEvents.call(Functions.FAQ_BATCH, calls, event, AccessGate.requestId(ctx)))
+        Uni.createFrom().completionStage(() -> FcEvents.call(Functions.FaqBatch.SPEC, calls, event, AccessGate.requestId(ctx)))
                 .subscribe().with(reply -> Errors.write(json, ctx, reply),
                         error -> Errors.write(json, ctx, JingneiException.from(error)));
     }

@@ -26,22 +26,22 @@ public class FunqyFunctions {
 
     @Funq(Functions.CHAT_NAME)
     public Uni<Object> chat(ChatRequest input) {
-        return call(Functions.CHAT, input);
+        return call(Functions.Chat.SPEC, input);
     }
 
     @Funq(Functions.RAG_QUERY_NAME)
     public Uni<Object> ragQuery(RagRequest input) {
-        return call(Functions.RAG_QUERY, input);
+        return call(Functions.RagQuery.SPEC, input);
     }
 
     @Funq(Functions.INDEX_BUILD_NAME)
     public Uni<Object> indexBuild(IndexBuildRequest input) {
-        return call(Functions.INDEX_BUILD, input);
+        return call(Functions.IndexBuild.SPEC, input);
     }
 
     @Funq(Functions.FAQ_BATCH_NAME)
     public Uni<Object> faqBatch(FaqBatchRequest input) {
-        return call(Functions.FAQ_BATCH, input);
+        return call(Functions.FaqBatch.SPEC, input);
     }
 
     private <B> Uni<Object> call(FunctionSpec<B> function, B input) {

@@ -25,7 +25,7 @@ public class StreamRoutes {
     ObjectMapper json;
 
     void register(@Observes Router router) {
-        for (FunctionSpec<?> function : Functions.ALL) {
+        for (FunctionSpec<?> function : Functions.all()) {
             if (function.streamed()) {
                 router.post(function.path).handler(ctx -> stream(function, ctx));
             }

@@ -56,7 +56,7 @@ class RoutesAgreeWithTheTableTest {
         router.getRoutes().stream().filter(route -> route.getName() != null && route.getName().startsWith("/"))
                 .forEach(route -> route.methods().forEach(m -> served.add(m.name() + " " + route.getName().replace(":id", "{id}"))));
         Set<String> table = new TreeSet<>();
-        for (Route route : Functions.ROUTES) {
+        for (Route route : Functions.routes()) {
             table.add((route.post() ? "POST " : "GET ") + route.path);
         }
         assertThat(served).isEqualTo(table);
@@ -80,7 +80,7 @@ class RoutesAgreeWithTheTableTest {
             }
         }
         Set<String> replying = new TreeSet<>();
-        Functions.ALL.stream().filter(function -> !function.streamed()).forEach(function -> replying.add(function.name));
+        Functions.all().stream().filter(function -> !function.streamed()).forEach(function -> replying.add(function.name));
         assertThat(bound).isEqualTo(replying);
     }
 

@@ -15,7 +15,7 @@ import java.io.OutputStream;
 /** {@code chat} behind an FC HTTP trigger: {@code io.jingnei.fc.ChatHandler::handleRequest}. */
 public final class ChatHandler implements StreamRequestHandler, FunctionInitializer, PreStopHandler {
     /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
-    static final FunctionSpec<?> FUNCTION = Functions.CHAT;
+    static final FunctionSpec<?> FUNCTION = Functions.Chat.SPEC;
 
     @Override
     public void initialize(Context context) {

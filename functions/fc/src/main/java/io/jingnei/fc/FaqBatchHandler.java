@@ -15,7 +15,7 @@ import java.io.OutputStream;
 /** {@code faq-batch} behind OSS object-created and timer triggers: one function, the event's shape says which. */
 public final class FaqBatchHandler implements StreamRequestHandler, FunctionInitializer, PreStopHandler {
     /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
-    static final FunctionSpec<?> FUNCTION = Functions.FAQ_BATCH;
+    static final FunctionSpec<?> FUNCTION = Functions.FaqBatch.SPEC;
 
     @Override
     public void initialize(Context context) {

@@ -18,7 +18,7 @@ import java.io.OutputStream;
  */
 public final class IndexBuildHandler implements StreamRequestHandler, FunctionInitializer, PreStopHandler {
     /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
-    static final FunctionSpec<?> FUNCTION = Functions.INDEX_BUILD;
+    static final FunctionSpec<?> FUNCTION = Functions.IndexBuild.SPEC;
 
     @Override
     public void initialize(Context context) {

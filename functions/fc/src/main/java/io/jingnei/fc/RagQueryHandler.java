@@ -15,7 +15,7 @@ import java.io.OutputStream;
 /** {@code rag-query} behind an FC HTTP trigger; the initializer loads model and index. */
 public final class RagQueryHandler implements StreamRequestHandler, FunctionInitializer, PreStopHandler {
     /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
-    static final FunctionSpec<?> FUNCTION = Functions.RAG_QUERY;
+    static final FunctionSpec<?> FUNCTION = Functions.RagQuery.SPEC;
 
     @Override
     public void initialize(Context context) {

@@ -26,10 +26,10 @@ class HandlersAgreeWithTheTableTest {
         for (JavaClass type : AdapterRules.adapterClasses("io.jingnei.fc")) {
             if (type.isAssignableTo(StreamRequestHandler.class)) {
                 FunctionSpec<?> function = (FunctionSpec<?>) type.reflect().getDeclaredField("FUNCTION").get(null);
-                assertThat(Functions.ALL).as(type.getSimpleName()).contains(function);
+                assertThat(Functions.all()).as(type.getSimpleName()).contains(function);
                 served.add(function);
             }
         }
-        assertThat(served).isEqualTo(Functions.ALL.stream().filter(f -> !f.triggers.isEmpty()).collect(Collectors.toSet()));
+        assertThat(served).isEqualTo(Functions.all().stream().filter(f -> !f.triggers.isEmpty()).collect(Collectors.toSet()));
     }
 }

@@ -11,7 +11,7 @@ import io.jingnei.core.entry.Functions;
 /** {@code faq-batch} behind a COS object-created trigger. */
 public final class FaqBatchCosHandler {
     /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
-    static final FunctionSpec<?> FUNCTION = Functions.FAQ_BATCH;
+    static final FunctionSpec<?> FUNCTION = Functions.FaqBatch.SPEC;
 
     /** @return the batch summary, or the failure, as JSON text */
     public String handle(CosEvent event, Context context) {

@@ -7,7 +7,7 @@ import io.jingnei.core.entry.Functions;
 /** {@code faq-batch} behind an SCF timer trigger: its Message names the input. */
 public final class FaqBatchTimerHandler {
     /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
-    static final FunctionSpec<?> FUNCTION = Functions.FAQ_BATCH;
+    static final FunctionSpec<?> FUNCTION = Functions.FaqBatch.SPEC;
 
     public String handle(ScfTimerEvent event, Context context) {
         String payload = event == null ? null : event.Message;

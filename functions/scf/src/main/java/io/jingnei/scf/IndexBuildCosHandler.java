@@ -11,7 +11,7 @@ import io.jingnei.core.error.JingneiException;
 /** {@code index-build} behind a COS trigger on the knowledge base: which object it was is the core's to judge. */
 public final class IndexBuildCosHandler {
     /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
-    static final FunctionSpec<?> FUNCTION = Functions.INDEX_BUILD;
+    static final FunctionSpec<?> FUNCTION = Functions.IndexBuild.SPEC;
 
     /** @return the build's answer, a skip with its reason, or the failure, as JSON text */
     public String handle(CosEvent event, Context context) {

@@ -7,7 +7,7 @@ import io.jingnei.core.entry.Functions;
 /** {@code index-build} behind an SCF timer trigger: its Message is empty or the build's JSON options. */
 public final class IndexBuildTimerHandler {
     /** Its entry in the core's table of functions (HandlersAgreeWithTheTableTest reads it). */
-    static final FunctionSpec<?> FUNCTION = Functions.INDEX_BUILD;
+    static final FunctionSpec<?> FUNCTION = Functions.IndexBuild.SPEC;
 
     public String handle(ScfTimerEvent event, Context context) {
         String payload = event == null ? null : event.Message;

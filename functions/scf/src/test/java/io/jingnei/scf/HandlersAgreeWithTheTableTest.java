@@ -39,7 +39,7 @@ class HandlersAgreeWithTheTableTest {
             for (JavaMethod method : type.getMethods()) {
                 if (method.getName().equals("handle") && method.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.PUBLIC)) {
                     FunctionSpec<?> function = (FunctionSpec<?>) type.reflect().getDeclaredField("FUNCTION").get(null);
-                    assertThat(Functions.ALL).as(type.getSimpleName()).contains(function);
+                    assertThat(Functions.all()).as(type.getSimpleName()).contains(function);
                     Trigger trigger = TRIGGER_OF_EVENT.get(method.getRawParameterTypes().get(0).reflect());
                     assertThat(trigger).as(type.getSimpleName()).isNotNull();
                     served.add(function.name + " " + trigger);
@@ -47,7 +47,7 @@ class HandlersAgreeWithTheTableTest {
             }
         }
         Set<String> table = new TreeSet<>();
-        Functions.ALL.forEach(function -> function.triggers.forEach(trigger -> table.add(function.name + " " + trigger)));
+        Functions.all().forEach(function -> function.triggers.forEach(trigger -> table.add(function.name + " " + trigger)));
         assertThat(served).isEqualTo(table);
     }
 }

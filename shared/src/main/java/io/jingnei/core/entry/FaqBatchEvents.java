@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * faq-batch started by a platform's event rather than an admin (the table's event calls for
- * {@link Functions#FAQ_BATCH}): the platform is the caller, and the storage allow-list still holds.
+ * {@link Functions.FaqBatch#SPEC}): the platform is the caller, and the storage allow-list still holds.
  * The platforms' event shapes are the adapters'; these take the object or the payload they name.
  */
 final class FaqBatchEvents {

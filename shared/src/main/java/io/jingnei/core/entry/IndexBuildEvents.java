@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code index-build} started by the platform: an object event (OSS on FC, COS on SCF), a timer, or
- * a direct invocation: the event calls of {@link Functions#INDEX_BUILD}. What to build is
+ * a direct invocation: the event calls of {@link Functions.IndexBuild#SPEC}. What to build is
  * {@link IndexBuildTrigger}'s decision; the build itself is {@link FunctionCalls#indexBuild}'s, as
  * over HTTP, with the platform as the caller (no admin key: only the platform can invoke an event
  * function). The adapters read their event's shape and call these through the table.
@@ -28,7 +28,7 @@ public final class IndexBuildEvents {
         try {
             decision = trigger(calls).onObject(scheme, bucket, key);
         } catch (JingneiException e) {
-            return calls.refused(Functions.INDEX_BUILD, id, e);
+            return calls.refused(Functions.IndexBuild.SPEC, id, e);
         }
         if (decision.build == null) {
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -51,7 +51,7 @@ public final class IndexBuildEvents {
         try {
             request = trigger(calls).onTimer(payload);
         } catch (JingneiException e) {
-            return calls.refused(Functions.INDEX_BUILD, id, e);
+            return calls.refused(Functions.IndexBuild.SPEC, id, e);
         }
         return calls.indexBuild(Caller.platform(), request, id);
     }

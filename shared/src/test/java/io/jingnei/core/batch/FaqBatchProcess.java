@@ -23,7 +23,7 @@ public final class FaqBatchProcess {
     public static void main(String[] args) throws Exception {
         String event = new ObjectMapper().createObjectNode().put("input", args[0]).toString();
         try (JingneiInstance instance = JingneiInstance.boot(Env.system())) {
-            Reply reply = Functions.FAQ_BATCH.payload(new FunctionCalls(instance), event, "faq-batch-process").get(5, TimeUnit.MINUTES);
+            Reply reply = Functions.FaqBatch.SPEC.payload(new FunctionCalls(instance), event, "faq-batch-process").get(5, TimeUnit.MINUTES);
             System.out.println(REPLY_PREFIX + new ObjectMapper().writeValueAsString(reply.body));
             System.out.flush();
             System.exit(reply.status == 200 ? 0 : 1);

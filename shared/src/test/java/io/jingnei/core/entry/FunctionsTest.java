@@ -16,9 +16,9 @@ class FunctionsTest {
 
     @Test
     void each_function_has_one_name_one_path_and_one_route() {
-        assertThat(Functions.ALL.stream().map(f -> f.name)).doesNotHaveDuplicates();
-        assertThat(Functions.ROUTES.stream().map(r -> r.path)).doesNotHaveDuplicates();
-        for (FunctionSpec<?> function : Functions.ALL) {
+        assertThat(Functions.all().stream().map(f -> f.name)).doesNotHaveDuplicates();
+        assertThat(Functions.routes().stream().map(r -> r.path)).doesNotHaveDuplicates();
+        for (FunctionSpec<?> function : Functions.all()) {
             Route route = Functions.at(function.path);
             assertThat(route.function).as(function.name).isSameAs(function);
             assertThat(route.access).isEqualTo(function.access);
@@ -56,7 +56,7 @@ class FunctionsTest {
             assertThat(route.allows((String) c[2])).as((String) c[0]).isTrue();
             assertThat(route.allows("GET".equals(c[2]) ? "HEAD" : "GET")).as((String) c[0]).isEqualTo("GET".equals(c[2]));
         }
-        assertThat(Functions.ROUTES).hasSize(cases.length);
+        assertThat(Functions.routes()).hasSize(cases.length);
     }
 
     @Test
@@ -68,10 +68,10 @@ class FunctionsTest {
 
     @Test
     void http_triggers_reach_chat_and_rag_query_by_the_last_segment() {
-        assertThat(Functions.onHttpTriggers()).containsExactly(Functions.CHAT, Functions.RAG_QUERY);
-        assertThat(Functions.onHttpTriggerAt("/chat")).isSameAs(Functions.CHAT);
-        assertThat(Functions.onHttpTriggerAt("/release/chat")).isSameAs(Functions.CHAT);
-        assertThat(Functions.onHttpTriggerAt("/release/rag-query")).isSameAs(Functions.RAG_QUERY);
+        assertThat(Functions.onHttpTriggers()).containsExactly(Functions.Chat.SPEC, Functions.RagQuery.SPEC);
+        assertThat(Functions.onHttpTriggerAt("/chat")).isSameAs(Functions.Chat.SPEC);
+        assertThat(Functions.onHttpTriggerAt("/release/chat")).isSameAs(Functions.Chat.SPEC);
+        assertThat(Functions.onHttpTriggerAt("/release/rag-query")).isSameAs(Functions.RagQuery.SPEC);
         assertThat(Functions.onHttpTriggerAt("/chat-stream")).isNull();
         assertThat(Functions.onHttpTriggerAt("/faq-batch")).isNull();
         assertThat(Functions.onHttpTriggerAt("/")).isNull();
@@ -79,27 +79,27 @@ class FunctionsTest {
 
     @Test
     void only_index_build_and_faq_batch_are_started_by_platform_events_and_streams_reach_no_trigger() {
-        assertThat(Functions.ALL.stream().filter(f -> f.triggers.contains(Trigger.OBJECT_CREATED) || f.triggers.contains(Trigger.TIMER))
-                .collect(Collectors.toList())).containsExactly(Functions.INDEX_BUILD, Functions.FAQ_BATCH);
-        Functions.ALL.stream().filter(FunctionSpec::streamed).forEach(f -> assertThat(f.triggers).as(f.name).isEmpty());
+        assertThat(Functions.all().stream().filter(f -> f.triggers.contains(Trigger.OBJECT_CREATED) || f.triggers.contains(Trigger.TIMER))
+                .collect(Collectors.toList())).containsExactly(Functions.IndexBuild.SPEC, Functions.FaqBatch.SPEC);
+        Functions.all().stream().filter(FunctionSpec::streamed).forEach(f -> assertThat(f.triggers).as(f.name).isEmpty());
     }
 
     @Test
     void each_function_reads_its_own_body_type_and_says_what_is_wrong() {
-        for (FunctionSpec<?> function : Functions.ALL) {
+        for (FunctionSpec<?> function : Functions.all()) {
             assertThatThrownBy(() -> function.read(new byte[0])).as(function.name)
                     .isInstanceOfSatisfying(JingneiException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST));
             assertThatThrownBy(() -> function.read("[1]".getBytes(StandardCharsets.UTF_8))).as(function.name)
                     .isInstanceOf(JingneiException.class);
         }
-        assertThat(Functions.CHAT.read("{\"query\":\"hi\"}".getBytes(StandardCharsets.UTF_8)).query).isEqualTo("hi");
-        assertThat(Functions.FAQ_BATCH.read("{\"input\":\"faq-batch/in/a.jsonl\"}".getBytes(StandardCharsets.UTF_8)).input)
+        assertThat(Functions.Chat.SPEC.read("{\"query\":\"hi\"}".getBytes(StandardCharsets.UTF_8)).query).isEqualTo("hi");
+        assertThat(Functions.FaqBatch.SPEC.read("{\"input\":\"faq-batch/in/a.jsonl\"}".getBytes(StandardCharsets.UTF_8)).input)
                 .isEqualTo("faq-batch/in/a.jsonl");
     }
 
     @Test
     void a_function_answers_in_one_way_only() {
-        assertThatThrownBy(() -> Functions.CHAT_STREAM.reply(null, null, null, "r")).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> Functions.CHAT.stream(null, null, null, "r")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> Functions.ChatStream.SPEC.reply(null, null, null, "r")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> Functions.Chat.SPEC.stream(null, null, null, "r")).isInstanceOf(IllegalStateException.class);
     }
 }

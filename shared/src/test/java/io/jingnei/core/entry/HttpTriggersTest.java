@@ -47,7 +47,7 @@ class HttpTriggersTest {
 
     @Test
     void a_handler_bound_to_chat_answers_chat_whatever_the_path() throws Exception {
-        assertThat(http(Functions.CHAT, "POST", "/anything", KEY).status).isEqualTo(200);
+        assertThat(http(Functions.Chat.SPEC, "POST", "/anything", KEY).status).isEqualTo(200);
     }
 
     @Test
@@ -74,7 +74,7 @@ class HttpTriggersTest {
 
     @Test
     void the_access_the_table_declares_is_checked_before_the_body_is_read() throws Exception {
-        Reply reply = HttpTriggers.call(calls, Functions.CHAT, "POST", "/chat", RequestHeaders.of(Map.of()), "not json".getBytes(StandardCharsets.UTF_8), "req-2")
+        Reply reply = HttpTriggers.call(calls, Functions.Chat.SPEC, "POST", "/chat", RequestHeaders.of(Map.of()), "not json".getBytes(StandardCharsets.UTF_8), "req-2")
                 .get(30, TimeUnit.SECONDS);
         assertThat(reply.status).isEqualTo(401);
     }
