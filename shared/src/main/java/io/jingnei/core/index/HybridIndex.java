@@ -53,6 +53,18 @@ public final class HybridIndex {
         return search(query, lexicalScores(question, fusion), k, fusion);
     }
 
+    /**
+     * {@link LexicalIndex#coverage} of the question by the chunk at this position (its title and
+     * text); NaN when the index has no lexical part.
+     */
+    public double coverage(String question, int position) {
+        if (lexical == null) {
+            return Double.NaN;
+        }
+        Chunk chunk = chunk(position);
+        return lexical.coverage(question, ChunkTitle.of(chunk.metadataJson), chunk.text);
+    }
+
     /** The question's BM25F score for every chunk, or null when search is dense-only. */
     public float[] lexicalScores(String question, Fusion fusion) {
         return lexical != null && fusion.lexicalWeight > 0 ? lexical.scores(question, fusion.bm25) : null;

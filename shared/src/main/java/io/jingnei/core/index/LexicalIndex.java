@@ -108,10 +108,43 @@ public final class LexicalIndex {
         return scores;
     }
 
+    /**
+     * How much of the question a passage's words cover: the idf-weighted share of the question's
+     * distinct terms (bigrams, single characters, Latin words) that also occur in the passage's
+     * title or text, counting only terms the index knows (a typo such as 运肥 is nobody's term and
+     * says nothing about this passage). 0 when the index knows none of them. A same-domain question
+     * that no article answers tends to ask about a thing no passage names (保管箱, 沙箱环境), so its
+     * best passage covers less of it than an answerable question's does. Reads the passage's
+     * text, not the postings: about a microsecond per passage.
+     */
+    public double coverage(String question, String title, String text) {
+        long[] asked = distinctTerms(question);
+        java.util.Set<Long> present = new java.util.HashSet<>();
+        splitter.terms(title, present::add);
+        splitter.terms(text, present::add);
+        double known = 0;
+        double covered = 0;
+        for (long term : asked) {
+            int t = Arrays.binarySearch(keys, term);
+            if (t < 0) {
+                continue;
+            }
+            double idf = idf(frequencies[t]);
+            known += idf;
+            if (present.contains(term)) {
+                covered += idf;
+            }
+        }
+        return known == 0 ? 0 : covered / known;
+    }
+
+    private float idf(int df) {
+        return (float) Math.log(1 + (count - df + 0.5) / (df + 0.5));
+    }
+
     /** Reads one term's postings into the scores. */
     private void add(int t, Bm25 weights, float[] titleNorms, float[] textNorms, float[] scores) {
-        int df = frequencies[t];
-        float idf = (float) Math.log(1 + (count - df + 0.5) / (df + 0.5));
+        float idf = idf(frequencies[t]);
         float titleWeight = (float) weights.titleWeight;
         float k1 = (float) weights.k1;
         int at = base + (t == 0 ? 0 : ends[t - 1]);

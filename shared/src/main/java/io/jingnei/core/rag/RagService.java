@@ -163,13 +163,14 @@ public final class RagService implements AutoCloseable {
         RejectionRule rule = request.threshold == null ? config.rejection() : RejectionRule.plainThreshold(request.threshold);
         List<RagResult.Source> sources = new ArrayList<>();
         List<Chunk> context = new ArrayList<>();
-        for (Ranking.Candidate passage : rule.passages(found)) {
+        double coverage = RejectionRule.coverage(found, searched, request.query);
+        for (Ranking.Candidate passage : rule.passages(found, coverage)) {
             Chunk chunk = searched.chunk(passage.position);
             context.add(chunk);
             sources.add(new RagResult.Source(chunk.docId, chunk.chunkNo, Math.round(passage.cosine * 10000) / 10000.0, chunk.metadataJson, chunk.text));
         }
         return new Retrieval(request, call, model, sources, context, ranking.empty() ? null : (double) ranking.best().cosine,
-                ranking.empty() ? null : RejectionRule.confidence(ranking), call.elapsedMillis(), version, query);
+                ranking.empty() ? null : RejectionRule.score(ranking, coverage), call.elapsedMillis(), version, query);
     }
 
     /** The answer for what was retrieved: the fixed no-context answer, an extract, or the LLM's. Never fails. */

@@ -81,13 +81,17 @@ public final class RetrievalEval {
         private final List<String> shownDocs;
         /** How the question was searched: alone, or as a follow-up in its conversation. */
         public final FollowUpSearch.Result search;
+        /** {@link RejectionRule#coverage}: NaN for a follow-up. */
+        public final double coverage;
 
-        Outcome(EvalQuestion question, List<String> ranked, Ranking shown, List<String> shownDocs, FollowUpSearch.Result search) {
+        Outcome(EvalQuestion question, List<String> ranked, Ranking shown, List<String> shownDocs, FollowUpSearch.Result search,
+                double coverage) {
             this.question = question;
             this.ranked = ranked;
             this.shown = shown;
             this.shownDocs = shownDocs;
             this.search = search;
+            this.coverage = coverage;
         }
 
         /** 1-based rank of the first right document within the ten, or 0. */
@@ -106,7 +110,7 @@ public final class RetrievalEval {
             if (rule.leansOnContext(search)) {
                 return docs;
             }
-            for (Ranking.Candidate c : rule.passages(shown)) {
+            for (Ranking.Candidate c : rule.passages(shown, coverage)) {
                 docs.add(shownDocs.get(shown.candidates.indexOf(c)));
             }
             return docs;
@@ -116,8 +120,9 @@ public final class RetrievalEval {
             return answeredWith(rule).stream().anyMatch(question.expected::contains);
         }
 
+        /** What the confidence bar is compared with ({@link RejectionRule#score}). */
         public double confidence() {
-            return RejectionRule.confidence(shown);
+            return RejectionRule.score(shown, coverage);
         }
     }
 
@@ -140,7 +145,7 @@ public final class RetrievalEval {
             for (Ranking.Candidate c : shown.candidates) {
                 shownDocs.add(index.chunk(c.position).docId);
             }
-            outcomes.add(new Outcome(q, new ArrayList<>(ranked), shown, shownDocs, search));
+            outcomes.add(new Outcome(q, new ArrayList<>(ranked), shown, shownDocs, search, RejectionRule.coverage(search, index, q.question)));
         }
         return outcomes;
     }

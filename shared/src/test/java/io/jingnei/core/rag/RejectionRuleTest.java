@@ -65,6 +65,36 @@ class RejectionRuleTest {
         assertThat(RejectionRule.plainThreshold(0).passages(found)).as("nothing is rejected with the rule off").isNotEmpty();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            // case | cosine | lead | coverage (NaN: none) | answered at the default bar
+            "below the bar alone, its passage names what it asks: answered        | 0.60 | 0.04 | 0.90 | true",
+            "the same confidence, its passage names little of it: rejected         | 0.60 | 0.04 | 0.20 | false",
+            "above the bar alone, covered less than typical: rejected              | 0.62 | 0.04 | 0.10 | false",
+            "well above the bar: answered even with no words in common             | 0.70 | 0.08 | 0.00 | true",
+            "no coverage (follow-up, dense-only index): cosine + lead as before     | 0.62 | 0.04 | NaN  | true",
+            "coverage exactly typical: the score is the confidence                 | 0.61 | 0.045 | 0.40 | true",
+    })
+    void a_single_question_is_scored_with_how_much_of_it_its_best_passage_covers(String name, double cosine, double lead,
+                                                                                 double coverage, boolean answered) {
+        Ranking ranking = new Ranking(List.of(new Ranking.Candidate(0, (float) cosine, 0, 1)), lead);
+        RejectionRule rule = new RejectionRule(0.50, RejectionRule.DEFAULT_MIN_CONFIDENCE);
+
+        assertThat(rule.passages(ranking, coverage).isEmpty()).isEqualTo(!answered);
+        assertThat(RejectionRule.plainThreshold(0).passages(ranking, coverage)).as("a request threshold of 0 ignores it").hasSize(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_follow_up_is_judged_without_coverage() {
+        Ranking alone = ranking("0.60 0.02");
+        Ranking inContext = ranking("0.66 0.04");
+        FollowUpSearch.Result followUp = new FollowUpSearch.Result(inContext, alone, inContext);
+        RejectionRule rule = new RejectionRule(0.50, RejectionRule.DEFAULT_MIN_CONFIDENCE);
+
+        assertThat(rule.passages(followUp, 0.0)).as("a low coverage would reject it as a single question").isNotEmpty();
+        assertThat(rule.passages(new FollowUpSearch.Result(inContext, inContext, null), 0.0)).isEmpty();
+    }
+
     private static Ranking ranking(String cosineAndLead) {
         String[] parts = cosineAndLead.trim().split(" ");
         return new Ranking(List.of(new Ranking.Candidate(0, Float.parseFloat(parts[0]), 0, 1)), Double.parseDouble(parts[1]));

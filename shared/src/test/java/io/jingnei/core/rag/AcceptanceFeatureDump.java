@@ -1,0 +1,206 @@
+package io.jingnei.core.rag;
+
+import io.jingnei.core.index.ChunkTitle;
+import io.jingnei.core.index.Fusion;
+import io.jingnei.core.index.Hit;
+import io.jingnei.core.index.HybridIndex;
+import io.jingnei.core.index.Ranking;
+import io.jingnei.core.text.BigramSplitter;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes, per single question of the retrieval dev sets (old and hard), the signals an acceptance
+ * rule could read, as CSV for fitting outside Java (a tool, not a test):
+ * java -cp ... io.jingnei.core.rag.AcceptanceFeatureDump out.csv [lexicalWeight]
+ */
+public final class AcceptanceFeatureDump {
+    private static final String[] DOMAINS = {"ecommerce", "telecom", "bank", "insurance", "logistics", "saas"};
+    private static final int[] OLD_NEAR_PER_DOMAIN = {7, 6, 7, 7, 7, 7};
+
+    public static void main(String[] args) throws Exception {
+        double weight = args.length > 1 ? Double.parseDouble(args[1]) : Fusion.DEFAULT.lexicalWeight;
+        Fusion fusion = new Fusion(weight, Fusion.DEFAULT.pool, Fusion.DEFAULT.bm25);
+        try (ConversationDevSet dev = new ConversationDevSet(); PrintWriter out = new PrintWriter(Files.newBufferedWriter(Paths.get(args[0])))) {
+            HybridIndex index = dev.index;
+            Map<Long, Integer> df = new HashMap<>();
+            List<Set<Long>> chunkTerms = new ArrayList<>();
+            for (int p = 0; p < index.size(); p++) {
+                Set<Long> terms = terms(ChunkTitle.of(index.chunk(p).metadataJson) + "\n" + index.chunk(p).text);
+                chunkTerms.add(terms);
+                terms.forEach(t -> df.merge(t, 1, Integer::sum));
+            }
+            Path dir = Paths.get(AcceptanceFeatureDump.class.getResource("/retrieval-dev/articles.jsonl").toURI()).getParent();
+            out.println("set,domain,label,kind,hit1,right3,cos,lead,conf,fmargin,fmargindoc,drank,lrank,agree_dl,cov_all,cov_bi,cov_uni,lex,lexz,fscore,dgap,cov_known,miss_max,q");
+            for (String set : new String[]{"old", "hard"}) {
+                List<EvalQuestion> qs = new ArrayList<>(EvalQuestion.parse(Files.readString(dir.resolve(set.equals("old") ? "queries.jsonl" : "hard.jsonl")), false, set));
+                int answerable = qs.size();
+                qs.addAll(EvalQuestion.parse(Files.readString(dir.resolve(set.equals("old") ? "oos.jsonl" : "hard-oos.jsonl")), true, set));
+                List<String> texts = new ArrayList<>();
+                qs.forEach(q -> texts.add(q.question));
+                List<float[]> vectors = dev.embed(texts);
+                int nearSeen = 0;
+                for (int i = 0; i < qs.size(); i++) {
+                    EvalQuestion q = qs.get(i);
+                    float[] v = vectors.get(i);
+                    String domain;
+                    String label;
+                    if (i < answerable) {
+                        domain = domainOf(q.expected.iterator().next());
+                        label = "ans";
+                    } else if (Boolean.TRUE.equals(q.near)) {
+                        domain = set.equals("old") ? oldNearDomain(nearSeen) : DOMAINS[nearSeen / 8];
+                        nearSeen++;
+                        label = "near";
+                    } else {
+                        domain = DOMAINS[(i - answerable) % 6];
+                        label = "far";
+                    }
+                    Ranking r = index.search(v, q.question, 2 * RetrievalEval.RANKED, fusion);
+                    List<String> docs = new ArrayList<>(new LinkedHashSet<String>() {{
+                        for (Ranking.Candidate c : r.candidates) {
+                            add(index.chunk(c.position).docId);
+                        }
+                    }});
+                    Ranking.Candidate top = r.best();
+                    String topDoc = index.chunk(top.position).docId;
+                    boolean hit1 = q.expected.contains(topDoc);
+                    boolean right3 = false;
+                    for (int k = 0; k < Math.min(3, r.candidates.size()); k++) {
+                        right3 |= q.expected.contains(index.chunk(r.candidates.get(k).position).docId);
+                    }
+                    double margin = r.candidates.size() > 1 ? top.score - r.candidates.get(1).score : 3;
+                    double marginDoc = 3;
+                    for (Ranking.Candidate c : r.candidates) {
+                        if (!index.chunk(c.position).docId.equals(topDoc)) {
+                            marginDoc = top.score - c.score;
+                            break;
+                        }
+                    }
+                    List<Hit> dense = index.vectors().search(v, 20);
+                    double dgap = 1;
+                    for (Hit h : dense) {
+                        if (!index.chunk(h.position).docId.equals(topDoc)) {
+                            dgap = top.cosine - h.score;
+                            break;
+                        }
+                    }
+                    int drank = 0;
+                    for (int k = 0; k < dense.size(); k++) {
+                        if (dense.get(k).position == top.position) {
+                            drank = k + 1;
+                        }
+                    }
+                    float[] lex = index.lexicalScores(q.question, fusion);
+                    int lrank = 1;
+                    int lexTop = 0;
+                    for (int p = 0; p < lex.length; p++) {
+                        if (lex[p] > lex[top.position]) {
+                            lrank++;
+                        }
+                        if (lex[p] > lex[lexTop]) {
+                            lexTop = p;
+                        }
+                    }
+                    if (lex[top.position] <= 0) {
+                        lrank = 0;
+                    }
+                    boolean agree = index.chunk(dense.get(0).position).docId.equals(index.chunk(lexTop).docId);
+                    double[] lz = zTop(lex, top.position, 20);
+                    Set<Long> qt = terms(q.question);
+                    Set<Long> ct = chunkTerms.get(top.position);
+                    double[] cov = coverage(qt, ct, df, index.size());
+                    out.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,\"%s\"",
+                            set, domain, label, q.kind == null ? "" : q.kind, hit1 ? 1 : 0, right3 ? 1 : 0, top.cosine, r.lead, top.cosine + r.lead,
+                            margin, marginDoc, drank, lrank, agree ? 1 : 0, cov[0], cov[1], cov[2], lex[top.position], lz[0], top.score, dgap, cov[3], cov[4], q.question));
+                }
+            }
+        }
+    }
+
+    private static String oldNearDomain(int n) {
+        for (int d = 0; d < 6; d++) {
+            if (n < OLD_NEAR_PER_DOMAIN[d]) {
+                return DOMAINS[d];
+            }
+            n -= OLD_NEAR_PER_DOMAIN[d];
+        }
+        throw new IllegalStateException();
+    }
+
+    private static String domainOf(String id) {
+        String p = id.substring(0, id.indexOf('-'));
+        switch (p) {
+            case "ec": return "ecommerce";
+            case "tel": return "telecom";
+            case "ins": return "insurance";
+            case "log": return "logistics";
+            default: return p;
+        }
+    }
+
+    private static double[] zTop(float[] scores, int position, int pool) {
+        float[] sorted = scores.clone();
+        java.util.Arrays.sort(sorted);
+        double sum = 0;
+        for (int i = 0; i < pool; i++) {
+            sum += sorted[sorted.length - 1 - i];
+        }
+        double mean = sum / pool;
+        double sq = 0;
+        for (int i = 0; i < pool; i++) {
+            double d = sorted[sorted.length - 1 - i] - mean;
+            sq += d * d;
+        }
+        return new double[]{(scores[position] - mean) / Math.max(1e-4, Math.sqrt(sq / pool))};
+    }
+
+    private static final long UNIGRAM = 1L << 32;
+    private static final long WORD = 1L << 62;
+
+    /** idf-weighted share of the question's terms the chunk has: all terms, bigrams and words only, single characters only. */
+    private static double[] coverage(Set<Long> q, Set<Long> chunk, Map<Long, Integer> df, int n) {
+        double[] have = new double[4];
+        double[] all = new double[4];
+        double missMax = 0;
+        for (long t : q) {
+            int d = df.getOrDefault(t, 0);
+            double idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+            boolean uni = (t & WORD) == 0 && (t & UNIGRAM) != 0;
+            int kind = uni ? 2 : 1;
+            all[0] += idf;
+            all[kind] += idf;
+            if (d > 0) {
+                all[3] += idf;
+                if (chunk.contains(t)) {
+                    have[3] += idf;
+                } else if (!uni) {
+                    missMax = Math.max(missMax, idf);
+                }
+            }
+            if (chunk.contains(t)) {
+                have[0] += idf;
+                have[kind] += idf;
+            }
+        }
+        return new double[]{all[0] == 0 ? 0 : have[0] / all[0], all[1] == 0 ? 0 : have[1] / all[1], all[2] == 0 ? 0 : have[2] / all[2],
+                all[3] == 0 ? 0 : have[3] / all[3], missMax};
+    }
+
+    private static Set<Long> terms(String text) {
+        Set<Long> terms = new HashSet<>();
+        BigramSplitter.INSTANCE.terms(text, terms::add);
+        return terms;
+    }
+}
