@@ -34,7 +34,7 @@ public final class RagConfig {
     public final int maxTopK;
     /** The cosine below which no passage is used (a request's own {@code threshold} replaces the whole rule). */
     public final double threshold;
-    /** {@link RejectionRule}'s bar on the best passage's cosine plus lead; 0 turns it off. */
+    /** {@link RejectionRule}'s bar on the best passage's score ({@link RejectionRule#score}: cosine plus lead, plus coverage); 0 turns it off. */
     public final double minConfidence;
     /** Whether search uses the index's lexical part too (false: dense-only, as in the first round). */
     public final boolean hybrid;
