@@ -114,24 +114,21 @@ public final class LexicalIndex {
      * title or text, counting only terms the index knows (a typo such as 运肥 is nobody's term and
      * says nothing about this passage). 0 when the index knows none of them. A same-domain question
      * that no article answers tends to ask about a thing no passage names (保管箱, 沙箱环境), so its
-     * best passage covers less of it than an answerable question's does. Reads the passage's
-     * text, not the postings: about a microsecond per passage.
+     * best passage covers less of it than an answerable question's does. Splits the passage's
+     * text again rather than reading postings: tens of microseconds, no scan.
      */
     public double coverage(String question, String title, String text) {
-        long[] asked = distinctTerms(question);
-        java.util.Set<Long> present = new java.util.HashSet<>();
-        splitter.terms(title, present::add);
-        splitter.terms(text, present::add);
+        long[] present = distinctTerms(title + "\n" + text);
         double known = 0;
         double covered = 0;
-        for (long term : asked) {
+        for (long term : distinctTerms(question)) {
             int t = Arrays.binarySearch(keys, term);
             if (t < 0) {
                 continue;
             }
             double idf = idf(frequencies[t]);
             known += idf;
-            if (present.contains(term)) {
+            if (Arrays.binarySearch(present, term) >= 0) {
                 covered += idf;
             }
         }

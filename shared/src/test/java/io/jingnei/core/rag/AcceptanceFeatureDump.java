@@ -32,7 +32,9 @@ public final class AcceptanceFeatureDump {
     public static void main(String[] args) throws Exception {
         double weight = args.length > 1 ? Double.parseDouble(args[1]) : Fusion.DEFAULT.lexicalWeight;
         Fusion fusion = new Fusion(weight, Fusion.DEFAULT.pool, Fusion.DEFAULT.bm25);
-        try (ConversationDevSet dev = new ConversationDevSet(); PrintWriter out = new PrintWriter(Files.newBufferedWriter(Paths.get(args[0])))) {
+        try (ConversationDevSet dev = new ConversationDevSet(); PrintWriter out = new PrintWriter(Files.newBufferedWriter(Paths.get(args[0])));
+             PrintWriter cands = new PrintWriter(Files.newBufferedWriter(Paths.get(args[0] + ".candidates")))) {
+            cands.println("set,domain,label,qi,rank,right,score,cos,lex,cov");
             HybridIndex index = dev.index;
             Map<Long, Integer> df = new HashMap<>();
             List<Set<Long>> chunkTerms = new ArrayList<>();
@@ -73,6 +75,12 @@ public final class AcceptanceFeatureDump {
                             add(index.chunk(c.position).docId);
                         }
                     }});
+                    for (int k = 0; k < Math.min(8, r.candidates.size()); k++) {
+                        Ranking.Candidate c = r.candidates.get(k);
+                        double cv = coverage(terms(q.question), chunkTerms.get(c.position), df, index.size())[3];
+                        cands.println(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%.4f,%.4f,%.4f,%.4f", set, domain, label, i, k + 1,
+                                q.expected.contains(index.chunk(c.position).docId) ? 1 : 0, c.score, c.cosine, c.lexical, cv));
+                    }
                     Ranking.Candidate top = r.best();
                     String topDoc = index.chunk(top.position).docId;
                     boolean hit1 = q.expected.contains(topDoc);
