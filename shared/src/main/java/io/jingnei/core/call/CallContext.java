@@ -29,6 +29,8 @@ public final class CallContext {
     /** What the call's admission holds against its caller's limits, until its charge or end settles it. */
     private final java.util.concurrent.atomic.AtomicReference<Hold> reservation =
             new java.util.concurrent.atomic.AtomicReference<>();
+    /** Fields the call's log line carries besides its own (a follow-up's rewrite); shared by {@link #withBodyUser}, as the trace is. */
+    private final java.util.Map<String, Object> logNotes;
 
     public CallContext(String requestId, String function, Caller caller) {
         this(requestId, function, caller, new CallTrace());
@@ -40,7 +42,13 @@ public final class CallContext {
     }
 
     private CallContext(String requestId, String function, Caller caller, String userId, long startNanos, CallTrace trace) {
+        this(requestId, function, caller, userId, startNanos, trace, new java.util.concurrent.ConcurrentSkipListMap<>());
+    }
+
+    private CallContext(String requestId, String function, Caller caller, String userId, long startNanos, CallTrace trace,
+                        java.util.Map<String, Object> logNotes) {
         this.trace = trace;
+        this.logNotes = logNotes;
         this.requestId = requestId;
         this.function = function;
         this.caller = caller == null ? Caller.anonymous() : caller;
@@ -73,7 +81,19 @@ public final class CallContext {
     public CallContext withBodyUser(String fromBody) {
         String effective = caller.effectiveUser(fromBody);
         return effective == null || PiiPolicy.builtIn().maskAlone(effective).equals(userId) ? this
-                : new CallContext(requestId, function, caller, effective, startNanos, trace);
+                : new CallContext(requestId, function, caller, effective, startNanos, trace, logNotes);
+    }
+
+    /** Adds a field to the call's log line, whoever writes it (the LLM call's line, or the core's own); null is left out. */
+    public void note(String name, Object value) {
+        if (value != null) {
+            logNotes.put(name, value);
+        }
+    }
+
+    /** The fields {@link #note} added, sorted by name. */
+    public java.util.Map<String, Object> notes() {
+        return java.util.Collections.unmodifiableMap(logNotes);
     }
 
     /** The same request under another function name, e.g. a faq-batch question. */

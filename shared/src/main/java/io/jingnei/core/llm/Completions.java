@@ -234,6 +234,6 @@ public final class Completions {
     }
 
     static CallRecord record(CallContext ctx, String model, String status) {
-        return new CallRecord(ctx.requestId, ctx.function, model, ctx.userId, status);
+        return new CallRecord(ctx.requestId, ctx.function, model, ctx.userId, status).putAll(ctx.notes());
     }
 }

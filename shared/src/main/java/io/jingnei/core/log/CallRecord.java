@@ -47,6 +47,12 @@ public final class CallRecord {
         return this;
     }
 
+    /** Every field of {@code more} (a call's notes), after the ones already put. */
+    public CallRecord putAll(Map<String, Object> more) {
+        more.forEach(this::put);
+        return this;
+    }
+
     /** For a bug (an internal error), the stack of its cause: this line is where it is logged, once. */
     public CallRecord stack(JingneiException failure) {
         if (failure != null && failure.internal() && failure.getCause() != null && !failure.stackLogged()) {

@@ -45,6 +45,12 @@ public final class RagConfig {
     public final boolean enabled;
     public final long maxFileBytes;
     public final int keepVersions;
+    /** JINGNEI_RAG_REWRITE=llm: a follow-up is rewritten by the LLM into one standalone question before search ({@link FollowUpRewrite}). */
+    public final boolean rewriteWithLlm;
+    /** The rewrite's model; empty: the answer's. */
+    public final Optional<String> rewriteModel;
+    /** How long search waits for the rewrite before it goes on without it. */
+    public final Duration rewriteTimeout;
 
     private RagConfig(Env env) {
         this.indexUri = env.get("JINGNEI_INDEX_URI");
@@ -67,6 +73,13 @@ public final class RagConfig {
         this.enabled = Settings.bool(env, "JINGNEI_RAG_ENABLED", true);
         this.maxFileBytes = Settings.bytes(env, "JINGNEI_INDEX_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES, 1, Integer.MAX_VALUE - 8);
         this.keepVersions = Settings.integer(env, "JINGNEI_INDEX_KEEP_VERSIONS", DEFAULT_KEEP_VERSIONS, 1, 1000);
+        this.rewriteWithLlm = Settings.choice(env, "JINGNEI_RAG_REWRITE", "off", "off", "llm").equals("llm");
+        this.rewriteModel = env.get("JINGNEI_RAG_REWRITE_MODEL").map(String::strip).filter(m -> !m.isEmpty());
+        this.rewriteTimeout = Settings.duration(env, "JINGNEI_RAG_REWRITE_TIMEOUT", "2s");
+        if (rewriteTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
+            // Every follow-up waits this long when the upstream hangs: a long wait is never worth a rewrite.
+            throw new ConfigException("JINGNEI_RAG_REWRITE_TIMEOUT must be at most 30s, got " + env.get("JINGNEI_RAG_REWRITE_TIMEOUT").orElse(""));
+        }
     }
 
     /**

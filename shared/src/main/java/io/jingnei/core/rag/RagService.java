@@ -45,6 +45,7 @@ public final class RagService implements AutoCloseable {
     private final FollowUpSearch followUps = new FollowUpSearch(FollowUpSearch.Settings.DEFAULT);
     private final RagAnswerCache answers;
     private final RagPrompt prompts;
+    private final FollowUpRewrite rewrites;
 
     public RagService(Embedder embedder, IndexHolder index, Completions completions, CallLog log, RequestCaps caps,
                       RagConfig config, boolean llmConfigured, String defaultModel, Executor cpu, AnswerCache cache, int historyTurns) {
@@ -60,6 +61,7 @@ public final class RagService implements AutoCloseable {
         this.historyTurns = historyTurns;
         this.answers = new RagAnswerCache(cache, log, index, defaultModel, llmConfigured);
         this.prompts = new RagPrompt(historyTurns);
+        this.rewrites = new FollowUpRewrite(completions, config, llmConfigured, historyTurns, log);
     }
 
     public IndexHolder index() {
@@ -137,28 +139,32 @@ public final class RagService implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         CallContext c = call;
-        return CompletableFuture.supplyAsync(() -> search(request, c, model), cpu).whenComplete((r, error) -> {
-            if (error != null) {
-                JingneiException e = JingneiException.from(error);
-                log.write(new CallRecord(c.requestId, c.function, model, c.userId, e.kind().status)
-                        .put("error", e.getMessage()).stack(e));
-            }
-        });
+        String earlier = historyTurns == 0 ? "" : followUps.earlier(request.history);
+        return rewrites.rewrite(request, earlier, model, c)
+                .thenApplyAsync(rewritten -> search(request, c, model, earlier, rewritten), cpu)
+                .whenComplete((r, error) -> {
+                    if (error != null) {
+                        JingneiException e = JingneiException.from(error);
+                        log.write(record(c, model, e.kind().status).put("error", e.getMessage()).stack(e));
+                    }
+                });
     }
 
     /**
      * Hybrid search, then the rejection rule: the shipped one, or with a request's own
-     * {@code threshold} the plain cosine rule (0 returns the ranking as it is).
+     * {@code threshold} the plain cosine rule (0 returns the ranking as it is). A follow-up's
+     * rewrite, when there is one, is searched as a single question.
      */
-    private Retrieval search(RagRequest request, CallContext call, String model) {
+    private Retrieval search(RagRequest request, CallContext call, String model, String conversation, FollowUpRewrite.Outcome rewritten) {
         index.refreshIfDue(); // first: while there is no index, this is what loads it once it appears
         HybridIndex searched = index.require();
         String version = index.version();
-        String earlier = historyTurns == 0 ? "" : followUps.earlier(request.history);
-        List<float[]> vectors = embedder.embed(earlier.isEmpty() ? List.of(request.query) : List.of(request.query, earlier));
+        String question = rewritten.used() ? rewritten.question : request.query;
+        String earlier = rewritten.used() ? "" : conversation;
+        List<float[]> vectors = embedder.embed(earlier.isEmpty() ? List.of(question) : List.of(question, earlier));
         float[] query = vectors.get(0);
         FollowUpSearch.Result found = followUps.search(searched, config.fusion(), request.topK == null ? config.topK : request.topK,
-                request.query, query, earlier, earlier.isEmpty() ? null : vectors.get(1));
+                question, query, earlier, earlier.isEmpty() ? null : vectors.get(1));
         Ranking ranking = found.ranking;
         RejectionRule rule = request.threshold == null ? config.rejection() : RejectionRule.plainThreshold(request.threshold);
         List<RagResult.Source> sources = new ArrayList<>();
@@ -181,7 +187,7 @@ public final class RagService implements AutoCloseable {
             return CompletableFuture.completedFuture(noContext(found));
         }
         if (!llmConfigured) {
-            log.write(new CallRecord(call.requestId, call.function, found.model, call.userId, "success").put("mode", "extractive")
+            log.write(record(call, found.model, "success").put("mode", "extractive")
                     .put("latency_ms", retrieveMs));
             return CompletableFuture.completedFuture(new RagResult("success", found.context.get(0).text, found.sources, Usage.NONE, null,
                     new RagResult.Latency(retrieveMs, 0, retrieveMs), "extractive", null, call.requestId, List.of(), null, 200));
@@ -193,7 +199,7 @@ public final class RagService implements AutoCloseable {
                 return RagResult.failure(JingneiException.from(error), found.model, call.requestId, found.sources, latency, call.trace.list());
             }
             if (RagPrompt.declined(outcome.content())) {
-                log.write(new CallRecord(call.requestId, call.function, outcome.model, call.userId, "no_context").put("declined_by", "llm")
+                log.write(record(call, outcome.model, "no_context").put("declined_by", "llm")
                         .put("best_similarity", found.bestScore).put("latency_ms", total));
                 return new RagResult("no_context", RagResult.NO_CONTEXT_ANSWER, found.sources, outcome.usage == null ? Usage.NONE : outcome.usage,
                         outcome.cost, latency, "generated", outcome.model, call.requestId, outcome.attempts, null, 200);
@@ -225,16 +231,21 @@ public final class RagService implements AutoCloseable {
     /** A streamed answer the model declined: logged as rag-query logs it (the call itself is logged already). */
     public void declinedStream(Retrieval found, String model) {
         CallContext call = found.call;
-        log.write(new CallRecord(call.requestId, call.function, model, call.userId, "no_context").put("declined_by", "llm")
+        log.write(record(call, model, "no_context").put("declined_by", "llm")
                 .put("best_similarity", found.bestScore).put("latency_ms", call.elapsedMillis()));
     }
 
     RagResult noContext(Retrieval found) {
         CallContext call = found.call;
-        log.write(new CallRecord(call.requestId, call.function, found.model, call.userId, "no_context")
+        log.write(record(call, found.model, "no_context")
                 .put("best_similarity", found.bestScore).put("confidence", found.confidence).put("latency_ms", found.retrieveMs));
         return new RagResult("no_context", RagResult.NO_CONTEXT_ANSWER, found.sources, Usage.NONE, null,
                 new RagResult.Latency(found.retrieveMs, 0, found.retrieveMs), "none", found.model, call.requestId, List.of(), null, 200);
+    }
+
+    /** The call's log line, with what its steps noted (a follow-up's rewrite). */
+    private static CallRecord record(CallContext call, String model, String status) {
+        return new CallRecord(call.requestId, call.function, model, call.userId, status).putAll(call.notes());
     }
 
     private RagResult failed(RagRequest request, CallContext ctx, JingneiException e) {
