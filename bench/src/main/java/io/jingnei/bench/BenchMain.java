@@ -17,7 +17,7 @@ public final class BenchMain {
     static final String BENCH_KEY = "ck-bench-0000000001";
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
-        // --only=coldstart,gateway,faults,streams,search,indexload,routing,pii,limits,cache,retrieval,faqbatch runs a subset (all by
+        // --only=coldstart,gateway,faults,streams,search,indexload,routing,pii,limits,cache,retrieval,rewrite,faqbatch runs a subset (all by
         // default) and replaces only those sections of bench/RESULTS.md.
         String only = List.of(args).stream().filter(a -> a.startsWith("--only=")).map(a -> a.substring(7)).findFirst().orElse("");
         java.util.function.Predicate<String> wanted = name -> only.isEmpty() || List.of(only.split(",")).contains(name);
@@ -75,6 +75,9 @@ public final class BenchMain {
             new RetrievalQualityBench(data, quick ? 500 : Integer.MAX_VALUE).run(report);
             new HybridRetrievalBench(root, data, quick ? 500 : Integer.MAX_VALUE, quick ? 20_000 : 100_000).run(report);
             new RetrievalDevBench(root).run(report);
+        }
+        if (wanted.test("rewrite")) {
+            new RewriteBench(root, quick ? 1 : 3).run(report);
         }
         if (wanted.test("faqbatch")) {
             new FaqBatchModeBench(quick ? 1_000 : 10_000).run(report);
