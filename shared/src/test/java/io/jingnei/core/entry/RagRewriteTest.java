@@ -177,6 +177,22 @@ class RagRewriteTest {
         upstream.enqueue(Reply.completion(REWRITE, 90, 12).after(10_000), Reply.completion("换货一般3到5天。", 300, 20));
         assertFallsBack("rw-5", "timeout");
         upstream.awaitClientDisconnects(1);
+        JsonNode abandoned = awaitLine("rw-5", "rag-rewrite");
+        assertThat(abandoned.path("status").asText()).isEqualTo("cancelled");
+        assertThat(abandoned.path("usage_estimated").asBoolean()).as("the upstream had the prompt: its estimate is charged").isTrue();
+        assertThat(abandoned.path("prompt_tokens").asLong()).isPositive();
+    }
+
+    /** The line, once written: an abandoned call's ends after the request's answer. */
+    private JsonNode awaitLine(String requestId, String function) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try {
+                return line(requestId, function);
+            } catch (AssertionError notYet) {
+                Thread.sleep(100);
+            }
+        }
+        return line(requestId, function);
     }
 
     @Test
