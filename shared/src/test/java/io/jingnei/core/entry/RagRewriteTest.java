@@ -7,6 +7,8 @@ import io.jingnei.core.auth.Caller;
 import io.jingnei.core.llm.ChatMessage;
 import io.jingnei.core.rag.RagRequest;
 import io.jingnei.core.rag.RagResult;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jingnei.core.testing.CollectingSubscriber;
 import io.jingnei.core.testing.FakeUpstream;
 import io.jingnei.core.testing.Instances;
 import io.jingnei.core.testing.RecordedRequest;
@@ -147,6 +149,21 @@ class RagRewriteTest {
         assertThat(rewriteLine.path("status").asText()).isEqualTo("success");
         assertThat(rewriteLine.path("total_tokens").asLong()).isEqualTo(102);
         assertThat(String.join("\n", log)).as("the rewritten question is not logged").doesNotContain(REWRITE);
+    }
+
+    @Test
+    void rag_stream_searches_the_rewrite_too_and_logs_it_on_the_streams_line() throws Exception {
+        upstream.enqueue(Reply.completion(REWRITE, 90, 12), Reply.stream(0, "换货", "一般3到5天。"));
+        CollectingSubscriber<ObjectNode> events = new CollectingSubscriber<>();
+
+        calls.ragStream(CALLER, FOLLOW_UP, "rw-s").get(20, TimeUnit.SECONDS).subscribe(events);
+
+        assertThat(events.await()).isNull();
+        assertThat(events.items.get(events.items.size() - 1).path("status").asText()).isEqualTo("success");
+        assertThat(embedded()).containsExactly(REWRITE);
+        JsonNode streamLine = awaitLine("rw-s", "rag-stream");
+        assertThat(streamLine.path("rewrite").asText()).isEqualTo("used");
+        assertThat(streamLine.path("rewrite_tokens").asLong()).isEqualTo(102);
     }
 
     @Test
