@@ -157,6 +157,9 @@ public final class JingneiInstance implements AutoCloseable {
         List<String> models = new ArrayList<>(List.of(b.config.defaultModel));
         b.llm.upstreams().forEach(u -> models.addAll(u.models));
         models.addAll(b.llm.fallbacks().models());
+        if (b.ragConfig.rewriteWithLlm) {
+            b.ragConfig.rewriteModel.ifPresent(models::add); // an unpriced one would rewrite for free under a budget
+        }
         return models;
     }
 
