@@ -219,6 +219,33 @@ class RagEndToEndIT {
         }
     }
 
+    @Test
+    void without_an_llm_key_the_rewrite_asked_for_is_off_and_a_follow_up_is_answered_as_without_it() throws Exception {
+        build("s3://jingnei-kb/kb/faq.jsonl", "s3://jingnei-kb/index/no-key.jnix");
+        RagRequest followUp = new RagRequest("那换货呢？", null, null, null, null, null, List.of(
+                new io.jingnei.core.llm.ChatMessage("user", "退货的钱多久能到账？"),
+                new io.jingnei.core.llm.ChatMessage("assistant", "商家确认收到退货后24小时内发起退款。")));
+        int calls = upstream.completionRequests().size();
+        RagResult off;
+        RagResult asked;
+        try (JingneiInstance instance = boot(Map.of("JINGNEI_INDEX_URI", "s3://jingnei-kb/index/no-key.jnix", "JINGNEI_LLM_API_KEY", "",
+                "JINGNEI_RAG_MIN_CONFIDENCE", "0"))) {
+            off = instance.rag().get(60, TimeUnit.SECONDS).query(followUp, new CallContext(null, "rag-query", null)).get(30, TimeUnit.SECONDS);
+        }
+        try (JingneiInstance instance = boot(Map.of("JINGNEI_INDEX_URI", "s3://jingnei-kb/index/no-key.jnix", "JINGNEI_LLM_API_KEY", "",
+                "JINGNEI_RAG_MIN_CONFIDENCE", "0", "JINGNEI_RAG_REWRITE", "llm"))) {
+            asked = instance.rag().get(60, TimeUnit.SECONDS).query(followUp, new CallContext(null, "rag-query", null)).get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(asked.status).isEqualTo("success");
+        assertThat(asked.mode).isEqualTo("extractive");
+        assertThat(asked.answer).isEqualTo(off.answer);
+        assertThat(asked.sources.stream().map(s -> s.id).collect(Collectors.toList()))
+                .isEqualTo(off.sources.stream().map(s -> s.id).collect(Collectors.toList()));
+        assertThat(upstream.completionRequests()).as("nothing asked of an LLM").hasSize(calls);
+        assertThat(log.stream().filter(line -> line.contains("JINGNEI_RAG_REWRITE=llm is off"))).hasSize(1);
+    }
+
     private static boolean eventually(JingneiInstance instance, String id) throws Exception {
         for (int i = 0; i < 50; i++) {
             RagResult result = ask(instance, "可以退货吗");
