@@ -5,15 +5,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.call.CallContext;
 import io.jingnei.core.llm.ChatMessage;
+import io.jingnei.core.llm.CompletionOutcome;
 import io.jingnei.core.llm.Completions;
 import io.jingnei.core.log.CallLog;
 import io.jingnei.core.pricing.Usage;
+import io.jingnei.core.util.TimeSource;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
@@ -70,9 +71,11 @@ public final class FollowUpRewrite {
     private final java.util.Optional<String> model;
     private final Duration timeout;
     private final int historyTurns;
+    private final TimeSource time;
 
-    FollowUpRewrite(Completions completions, RagConfig config, boolean llmConfigured, int historyTurns, CallLog log) {
+    FollowUpRewrite(Completions completions, RagConfig config, boolean llmConfigured, int historyTurns, CallLog log, TimeSource time) {
         this.completions = completions;
+        this.time = time;
         this.on = config.rewriteWithLlm && llmConfigured && historyTurns > 0;
         this.model = config.rewriteModel;
         this.timeout = config.rewriteTimeout;
@@ -100,9 +103,11 @@ public final class FollowUpRewrite {
         call.trace.onCancel(step.trace::cancel);
         ObjectNode body = body(request.history, request.query, historyTurns);
         body.put("model", model.orElse(answerModel));
-        long start = System.nanoTime();
-        return completions.complete(body, step).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((answer, error) -> {
-            long ms = (System.nanoTime() - start) / 1_000_000;
+        long start = time.nanoTime();
+        CompletableFuture<CompletionOutcome> asked = completions.complete(body, step);
+        time.delay(timeout).thenRun(() -> asked.completeExceptionally(new TimeoutException("no rewrite within " + timeout)));
+        return asked.handle((answer, error) -> {
+            long ms = (time.nanoTime() - start) / 1_000_000;
             Outcome outcome;
             if (error != null) {
                 boolean late = unwrap(error) instanceof TimeoutException;

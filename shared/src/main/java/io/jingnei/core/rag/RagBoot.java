@@ -103,7 +103,8 @@ public final class RagBoot {
                 fields.put("error", unavailable.getMessage());
             }
             p.log.event("rag ready", fields);
-            return new RagService(e, holder, p.completions, p.log, p.caps, config, p.llmConfigured, p.defaultModel, p.workers.cpu(), p.cache, p.historyTurns);
+            return new RagService(e, holder, p.completions, p.log, p.caps, config, p.llmConfigured, p.defaultModel, p.workers.cpu(), p.cache, p.historyTurns,
+                    p.time);
         });
     }
 

@@ -14,6 +14,7 @@ import io.jingnei.core.log.CallLog;
 import io.jingnei.core.log.CallRecord;
 import io.jingnei.core.pricing.Usage;
 import io.jingnei.core.request.RequestCaps;
+import io.jingnei.core.util.TimeSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,8 @@ public final class RagService implements AutoCloseable {
     private final FollowUpRewrite rewrites;
 
     public RagService(Embedder embedder, IndexHolder index, Completions completions, CallLog log, RequestCaps caps,
-                      RagConfig config, boolean llmConfigured, String defaultModel, Executor cpu, AnswerCache cache, int historyTurns) {
+                      RagConfig config, boolean llmConfigured, String defaultModel, Executor cpu, AnswerCache cache, int historyTurns,
+                      TimeSource time) {
         this.embedder = embedder;
         this.index = index;
         this.completions = completions;
@@ -61,7 +63,7 @@ public final class RagService implements AutoCloseable {
         this.historyTurns = historyTurns;
         this.answers = new RagAnswerCache(cache, log, index, defaultModel, llmConfigured);
         this.prompts = new RagPrompt(historyTurns);
-        this.rewrites = new FollowUpRewrite(completions, config, llmConfigured, historyTurns, log);
+        this.rewrites = new FollowUpRewrite(completions, config, llmConfigured, historyTurns, log, time);
     }
 
     public IndexHolder index() {

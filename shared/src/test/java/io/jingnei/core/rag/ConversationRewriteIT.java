@@ -93,7 +93,7 @@ class ConversationRewriteIT {
         try (FakeUpstream upstream = FakeUpstream.start(); JingneiInstance instance = Instances.boot(upstream, log)) {
             FollowUpRewrite rewrite = new FollowUpRewrite(instance.completions(),
                     RagConfig.from(Env.of(Map.of("JINGNEI_RAG_REWRITE", "llm", "JINGNEI_RAG_REWRITE_TIMEOUT", "10s"))), true, 3,
-                    new CallLog(log::add));
+                    new CallLog(log::add), io.jingnei.core.util.TimeSource.system());
             for (EvalQuestion q : asked) {
                 upstream.enqueue(Reply.completion(rewrites.get(key(q)), 100, 15));
                 RagRequest request = new RagRequest(q.question, null, null, null, null, null, q.history);

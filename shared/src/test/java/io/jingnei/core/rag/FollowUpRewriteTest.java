@@ -6,6 +6,7 @@ import io.jingnei.core.config.ConfigException;
 import io.jingnei.core.config.Env;
 import io.jingnei.core.llm.ChatMessage;
 import io.jingnei.core.log.CallLog;
+import io.jingnei.core.util.TimeSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,7 +53,7 @@ class FollowUpRewriteTest {
         RagConfig asked = RagConfig.from(Env.of(Map.of("JINGNEI_RAG_REWRITE", "llm")));
 
         // no Completions at all: a call would fail with a NullPointerException
-        FollowUpRewrite rewrite = new FollowUpRewrite(null, asked, false, 3, new CallLog(log::add));
+        FollowUpRewrite rewrite = new FollowUpRewrite(null, asked, false, 3, new CallLog(log::add), TimeSource.system());
 
         assertThat(rewrite.on()).isFalse();
         assertThat(log).hasSize(1);
@@ -67,7 +68,7 @@ class FollowUpRewriteTest {
     @Test
     void off_by_default_says_nothing() {
         List<String> log = new CopyOnWriteArrayList<>();
-        assertThat(new FollowUpRewrite(null, RagConfig.from(Env.of(Map.of())), true, 3, new CallLog(log::add)).on()).isFalse();
+        assertThat(new FollowUpRewrite(null, RagConfig.from(Env.of(Map.of())), true, 3, new CallLog(log::add), TimeSource.system()).on()).isFalse();
         assertThat(log).isEmpty();
     }
 
