@@ -254,6 +254,43 @@ class RagRewriteTest {
     }
 
     @Test
+    void with_personal_data_blocked_a_conversation_holding_some_is_refused_as_without_the_rewrite_and_nothing_leaves() throws Exception {
+        instance.close();
+        instance = Instances.bootWithRag(upstream, log, "JINGNEI_RAG_REWRITE", "llm", "JINGNEI_PII", "block");
+        instance.rag().get(60, TimeUnit.SECONDS);
+        calls = new FunctionCalls(instance);
+        upstream.reset();
+        upstream.enqueue(Reply.completion(REWRITE, 90, 12), Reply.completion("七天无理由退货。", 300, 20));
+
+        RagResult refused = query(followUp("我的手机号是13912345678，退货的钱多久能到账？", "那换货呢？"), "rw-b1");
+        RagResult legitimate = query(FOLLOW_UP, "rw-b2");
+
+        assertThat(refused.status).isNotEqualTo("success");
+        assertThat(line("rw-b1", "rag-rewrite").path("status").asText()).isEqualTo(refused.status);
+        assertThat(line("rw-b1", "rag-query").path("rewrite").asText()).isEqualTo("failed");
+        assertThat(legitimate.status).isEqualTo("success");
+        assertThat(upstream.completionRequests()).as("only the legitimate follow-up's rewrite and answer went upstream").hasSize(2);
+        assertThat(String.join("\n", upstream.completionRequests().stream().map(r -> r.body).collect(java.util.stream.Collectors.toList())))
+                .doesNotContain("13912345678");
+    }
+
+    @Test
+    void a_caller_who_leaves_during_the_rewrite_aborts_it() throws Exception {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        upstream.enqueue(Reply.completion(REWRITE, 90, 12).heldUntil(never));
+        io.jingnei.core.call.CallTrace trace = new io.jingnei.core.call.CallTrace();
+
+        java.util.concurrent.CompletableFuture<io.jingnei.core.entry.Reply> pending = calls.ragQuery(CALLER, FOLLOW_UP, "rw-gone", trace);
+        upstream.awaitCompletionRequests(1);
+        trace.cancel();
+
+        upstream.awaitClientDisconnects(1);
+        pending.get(20, TimeUnit.SECONDS);
+        assertThat(awaitLine("rw-gone", "rag-rewrite").path("status").asText()).isEqualTo("cancelled");
+        never.countDown();
+    }
+
+    @Test
     void the_rewrite_tokens_are_charged_to_the_caller_beside_the_answer() throws Exception {
         List<String> charges = new CopyOnWriteArrayList<>();
         instance.completions().meterWith((ctx, usage, cost) -> charges.add(ctx.caller.limitKey() + ":" + ctx.function + ":" + usage.totalTokens));
