@@ -69,13 +69,21 @@ class ConversationRewriteIT {
         RagConfig config = ConversationDevSet.CONFIG;
         FollowUpSearch search = new FollowUpSearch(FollowUpSearch.Settings.DEFAULT);
         shipped = dev.eval(asked, search).report(config.fusion(), config.rejection(), config.topK, 0);
-        rewriteAlone = dev.eval(alone, search).report(config.fusion(), config.rejection(), config.topK, 0);
+        RetrievalEval aloneEval = dev.eval(alone, search);
+        rewriteAlone = aloneEval.report(config.fusion(), config.rejection(), config.topK, 0);
         rewriteInContext = dev.eval(inContext, search).report(config.fusion(), config.rejection(), config.topK, 0);
         FIGURES.add("conversations with a rewrite: " + asked.size() + ", skipped without one: " + skipped);
         FIGURES.add("| retrieval | hit@1 | hit@3 | " + String.join(" | ", shipped.byKind.keySet()) + " | answered | unanswerable rejected |");
         FIGURES.add(row("no LLM: alone + in context (shipped)", shipped));
         FIGURES.add(row("perfect rewrite, searched alone (shipped with llm)", rewriteAlone));
         FIGURES.add(row("perfect rewrite + conversation (FollowUpSearch)", rewriteInContext));
+        FIGURES.add("perfect rewrites searched alone whose right article is not first (rewrite -> expected: top 3):");
+        for (RetrievalEval.Outcome o : aloneEval.run(config.fusion(), config.topK)) {
+            if (o.question.inScope() && o.rank() != 1) {
+                FIGURES.add("  " + o.question.question + " (" + o.question.kind + ") -> " + o.question.expected + ": "
+                        + o.ranked.subList(0, Math.min(3, o.ranked.size())));
+            }
+        }
         Path out = Files.createDirectories(Paths.get("target/conversation-dev")).resolve("rewrite-figures.txt");
         Files.write(out, FIGURES, StandardCharsets.UTF_8);
         FIGURES.forEach(System.out::println);
