@@ -26,4 +26,19 @@ class CallContextTest {
         assertThat(ctx.withBodyUser("visitor-42").userId).isEqualTo("shop-a/visitor-42");
         assertThat(new CallContext("r", "chat", Caller.anonymous()).userId).isNull();
     }
+
+    @Test
+    void notes_reach_the_log_line_whoever_writes_it_and_a_sub_call_has_its_own() {
+        CallContext ctx = new CallContext("r", "rag-query", Caller.user(Caller.Via.CLIENT_KEY, "shop-a"));
+        CallContext asUser = ctx.withBodyUser("visitor-42");
+        CallContext step = ctx.forFunction("rag-rewrite", "r");
+
+        asUser.note("rewrite", "used");
+        ctx.note("rewrite_ms", 12L);
+        ctx.note("ignored", null);
+
+        assertThat(ctx.notes()).containsOnlyKeys("rewrite", "rewrite_ms");
+        assertThat(asUser.notes()).isEqualTo(ctx.notes());
+        assertThat(step.notes()).isEmpty();
+    }
 }
