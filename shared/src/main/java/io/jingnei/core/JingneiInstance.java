@@ -183,9 +183,15 @@ public final class JingneiInstance implements AutoCloseable {
         if (b.llm.upstreams().stream().allMatch(u -> u.keysMissing())) {
             return;
         }
-        String model = b.config.defaultModel;
+        warnUnknown(b, catalog, "JINGNEI_LLM_MODEL", b.config.defaultModel);
+        if (b.ragConfig.rewriteWithLlm) {
+            b.ragConfig.rewriteModel.ifPresent(model -> warnUnknown(b, catalog, "JINGNEI_RAG_REWRITE_MODEL", model));
+        }
+    }
+
+    private static void warnUnknown(Builder b, ModelCatalog catalog, String setting, String model) {
         catalog.ids().thenAccept(ids -> ids.filter(known -> !known.contains(model)).ifPresent(known ->
-                b.log.event("JINGNEI_LLM_MODEL is not an upstream model", Map.of(
+                b.log.event(setting + " is not an upstream model", Map.of(
                         "level_hint", "WARN", "model", model, "valid_models", String.join(", ", known)))));
     }
 

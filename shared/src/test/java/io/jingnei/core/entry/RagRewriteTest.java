@@ -275,6 +275,26 @@ class RagRewriteTest {
     }
 
     @Test
+    void a_rewrite_model_no_upstream_lists_is_said_at_start_and_every_follow_up_falls_back() throws Exception {
+        instance.close();
+        instance = Instances.bootWithRag(upstream, log, "JINGNEI_RAG_REWRITE", "llm", "JINGNEI_RAG_REWRITE_MODEL", "no-such-model");
+        instance.rag().get(60, TimeUnit.SECONDS);
+        calls = new FunctionCalls(instance);
+        upstream.reset();
+        upstream.enqueue(Reply.completion("换货一般3到5天。", 300, 20));
+
+        RagResult result = query(FOLLOW_UP, "rw-m");
+
+        assertThat(result.status).isEqualTo("success");
+        assertThat(line("rw-m", "rag-query").path("rewrite").asText()).isEqualTo("failed");
+        assertThat(ids(result)).isEqualTo(offSources);
+        for (int i = 0; i < 100 && log.stream().noneMatch(l -> l.contains("JINGNEI_RAG_REWRITE_MODEL is not an upstream model")); i++) {
+            Thread.sleep(100); // the model list is fetched in the background at start
+        }
+        assertThat(log).anyMatch(l -> l.contains("JINGNEI_RAG_REWRITE_MODEL is not an upstream model") && l.contains("no-such-model"));
+    }
+
+    @Test
     void a_caller_who_leaves_during_the_rewrite_aborts_it() throws Exception {
         java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
         upstream.enqueue(Reply.completion(REWRITE, 90, 12).heldUntil(never));
