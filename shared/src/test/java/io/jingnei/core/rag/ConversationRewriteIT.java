@@ -155,9 +155,12 @@ class ConversationRewriteIT {
 
     @Test
     void a_perfect_rewrite_searched_alone_finds_more_than_the_search_without_an_llm() {
-        // measured (docs/rag.md): floors a little under, so a regression shows and noise does not
+        // measured hit@1 0.92 against 0.80, hit@3 0.99 against 0.97, answered 0.98 against 0.90 (docs/rag.md)
         assertThat(rewriteAlone.hit1).isGreaterThan(shipped.hit1);
         assertThat(rewriteAlone.hit3).isGreaterThanOrEqualTo(shipped.hit3 - 0.02);
+        assertThat(rewriteAlone.answeredAtDefault).isGreaterThanOrEqualTo(shipped.answeredAtDefault);
+        // measured 0.20 against 0.35 (docs/rag.md): judged as single questions, rewrites of unanswerable follow-ups pass more often
+        assertThat(rewriteAlone.outOfScopeRejected).isGreaterThanOrEqualTo(0.15);
     }
 
     @Test
