@@ -14,6 +14,7 @@ import io.jingnei.core.util.TimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -68,7 +69,7 @@ public final class FollowUpRewrite {
 
     private final Completions completions;
     private final boolean on;
-    private final java.util.Optional<String> model;
+    private final Optional<String> model;
     private final Duration timeout;
     private final int historyTurns;
     private final TimeSource time;
@@ -130,7 +131,7 @@ public final class FollowUpRewrite {
 
     /**
      * The rewrite request: the short instruction, then the last turns (as the answer prompt keeps
-     * them, assistant turns cut) and the question in one user message. Visible for the bench.
+     * them, assistant turns cut) and the question in one user message. Visible for tests.
      */
     static ObjectNode body(List<ChatMessage> history, String question, int historyTurns) {
         StringBuilder conversation = new StringBuilder("对话：\n");
