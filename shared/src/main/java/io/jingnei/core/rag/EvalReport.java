@@ -62,7 +62,7 @@ public final class EvalReport {
         kinds.forEach((kind, list) -> byKind.put(kind, new Kind(list, shipped)));
         sweep = new ArrayList<>();
         for (double bar : bars) {
-            sweep.add(new Sweep(in, out, new RejectionRule(shipped.cosineFloor, bar, shipped.maxContextLift)));
+            sweep.add(new Sweep(in, out, new RejectionRule(shipped.cosineFloor, bar, shipped.followUps)));
         }
         worstMisses = new ArrayList<>();
         in.stream().filter(o -> !o.answeredRight(shipped))

@@ -53,11 +53,21 @@ public final class FollowUpSearch {
         public final Ranking standalone;
         /** Null when the question had no earlier user turn or stood alone. */
         public final Ranking context;
+        /** The earlier turns' cosine to the best passage found; 0 when not a follow-up. */
+        public final double earlierCosine;
+        /** {@link FollowUpRule#newWordCoverage} of the best passage found; 1 when not a follow-up. */
+        public final double newWordCoverage;
 
         Result(Ranking ranking, Ranking standalone, Ranking context) {
+            this(ranking, standalone, context, 0, 1);
+        }
+
+        public Result(Ranking ranking, Ranking standalone, Ranking context, double earlierCosine, double newWordCoverage) {
             this.ranking = ranking;
             this.standalone = standalone;
             this.context = context;
+            this.earlierCosine = earlierCosine;
+            this.newWordCoverage = newWordCoverage;
         }
 
         public boolean followUp() {
@@ -109,7 +119,11 @@ public final class FollowUpSearch {
         if (standalone.empty()) {
             return new Result(standalone, standalone, null);
         }
-        return new Result(fuse(index, contextVector, standalone, context, k, settings.standaloneShare), standalone, context);
+        Ranking fused = fuse(index, contextVector, standalone, context, k, settings.standaloneShare);
+        // What FollowUpRule reads: one more cosine and a few idf look-ups, no further scan.
+        int best = fused.best().position;
+        return new Result(fused, standalone, context, index.vectors().similarity(earlierVector, best),
+                FollowUpRule.newWordCoverage(index, question, earlier, index.chunk(best).text));
     }
 
     private static float[] mix(float[] question, float[] earlier, double weight) {

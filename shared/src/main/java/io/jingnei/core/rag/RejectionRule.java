@@ -47,32 +47,19 @@ public final class RejectionRule {
      */
     public static final double TYPICAL_UNANSWERED_COVERAGE = 0.40;
 
-    /**
-     * How much of a follow-up's confidence may come from its conversation: one whose question alone
-     * is below the bar is answered only when its confidence in context exceeds its own by at most
-     * this. The conversation keeps the earlier article close to whatever is asked next, so the
-     * context lifts a follow-up that no article answers ("这个会员能送给朋友用吗" after "PLUS会员有哪些权益")
-     * as far above the bar as a real one; what tells them apart, in part, is how much of the lift
-     * the question leaves to the conversation. A question that clears the bar alone never
-     * needs its context's leave. Chosen on the conversation dev set, leave-one-domain-out
-     * (docs/rag.md): it rejects a third of the unanswerable follow-ups while answering more of the
-     * others than the own-cosine floor it replaces.
-     */
-    public static final double DEFAULT_MAX_CONTEXT_LIFT = 0.28;
-
     public final double cosineFloor;
     public final double minConfidence;
-    /** {@link #DEFAULT_MAX_CONTEXT_LIFT}; with {@code minConfidence} 0 nothing is rejected for it. */
-    public final double maxContextLift;
+    /** What else rejects a follow-up ({@link FollowUpRule}); with {@code minConfidence} 0 nothing is rejected for it. */
+    public final FollowUpRule followUps;
 
     public RejectionRule(double cosineFloor, double minConfidence) {
-        this(cosineFloor, minConfidence, DEFAULT_MAX_CONTEXT_LIFT);
+        this(cosineFloor, minConfidence, FollowUpRule.DEFAULT);
     }
 
-    public RejectionRule(double cosineFloor, double minConfidence, double maxContextLift) {
+    public RejectionRule(double cosineFloor, double minConfidence, FollowUpRule followUps) {
         this.cosineFloor = cosineFloor;
         this.minConfidence = minConfidence;
-        this.maxContextLift = maxContextLift;
+        this.followUps = followUps;
     }
 
     /**
@@ -114,8 +101,8 @@ public final class RejectionRule {
 
     /**
      * The passages to answer from for a question searched with its conversation: as for a single
-     * question, with the in-context ranking, and a follow-up whose question alone is below the bar
-     * is rejected when the conversation lends it more than {@link #maxContextLift}.
+     * question, with the in-context ranking, and a follow-up that only its conversation answers
+     * ({@link FollowUpRule}) is rejected.
      */
     public List<Ranking.Candidate> passages(FollowUpSearch.Result found) {
         return passages(found, Double.NaN);
@@ -126,13 +113,9 @@ public final class RejectionRule {
         return leansOnContext(found) ? List.of() : passages(found.ranking, found.followUp() ? Double.NaN : coverage);
     }
 
-    /** Whether a follow-up's confidence comes from its conversation more than the rule allows. */
+    /** Whether a follow-up is answered only because its conversation points at the earlier article. */
     public boolean leansOnContext(FollowUpSearch.Result found) {
-        if (!found.followUp() || minConfidence <= 0 || found.ranking.empty()) {
-            return false;
-        }
-        double own = confidence(found.standalone);
-        return own < minConfidence && confidence(found.context) - own > maxContextLift;
+        return minConfidence > 0 && followUps.rejects(found);
     }
 
     /** The passages to answer from, best first; empty when the question is rejected. Scored by confidence alone. */

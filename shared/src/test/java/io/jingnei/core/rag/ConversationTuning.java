@@ -44,41 +44,52 @@ public final class ConversationTuning {
     }
 
     /**
-     * The follow-up rejection rule at several allowed context lifts, then leave-one-domain-out: for
-     * each domain the smallest lift that keeps 88 % of the other domains' follow-ups answered right.
+     * The follow-up rule ({@link FollowUpRule}), then leave-one-domain-out: for each domain, on the
+     * other four, every slope with the bar that rejects most while keeping 88 % of their follow-ups
+     * answered right; the slope rejecting most there (then answering most) is measured on the domain.
      */
     private static void rejection(ConversationDevSet dev, List<RetrievalEval.Outcome> outcomes) {
         RejectionRule shipped = ConversationDevSet.CONFIG.rejection();
-        double[] lifts = new double[31];
-        for (int i = 0; i < lifts.length; i++) {
-            lifts[i] = 0.15 + 0.01 * i;
-        }
-        for (double lift : lifts) {
-            System.out.println(String.format(Locale.ROOT, "lift %.2f %s", lift, answered(outcomes, withLift(shipped, lift), null, true)));
-        }
         double answered = 0, rejected = 0;
-        for (String domain : new java.util.TreeSet<>(dev.conversationDomains)) {
+        java.util.Set<String> domains = new java.util.TreeSet<>(dev.conversationDomains);
+        for (String domain : domains) {
             List<RetrievalEval.Outcome> train = new ArrayList<>(), held = new ArrayList<>();
             for (int i = 0; i < outcomes.size(); i++) {
                 (dev.conversationDomains.get(i).equals(domain) ? held : train).add(outcomes.get(i));
             }
-            double chosen = lifts[lifts.length - 1];
-            for (double lift : lifts) {
-                if (rate(train, withLift(shipped, lift), true) >= 0.88) {
-                    chosen = lift;
-                    break;
+            RejectionRule chosen = null;
+            double chosenRejected = -1, chosenAnswered = -1;
+            for (int step = 0; step <= 12; step++) {
+                double slope = 0.25 * step;
+                List<Double> bars = new ArrayList<>();
+                train.forEach(o -> bars.add(o.search.earlierCosine - slope * o.search.newWordCoverage));
+                bars.add(9.0);
+                bars.sort(null);
+                for (double bar : bars) {
+                    RejectionRule rule = withFollowUps(shipped, new FollowUpRule(slope, bar));
+                    double a = rate(train, rule, true), r = rate(train, rule, false);
+                    if (a >= 0.88) {
+                        if (r > chosenRejected || (r == chosenRejected && a > chosenAnswered)) {
+                            chosen = rule;
+                            chosenRejected = r;
+                            chosenAnswered = a;
+                        }
+                        break;
+                    }
                 }
             }
-            answered += rate(held, withLift(shipped, chosen), true) / 5;
-            rejected += rate(held, withLift(shipped, chosen), false) / 5;
-            System.out.println(String.format(Locale.ROOT, "held out %s: lift %.2f -> %s", domain, chosen, answered(held, withLift(shipped, chosen), null, true)));
+            answered += rate(held, chosen, true) / domains.size();
+            rejected += rate(held, chosen, false) / domains.size();
+            System.out.println(String.format(Locale.ROOT, "held out %s: slope %.2f bar %.3f -> %s", domain, chosen.followUps.slope,
+                    chosen.followUps.bar, answered(held, chosen, null, true)));
         }
-        System.out.println(String.format(Locale.ROOT, "rejection leave-one-domain-out, pooled: answered right %.3f, unanswerable rejected %.2f", answered, rejected));
+        System.out.println(String.format(Locale.ROOT, "rejection leave-one-domain-out, pooled: answered right %.3f, unanswerable rejected %.3f", answered, rejected));
         System.out.println("shipped rule: " + answered(outcomes, shipped, null, true));
+        System.out.println("no follow-up rule: " + answered(outcomes, withFollowUps(shipped, new FollowUpRule(0, 9)), null, true));
     }
 
-    private static RejectionRule withLift(RejectionRule rule, double lift) {
-        return new RejectionRule(rule.cosineFloor, rule.minConfidence, lift);
+    private static RejectionRule withFollowUps(RejectionRule rule, FollowUpRule followUps) {
+        return new RejectionRule(rule.cosineFloor, rule.minConfidence, followUps);
     }
 
     /** Answerable: the share answered with a right article; unanswerable: the share rejected. */
@@ -94,7 +105,7 @@ public final class ConversationTuning {
     }
 
     private static String answered(List<RetrievalEval.Outcome> outcomes, RejectionRule rule, String unused, boolean byKind) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "answered right %.3f, unanswerable rejected %.2f |",
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "answered right %.3f, unanswerable rejected %.3f |",
                 rate(outcomes, rule, true), rate(outcomes, rule, false)));
         Map<String, List<RetrievalEval.Outcome>> kinds = new TreeMap<>();
         outcomes.stream().filter(o -> o.question.inScope()).forEach(o -> kinds.computeIfAbsent(o.question.kind, k -> new ArrayList<>()).add(o));
@@ -162,7 +173,7 @@ public final class ConversationTuning {
 
     private static void dump(ConversationDevSet dev, List<RetrievalEval.Outcome> outcomes) throws Exception {
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Paths.get("target/conversation-dev/features.tsv")))) {
-            out.println("i\tkind\tdomain\tin\trank\tfollow\tconf_s\tconf_c\tcos_s_best\tcos_c_best\tlex_s_best\tlex_s_max\tstand_rank_of_best\tcov\tq\tgot");
+            out.println("i\tkind\tdomain\tin\trank\tfollow\tconf_s\tconf_c\tcos_s_best\tcos_c_best\tlex_s_best\tlex_s_max\tstand_rank_of_best\tq\tgot\town_best_cos\tagree\tearlier_cos\tconf_fused\tearlier\tassistant\tpassage\town_doc\tearlier_cos_result\tnew_cov");
             for (int i = 0; i < outcomes.size(); i++) {
                 RetrievalEval.Outcome o = outcomes.get(i);
                 FollowUpSearch.Result r = o.search;
@@ -181,7 +192,14 @@ public final class ConversationTuning {
                 out.println(String.join("\t", String.valueOf(i), String.valueOf(o.question.kind), dev.conversationDomains.get(i),
                         String.valueOf(o.question.inScope()), String.valueOf(o.rank()), String.valueOf(r.followUp()),
                         f(RejectionRule.confidence(r.standalone)), r.context == null ? "" : f(RejectionRule.confidence(r.context)),
-                        f(cosS), f(best.cosine), f(lexBest), f(lexMax), String.valueOf(standRank), o.question.question, o.ranked.get(0)));
+                        f(cosS), f(best.cosine), f(lexBest), f(lexMax), String.valueOf(standRank), o.question.question, o.ranked.get(0),
+                        f(r.standalone.best().cosine), String.valueOf(dev.index.chunk(r.standalone.best().position).docId.equals(o.ranked.get(0))),
+                        o.question.history.size() < 2 ? "" : f(cos(dev, o.question.history.get(o.question.history.size() - 2).content, best.position)),
+                        f(RejectionRule.confidence(r.ranking)),
+                        o.question.history.size() < 2 ? "" : o.question.history.get(o.question.history.size() - 2).content.replace('\t', ' '),
+                        o.question.history.isEmpty() ? "" : o.question.history.get(o.question.history.size() - 1).content.replace('\t', ' '),
+                        dev.index.chunk(best.position).text.replace('\t', ' ').replace('\n', ' '),
+                        dev.index.chunk(r.standalone.best().position).docId, f(r.earlierCosine), f(r.newWordCoverage)));
             }
         }
     }
