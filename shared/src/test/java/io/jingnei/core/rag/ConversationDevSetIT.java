@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The conversation dev set (conversation-dev/: 100 follow-ups of five kinds and 20 no article
+ * The conversation dev set (conversation-dev/: 110 follow-ups of five kinds and 40 no article
  * answers, over the retrieval dev set's knowledge base) through the real model, hybrid search,
  * {@link FollowUpSearch} and the shipped rule: floors a little under what was measured when the
  * defaults were chosen (README, docs/rag.md), so a regression shows and noise does not.
@@ -35,10 +35,11 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_find_their_article_with_the_conversation() {
-        assertThat(conversational.inScope).isEqualTo(100);
+        // measured hit@1 0.80, hit@3 0.97, weakest kind condition switch 0.63 (docs/rag.md)
+        assertThat(conversational.inScope).isEqualTo(110);
         assertThat(conversational.hit1).as("hit@1").isGreaterThanOrEqualTo(0.77);
         assertThat(conversational.hit3).as("hit@3").isGreaterThanOrEqualTo(0.95);
-        conversational.byKind.forEach((kind, figures) -> assertThat(figures.hit1).as(kind + " hit@1").isGreaterThanOrEqualTo(0.50));
+        conversational.byKind.forEach((kind, figures) -> assertThat(figures.hit1).as(kind + " hit@1").isGreaterThanOrEqualTo(0.58));
     }
 
     @Test
@@ -51,9 +52,9 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_leaning_on_the_conversation_are_rejected() {
-        // measured 0.35 rejected and 0.90 answered right with the 0.28 context lift (docs/rag.md)
-        assertThat(conversational.outOfScope).isEqualTo(20);
-        assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.30);
+        // measured 0.525 rejected and 0.88 answered right with FollowUpRule.DEFAULT (docs/rag.md)
+        assertThat(conversational.outOfScope).isEqualTo(40);
+        assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.47);
         assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.85);
     }
 }

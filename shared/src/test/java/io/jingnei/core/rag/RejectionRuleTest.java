@@ -47,18 +47,17 @@ class RejectionRuleTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            // case | confidence alone (cosine + lead) | in context | follow-up | answered
-            "the conversation lends a little: answered             | 0.60 0.05 | 0.62 0.10 | true  | true",
-            "the conversation lends more than 0.28: rejected       | 0.55 0.05 | 0.80 0.10 | true  | false",
-            "a question that clears the bar alone needs no leave   | 0.70 0.00 | 0.95 0.10 | true  | true",
-            "in context below the bar: rejected as any question    | 0.50 0.02 | 0.55 0.03 | true  | false",
-            "a single question: only its own confidence counts     | 0.62 0.08 | ''        | false | true",
+            // case | confidence in context (cosine + lead) | earlier turn's cosine to the passage | new words in it | follow-up | answered
+            "the earlier article, none of the new words: rejected        | 0.70 0.05 | 0.80 | 0.0 | true  | false",
+            "the earlier article with the new words: answered            | 0.70 0.05 | 0.80 | 0.5 | true  | true",
+            "far from the earlier turn (a topic shift): answered         | 0.70 0.05 | 0.40 | 0.0 | true  | true",
+            "in context below the bar: rejected as any question          | 0.50 0.02 | 0.40 | 1.0 | true  | false",
+            "a single question is never rejected for a conversation      | 0.70 0.05 | 0.90 | 0.0 | false | true",
     })
-    void a_follow_up_may_borrow_only_part_of_its_confidence_from_the_conversation(String name, String alone, String context,
-                                                                                 boolean followUp, boolean answered) {
-        io.jingnei.core.index.Ranking standalone = ranking(alone);
-        io.jingnei.core.index.Ranking inContext = followUp ? ranking(context) : null;
-        FollowUpSearch.Result found = new FollowUpSearch.Result(followUp ? inContext : standalone, standalone, inContext);
+    void a_follow_up_that_only_its_conversation_answers_is_rejected(String name, String confidence, double earlierCosine, double newWords,
+                                                                     boolean followUp, boolean answered) {
+        Ranking ranking = ranking(confidence);
+        FollowUpSearch.Result found = new FollowUpSearch.Result(ranking, ranking, followUp ? ranking : null, earlierCosine, newWords);
         RejectionRule rule = new RejectionRule(0.50, RejectionRule.DEFAULT_MIN_CONFIDENCE);
 
         assertThat(rule.passages(found).isEmpty()).isEqualTo(!answered);
