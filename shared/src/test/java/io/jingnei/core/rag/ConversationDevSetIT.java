@@ -35,11 +35,11 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_find_their_article_with_the_conversation() {
-        // measured hit@1 0.80, hit@3 0.97, weakest kind condition switch 0.63 (docs/rag.md)
+        // measured hit@1 0.83, hit@3 0.97, weakest kinds condition switch 0.73 and ellipsis 0.75 (docs/rag.md)
         assertThat(conversational.inScope).isEqualTo(110);
-        assertThat(conversational.hit1).as("hit@1").isGreaterThanOrEqualTo(0.77);
+        assertThat(conversational.hit1).as("hit@1").isGreaterThanOrEqualTo(0.80);
         assertThat(conversational.hit3).as("hit@3").isGreaterThanOrEqualTo(0.95);
-        conversational.byKind.forEach((kind, figures) -> assertThat(figures.hit1).as(kind + " hit@1").isGreaterThanOrEqualTo(0.58));
+        conversational.byKind.forEach((kind, figures) -> assertThat(figures.hit1).as(kind + " hit@1").isGreaterThanOrEqualTo(0.68));
     }
 
     @Test

@@ -18,22 +18,34 @@ public final class ConversationTuning {
             boolean one = args.length > 0 && args[0].equals("one");
             FollowUpSearch.Settings d = FollowUpSearch.Settings.DEFAULT;
             List<FollowUpSearch.Settings> grid = new ArrayList<>();
+            if (args.length > 1) {
+                d = new FollowUpSearch.Settings(1, 0.5, 1.5, 0.5, Double.parseDouble(args[1]));
+            }
             for (double e : new double[]{0.3, 0.5, 1.0}) {
                 for (double m : new double[]{0.7, 1.0, 1.5, 2.0}) {
                     for (double s : new double[]{0.3, 0.4, 0.5, 0.6}) {
-                        grid.add(new FollowUpSearch.Settings(1, e, m, s));
+                        for (double p : new double[]{0, 0.5, 1, 2, 4}) {
+                            grid.add(new FollowUpSearch.Settings(1, e, m, s, p));
+                        }
                     }
                 }
             }
             if (one) {
                 grid = List.of(d);
             }
+            if (args.length > 0 && args[0].equals("switch")) {
+                // the condition-switch penalty alone, the other settings as shipped
+                grid.clear();
+                for (double p : new double[]{0, 0.5, 1, 2, 4}) {
+                    grid.add(new FollowUpSearch.Settings(d.userTurns, d.earlierWords, d.earlierMeaning, d.standaloneShare, p));
+                }
+            }
             List<List<RetrievalEval.Outcome>> results = new ArrayList<>();
             for (FollowUpSearch.Settings g : grid) {
                 List<RetrievalEval.Outcome> outcomes = dev.eval(dev.conversations, new FollowUpSearch(g)).run(ConversationDevSet.CONFIG.fusion(), 3);
                 results.add(outcomes);
-                System.out.println(String.format(Locale.ROOT, "earlier %.1f meaning %.1f share %.1f  %s", g.earlierWords, g.earlierMeaning,
-                        g.standaloneShare, figures(outcomes)));
+                System.out.println(String.format(Locale.ROOT, "earlier %.1f meaning %.1f share %.1f switch %.1f  %s", g.earlierWords, g.earlierMeaning,
+                        g.standaloneShare, g.switchPenalty, figures(outcomes)));
                 if (one) {
                     dump(dev, outcomes);
                 }
@@ -141,8 +153,8 @@ public final class ConversationTuning {
                 }
             }
             pooled.addAll(held);
-            System.out.println(String.format(Locale.ROOT, "held out %s: chose earlier %.1f meaning %.1f share %.1f -> %s", domain,
-                    s.earlierWords, s.earlierMeaning, s.standaloneShare, figures(held)));
+            System.out.println(String.format(Locale.ROOT, "held out %s: chose earlier %.1f meaning %.1f share %.1f switch %.1f -> %s", domain,
+                    s.earlierWords, s.earlierMeaning, s.standaloneShare, s.switchPenalty, figures(held)));
         }
         System.out.println("leave-one-domain-out, pooled: " + figures(pooled));
     }

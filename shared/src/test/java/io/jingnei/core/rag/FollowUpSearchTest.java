@@ -86,6 +86,30 @@ class FollowUpSearchTest {
         assertThat(condition.newWordCoverage).isBetween(0.3, 0.9);
     }
 
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "信用卡呢？, true", "那去海南呢, true", "要是东西摔坏了, true", "反过来，我想转进来, true", "如果是冷链寄的海鲜化了呢。, true",
+            "那钱几天能回来, false", "它要几天, false", "发票怎么开, false", "呢子大衣能退吗, false",
+    })
+    void a_condition_switch_is_told_by_its_shape(String question, boolean switches) {
+        assertThat(FollowUpSearch.switchesCondition(question)).isEqualTo(switches);
+    }
+
+    @Test
+    void a_condition_switch_loses_some_score_on_the_earlier_turns_article() {
+        // closer in meaning to the debit card article the earlier turn was answered with than to its own
+        float[] question = meaning("0.75 0.5 0 0 0.45");
+        FollowUpSearch without = new FollowUpSearch(new FollowUpSearch.Settings(1, 0.5, 1.5, 0.5, 0));
+
+        FollowUpSearch.Result kept = without.search(INDEX, Fusion.DEFAULT, 3, "要是信用卡呢", question, "借记卡丢了怎么办", meaning("1 0 0 0 0"));
+        FollowUpSearch.Result switched = FOLLOW_UPS.search(INDEX, Fusion.DEFAULT, 3, "要是信用卡呢", question, "借记卡丢了怎么办", meaning("1 0 0 0 0"));
+        FollowUpSearch.Result notShaped = FOLLOW_UPS.search(INDEX, Fusion.DEFAULT, 3, "信用卡也这样办", question, "借记卡丢了怎么办", meaning("1 0 0 0 0"));
+
+        assertThat(doc(kept.ranking)).as("without the penalty").isEqualTo("debit-loss");
+        assertThat(doc(switched.ranking)).isEqualTo("credit-loss");
+        assertThat(doc(notShaped.ranking)).as("not shaped like a switch").isEqualTo("debit-loss");
+    }
+
     @Test
     void a_question_without_an_earlier_turn_is_searched_alone_as_a_single_question() {
         float[] questionVector = meaning("0 0 0 1 0");
