@@ -139,20 +139,6 @@ public final class LexicalIndex {
         return (float) Math.log(1 + (count - df + 0.5) / (df + 0.5));
     }
 
-    /**
-     * The inverse document frequency of the rarest of the text's terms (BM25's idf; a term no chunk
-     * has counts as the rarest possible): how much a word such as a bigram says about the chunks
-     * that contain it.
-     */
-    public float rarity(String text) {
-        float rarest = 0;
-        for (long term : distinctTerms(text)) {
-            int t = Arrays.binarySearch(keys, term);
-            rarest = Math.max(rarest, idf(t >= 0 ? frequencies[t] : 0));
-        }
-        return rarest;
-    }
-
     /** Reads one term's postings into the scores. */
     private void add(int t, Bm25 weights, float[] titleNorms, float[] textNorms, float[] scores) {
         float idf = idf(frequencies[t]);

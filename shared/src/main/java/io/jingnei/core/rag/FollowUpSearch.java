@@ -138,10 +138,10 @@ public final class FollowUpSearch {
         }
         String avoided = settings.switchPenalty > 0 && switchesCondition(question) ? earlierArticle(index, earlierVector, standalone, context) : null;
         Ranking fused = fuse(index, contextVector, standalone, context, k, settings.standaloneShare, avoided, settings.switchPenalty);
-        // What FollowUpRule reads: one more cosine and a few idf look-ups, no further scan.
+        // What FollowUpRule reads: one more cosine and the best passage's coverage, no further scan.
         int best = fused.best().position;
         return new Result(fused, standalone, context, index.vectors().similarity(earlierVector, best),
-                FollowUpRule.newWordCoverage(index, question, earlier, index.chunk(best).text));
+                FollowUpRule.newWordCoverage(index, question, earlier, best));
     }
 
     /**

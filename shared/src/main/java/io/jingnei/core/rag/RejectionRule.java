@@ -70,7 +70,7 @@ public final class RejectionRule {
         return new RejectionRule(threshold, 0);
     }
 
-    /** The best passage's cosine plus its lead: the score without coverage, which the follow-up rule reads. */
+    /** The best passage's cosine plus its lead: the score without coverage, what a follow-up's in-context ranking is judged by. */
     public static double confidence(Ranking ranking) {
         return ranking.empty() ? 0 : ranking.best().cosine + ranking.lead;
     }

@@ -52,9 +52,9 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_leaning_on_the_conversation_are_rejected() {
-        // measured 0.525 rejected and 0.88 answered right with FollowUpRule.DEFAULT (docs/rag.md)
+        // measured 0.55 rejected and 0.88 answered right with FollowUpRule.DEFAULT (docs/rag.md)
         assertThat(conversational.outOfScope).isEqualTo(40);
-        assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.47);
+        assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.50);
         assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.85);
     }
 }
