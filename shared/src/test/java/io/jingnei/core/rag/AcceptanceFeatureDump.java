@@ -44,7 +44,7 @@ public final class AcceptanceFeatureDump {
                 terms.forEach(t -> df.merge(t, 1, Integer::sum));
             }
             Path dir = Paths.get(AcceptanceFeatureDump.class.getResource("/retrieval-dev/articles.jsonl").toURI()).getParent();
-            out.println("set,domain,label,kind,hit1,right3,cos,lead,conf,fmargin,fmargindoc,drank,lrank,agree_dl,cov_all,cov_bi,cov_uni,lex,lexz,fscore,dgap,cov_known,miss_max,q");
+            out.println("set,domain,label,kind,hit1,right3,cos,lead,conf,fmargin,fmargindoc,drank,lrank,agree_dl,cov_all,cov_bi,cov_uni,lex,lexz,fscore,dgap,cov_known,miss_max,unk_share,unk_idf,unk_bi_idf,unk_cnt,unk_run,unk_cnt_nf,rare_bi_in,rare_in,rare3,cov_doc3,cov_top3,cov_title,title_in_q,cov_max3,q");
             for (String set : new String[]{"old", "hard"}) {
                 List<EvalQuestion> qs = new ArrayList<>(EvalQuestion.parse(Files.readString(dir.resolve(set.equals("old") ? "queries.jsonl" : "hard.jsonl")), false, set));
                 int answerable = qs.size();
@@ -129,9 +129,32 @@ public final class AcceptanceFeatureDump {
                     Set<Long> qt = terms(q.question);
                     Set<Long> ct = chunkTerms.get(top.position);
                     double[] cov = coverage(qt, ct, df, index.size());
-                    out.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,\"%s\"",
+                    double[] unk = unknown(q.question, df, index.size());
+                    double[] rare = rarest(qt, ct, df, index.size());
+                    Set<Long> doc3 = new HashSet<>();
+                    Set<Long> top3 = new HashSet<>();
+                    int sameDoc = 0;
+                    double covMax3 = 0;
+                    for (int k = 0; k < r.candidates.size(); k++) {
+                        Ranking.Candidate c = r.candidates.get(k);
+                        if (k < 3) {
+                            top3.addAll(chunkTerms.get(c.position));
+                            covMax3 = Math.max(covMax3, coverage(qt, chunkTerms.get(c.position), df, index.size())[3]);
+                        }
+                        if (sameDoc < 3 && index.chunk(c.position).docId.equals(topDoc)) {
+                            doc3.addAll(chunkTerms.get(c.position));
+                            sameDoc++;
+                        }
+                    }
+                    Set<Long> title = terms(ChunkTitle.of(index.chunk(top.position).metadataJson));
+                    double covTitle = coverage(qt, title, df, index.size())[3];
+                    double titleInQ = coverage(title, qt, df, index.size())[3];
+                    out.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,"
+                                    + "%.4f,%.4f,%.4f,%.0f,%.0f,%.0f,%.0f,%.0f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,\"%s\"",
                             set, domain, label, q.kind == null ? "" : q.kind, hit1 ? 1 : 0, right3 ? 1 : 0, top.cosine, r.lead, top.cosine + r.lead,
-                            margin, marginDoc, drank, lrank, agree ? 1 : 0, cov[0], cov[1], cov[2], lex[top.position], lz[0], top.score, dgap, cov[3], cov[4], q.question));
+                            margin, marginDoc, drank, lrank, agree ? 1 : 0, cov[0], cov[1], cov[2], lex[top.position], lz[0], top.score, dgap, cov[3], cov[4],
+                            unk[0], unk[1], unk[2], unk[3], unk[4], unk[5], rare[0], rare[1], rare[2],
+                            coverage(qt, doc3, df, index.size())[3], coverage(qt, top3, df, index.size())[3], covTitle, titleInQ, covMax3, q.question));
                 }
             }
         }
@@ -204,6 +227,92 @@ public final class AcceptanceFeatureDump {
         }
         return new double[]{all[0] == 0 ? 0 : have[0] / all[0], all[1] == 0 ? 0 : have[1] / all[1], all[2] == 0 ? 0 : have[2] / all[2],
                 all[3] == 0 ? 0 : have[3] / all[3], missMax};
+    }
+
+    private static final String FUNCTION_CHARACTERS = "的了吗呢啊吧是我你在有和就都也要会能怎么什啥嘛呀还不个这那一想可以们他她请问下得着过到把被给让对说";
+
+    /**
+     * Terms of the question no chunk has (df 0): count share of distinct bigrams and words, idf share
+     * of all distinct terms, idf share of bigrams and words, count of such bigrams and words, longest
+     * run of neighbouring unknown bigrams, count of unknown bigrams without a function character.
+     */
+    private static double[] unknown(String question, Map<Long, Integer> df, int n) {
+        List<Long> seq = new ArrayList<>();
+        BigramSplitter.INSTANCE.terms(question, seq::add);
+        Set<Long> seen = new HashSet<>();
+        double bi = 0, biUnk = 0, idfAll = 0, idfUnk = 0, idfBi = 0, idfBiUnk = 0, cnt = 0, cntNf = 0;
+        int run = 0, longest = 0;
+        long previousBigram = -1;
+        for (long t : seq) {
+            boolean uni = (t & WORD) == 0 && (t & UNIGRAM) != 0;
+            int d = df.getOrDefault(t, 0);
+            if (!uni && (t & WORD) == 0) {
+                // bigrams arrive in order; neighbours share a character
+                boolean neighbour = previousBigram >= 0 && (char) previousBigram == (char) (t >>> 16);
+                if (d == 0) {
+                    run = neighbour && run > 0 ? run + 1 : 1;
+                    longest = Math.max(longest, run);
+                } else {
+                    run = 0;
+                }
+                previousBigram = t;
+            }
+            if (!seen.add(t)) {
+                continue;
+            }
+            double idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
+            idfAll += idf;
+            if (d == 0) {
+                idfUnk += idf;
+            }
+            if (!uni) {
+                bi++;
+                idfBi += idf;
+                if (d == 0) {
+                    biUnk++;
+                    idfBiUnk += idf;
+                    cnt++;
+                    if ((t & WORD) != 0 || (FUNCTION_CHARACTERS.indexOf((char) (t >>> 16)) < 0 && FUNCTION_CHARACTERS.indexOf((char) t) < 0)) {
+                        cntNf++;
+                    }
+                }
+            }
+        }
+        return new double[]{bi == 0 ? 0 : biUnk / bi, idfAll == 0 ? 0 : idfUnk / idfAll, idfBi == 0 ? 0 : idfBiUnk / idfBi, cnt, longest, cntNf};
+    }
+
+    /**
+     * Whether the question's rarest index-known bigram or word is in the chunk; whether its rarest
+     * known term of any kind is; idf share of its three rarest known bigrams or words the chunk has.
+     */
+    private static double[] rarest(Set<Long> q, Set<Long> chunk, Map<Long, Integer> df, int n) {
+        List<Long> known = new ArrayList<>();
+        long rarestAny = -1;
+        int rarestDf = Integer.MAX_VALUE;
+        for (long t : q) {
+            int d = df.getOrDefault(t, 0);
+            if (d == 0) {
+                continue;
+            }
+            if (d < rarestDf) {
+                rarestDf = d;
+                rarestAny = t;
+            }
+            boolean uni = (t & WORD) == 0 && (t & UNIGRAM) != 0;
+            if (!uni) {
+                known.add(t);
+            }
+        }
+        known.sort((a, b) -> Integer.compare(df.get(a), df.get(b)));
+        double have = 0, all = 0;
+        for (int i = 0; i < Math.min(3, known.size()); i++) {
+            double idf = Math.log(1 + (n - df.get(known.get(i)) + 0.5) / (df.get(known.get(i)) + 0.5));
+            all += idf;
+            if (chunk.contains(known.get(i))) {
+                have += idf;
+            }
+        }
+        return new double[]{known.isEmpty() ? 0 : chunk.contains(known.get(0)) ? 1 : 0, rarestAny >= 0 && chunk.contains(rarestAny) ? 1 : 0, all == 0 ? 0 : have / all};
     }
 
     private static Set<Long> terms(String text) {

@@ -69,10 +69,11 @@ class RejectionRuleTest {
             // case | cosine | lead | coverage (NaN: none) | answered at the default bar
             "below the bar alone, its passage names what it asks: answered        | 0.60 | 0.04 | 0.90 | true",
             "the same confidence, its passage names little of it: rejected         | 0.60 | 0.04 | 0.20 | false",
-            "above the bar alone, covered less than typical: rejected              | 0.62 | 0.04 | 0.10 | false",
-            "well above the bar: answered even with no words in common             | 0.70 | 0.08 | 0.00 | true",
+            "above the bar alone, its passage lacks more than typical: rejected     | 0.62 | 0.04 | 0.70 | false",
+            "well above the bar: answered though its passage lacks a third of it    | 0.70 | 0.08 | 0.66 | true",
+            "well above the bar, but none of what the index knows of it: rejected   | 0.70 | 0.08 | 0.00 | false",
             "no coverage (follow-up, dense-only index): cosine + lead as before     | 0.62 | 0.04 | NaN  | true",
-            "coverage exactly typical: the score is the confidence                 | 0.61 | 0.045 | 0.40 | true",
+            "coverage exactly typical: the score is the confidence                 | 0.61 | 0.045 | 0.80 | true",
     })
     void a_single_question_is_scored_with_how_much_of_it_its_best_passage_covers(String name, double cosine, double lead,
                                                                                  double coverage, boolean answered) {
