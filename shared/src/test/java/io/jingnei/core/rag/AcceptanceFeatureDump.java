@@ -22,7 +22,9 @@ import java.util.Set;
 
 /**
  * Writes, per single question of the retrieval dev sets (old and hard), the signals an acceptance
- * rule could read, as CSV for fitting outside Java (a tool, not a test):
+ * rule could read, as CSV for fitting outside Java (a tool, not a test); {@code coverage} is the
+ * shipped {@link io.jingnei.core.index.HybridIndex#coverage}, {@code cov_known} the first version's
+ * (index-known terms only), {@code unk_*} the share of the question no chunk has:
  * java -cp ... io.jingnei.core.rag.AcceptanceFeatureDump out.csv [lexicalWeight]
  */
 public final class AcceptanceFeatureDump {
@@ -34,7 +36,7 @@ public final class AcceptanceFeatureDump {
         Fusion fusion = new Fusion(weight, Fusion.DEFAULT.pool, Fusion.DEFAULT.bm25);
         try (ConversationDevSet dev = new ConversationDevSet(); PrintWriter out = new PrintWriter(Files.newBufferedWriter(Paths.get(args[0])));
              PrintWriter cands = new PrintWriter(Files.newBufferedWriter(Paths.get(args[0] + ".candidates")))) {
-            cands.println("set,domain,label,qi,rank,right,score,cos,lex,cov");
+            cands.println("set,domain,label,qi,rank,right,score,cos,lex,cov,coverage");
             HybridIndex index = dev.index;
             Map<Long, Integer> df = new HashMap<>();
             List<Set<Long>> chunkTerms = new ArrayList<>();
@@ -44,7 +46,7 @@ public final class AcceptanceFeatureDump {
                 terms.forEach(t -> df.merge(t, 1, Integer::sum));
             }
             Path dir = Paths.get(AcceptanceFeatureDump.class.getResource("/retrieval-dev/articles.jsonl").toURI()).getParent();
-            out.println("set,domain,label,kind,hit1,right3,cos,lead,conf,fmargin,fmargindoc,drank,lrank,agree_dl,cov_all,cov_bi,cov_uni,lex,lexz,fscore,dgap,cov_known,miss_max,unk_share,unk_idf,unk_bi_idf,unk_cnt,unk_run,unk_cnt_nf,rare_bi_in,rare_in,rare3,cov_doc3,cov_top3,cov_title,title_in_q,cov_max3,q");
+            out.println("set,domain,label,kind,hit1,right3,cos,lead,conf,fmargin,fmargindoc,drank,lrank,agree_dl,cov_all,cov_bi,cov_uni,lex,lexz,fscore,dgap,cov_known,miss_max,unk_share,unk_idf,unk_bi_idf,unk_cnt,unk_run,unk_cnt_nf,rare_bi_in,rare_in,rare3,cov_doc3,cov_top3,cov_title,title_in_q,cov_max3,coverage,q");
             for (String set : new String[]{"old", "hard"}) {
                 List<EvalQuestion> qs = new ArrayList<>(EvalQuestion.parse(Files.readString(dir.resolve(set.equals("old") ? "queries.jsonl" : "hard.jsonl")), false, set));
                 int answerable = qs.size();
@@ -78,8 +80,8 @@ public final class AcceptanceFeatureDump {
                     for (int k = 0; k < Math.min(8, r.candidates.size()); k++) {
                         Ranking.Candidate c = r.candidates.get(k);
                         double cv = coverage(terms(q.question), chunkTerms.get(c.position), df, index.size())[3];
-                        cands.println(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%.4f,%.4f,%.4f,%.4f", set, domain, label, i, k + 1,
-                                q.expected.contains(index.chunk(c.position).docId) ? 1 : 0, c.score, c.cosine, c.lexical, cv));
+                        cands.println(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f", set, domain, label, i, k + 1,
+                                q.expected.contains(index.chunk(c.position).docId) ? 1 : 0, c.score, c.cosine, c.lexical, cv, index.coverage(q.question, c.position)));
                     }
                     Ranking.Candidate top = r.best();
                     String topDoc = index.chunk(top.position).docId;
@@ -150,11 +152,12 @@ public final class AcceptanceFeatureDump {
                     double covTitle = coverage(qt, title, df, index.size())[3];
                     double titleInQ = coverage(title, qt, df, index.size())[3];
                     out.println(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,"
-                                    + "%.4f,%.4f,%.4f,%.0f,%.0f,%.0f,%.0f,%.0f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,\"%s\"",
+                                    + "%.4f,%.4f,%.4f,%.0f,%.0f,%.0f,%.0f,%.0f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,\"%s\"",
                             set, domain, label, q.kind == null ? "" : q.kind, hit1 ? 1 : 0, right3 ? 1 : 0, top.cosine, r.lead, top.cosine + r.lead,
                             margin, marginDoc, drank, lrank, agree ? 1 : 0, cov[0], cov[1], cov[2], lex[top.position], lz[0], top.score, dgap, cov[3], cov[4],
                             unk[0], unk[1], unk[2], unk[3], unk[4], unk[5], rare[0], rare[1], rare[2],
-                            coverage(qt, doc3, df, index.size())[3], coverage(qt, top3, df, index.size())[3], covTitle, titleInQ, covMax3, q.question));
+                            coverage(qt, doc3, df, index.size())[3], coverage(qt, top3, df, index.size())[3], covTitle, titleInQ, covMax3,
+                            index.coverage(q.question, top.position), q.question));
                 }
             }
         }
