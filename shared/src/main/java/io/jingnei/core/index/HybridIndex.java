@@ -65,6 +65,18 @@ public final class HybridIndex {
         return lexical.coverage(question, ChunkTitle.of(chunk.metadataJson), chunk.text);
     }
 
+    /**
+     * {@link LexicalIndex#coverageCountingUnknown} of the question by the chunk at this position
+     * (the single-question rule's); NaN when the index has no lexical part.
+     */
+    public double coverageCountingUnknown(String question, int position) {
+        if (lexical == null) {
+            return Double.NaN;
+        }
+        Chunk chunk = chunk(position);
+        return lexical.coverageCountingUnknown(question, ChunkTitle.of(chunk.metadataJson), chunk.text);
+    }
+
     /** The question's BM25F score for every chunk, or null when search is dense-only. */
     public float[] lexicalScores(String question, Fusion fusion) {
         return lexical != null && fusion.lexicalWeight > 0 ? lexical.scores(question, fusion.bm25) : null;

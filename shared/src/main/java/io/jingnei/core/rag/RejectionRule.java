@@ -12,7 +12,7 @@ import java.util.List;
  * below {@code cosineFloor} is used, and the question is answered only when the best passage's
  * score reaches {@code minConfidence}. The score ({@link #score}) is its confidence, its cosine plus
  * its lead over the ten closest passages ({@link Ranking#lead}), and for a single question also how
- * much of the question its words cover ({@link LexicalIndex#coverage}: words the knowledge base
+ * much of the question its words cover ({@link LexicalIndex#coverageCountingUnknown}: words the knowledge base
  * uses elsewhere but this passage lacks count against it) above what is typical of a question
  * nothing answers. A lone cosine threshold cannot tell a question the knowledge base
  * answers from one in the same domain that nothing answers: both are close to its articles, but
@@ -97,7 +97,7 @@ public final class RejectionRule {
      * without a lexical part.
      */
     public static double coverage(FollowUpSearch.Result found, HybridIndex index, String question) {
-        return found.followUp() || found.ranking.empty() ? Double.NaN : index.coverage(question, found.ranking.best().position);
+        return found.followUp() || found.ranking.empty() ? Double.NaN : index.coverageCountingUnknown(question, found.ranking.best().position);
     }
 
     public boolean answers(Ranking ranking) {

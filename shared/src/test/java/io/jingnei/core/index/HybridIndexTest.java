@@ -60,18 +60,30 @@ class HybridIndexTest {
     }
 
     @Test
-    void coverage_is_one_minus_the_idf_weighted_share_of_the_question_known_elsewhere_but_not_in_the_passage() {
+    void coverage_is_the_idf_weighted_share_of_the_question_the_passage_names() {
         HybridIndex index = IndexFormat.load(IndexFormat.write(vectors, DIM, chunks, "m", false));
 
         assertThat(index.coverage("PUK码解锁", 2)).as("every known term in the PUK passage").isEqualTo(1.0);
         assertThat(index.coverage("PUK码解锁", 3)).as("none in the points passage").isZero();
         assertThat(index.coverage("运费发票", 0)).as("运费 is the return passage's, 发票 is not").isStrictlyBetween(0.0, 1.0);
-        assertThat(index.coverage("运费", 0)).as("the return passage has all of it").isEqualTo(1.0);
-        assertThat(index.coverage("运费瞿", 0)).as("a term no chunk has counts as covered").isEqualTo(1.0);
-        assertThat(index.coverage("运费发票瞿", 0)).as("and weighs in the whole, so the missing 发票 weighs less")
-                .isGreaterThan(index.coverage("运费发票", 0));
+        assertThat(index.coverage("运费瞿", 0)).as("a term no chunk has is left out").isEqualTo(index.coverage("运费", 0));
         assertThat(index.coverage("哈喽", 0)).as("nothing the index knows").isZero();
         assertThat(new HybridIndex(index.vectors(), null).coverage("PUK码", 2)).as("dense-only: unknown").isNaN();
+    }
+
+    @Test
+    void coverage_counting_unknown_is_one_minus_the_share_of_the_question_known_elsewhere_but_not_in_the_passage() {
+        HybridIndex index = IndexFormat.load(IndexFormat.write(vectors, DIM, chunks, "m", false));
+
+        assertThat(index.coverageCountingUnknown("PUK码解锁", 2)).as("every term in the PUK passage").isEqualTo(1.0);
+        assertThat(index.coverageCountingUnknown("PUK码解锁", 3)).as("all known, none in the points passage").isZero();
+        assertThat(index.coverageCountingUnknown("运费发票", 0)).as("运费 is the return passage's, 发票 is not").isStrictlyBetween(0.0, 1.0);
+        assertThat(index.coverageCountingUnknown("运费瞿", 0)).as("a term no chunk has counts as covered").isEqualTo(1.0);
+        assertThat(index.coverageCountingUnknown("运费发票瞿", 0)).as("and weighs in the whole, so the missing 发票 weighs less")
+                .isGreaterThan(index.coverageCountingUnknown("运费发票", 0));
+        assertThat(index.coverage("运费发票瞿", 0)).as("where coverage leaves it out").isEqualTo(index.coverage("运费发票", 0));
+        assertThat(index.coverageCountingUnknown("哈喽", 0)).as("nothing the index knows").isZero();
+        assertThat(new HybridIndex(index.vectors(), null).coverageCountingUnknown("PUK码", 2)).as("dense-only: unknown").isNaN();
     }
 
     @Test
