@@ -70,7 +70,9 @@ public final class JingneiInstance implements AutoCloseable {
     private final Completions completions;
     private final ChatService chat;
     private final CompletableFuture<RagService> rag;
-    private final FaqBatch batch;
+    /** faq-batch's runner, made on first use: an instance that only chats never loads it (cold start). */
+    private final Supplier<FaqBatch> batchMaker;
+    private FaqBatch batch;
     private final Optional<Redis> redis;
     public final Quotas quotas;
     public final AnswerCache cache;
@@ -93,8 +95,8 @@ public final class JingneiInstance implements AutoCloseable {
         this.completions = b.completions;
         this.chat = b.chat;
         this.rag = b.rag;
-        this.batch = new FaqBatch(guardedStore, b.batchLimits, b.log, b.config.defaultModel, b.quotas, b.llm, b.completions.pii(),
-                b.batchPrices, b.time);
+        this.batchMaker = () -> new FaqBatch(guardedStore, b.batchLimits, b.log, b.config.defaultModel, b.quotas, b.llm,
+                b.completions.pii(), b.batchPrices, b.time);
         this.redis = b.redis;
         this.quotas = b.quotas;
         this.cache = b.cache;
@@ -247,7 +249,10 @@ public final class JingneiInstance implements AutoCloseable {
         return llm;
     }
 
-    public FaqBatch batch() {
+    public synchronized FaqBatch batch() {
+        if (batch == null) {
+            batch = batchMaker.get();
+        }
         return batch;
     }
 
