@@ -180,13 +180,8 @@ public final class ChatService {
         return body;
     }
 
-    /** The last N turns, a turn being a user message and the assistant's reply. */
     private List<ChatMessage> recent(List<ChatMessage> history) {
-        if (history == null) {
-            return List.of();
-        }
-        int keep = historyTurns * 2;
-        return history.size() <= keep ? history : history.subList(history.size() - keep, history.size());
+        return ChatMessage.recent(history, historyTurns);
     }
 
 }

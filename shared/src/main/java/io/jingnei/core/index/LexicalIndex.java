@@ -118,21 +118,7 @@ public final class LexicalIndex {
      * text again rather than reading postings: tens of microseconds, no scan.
      */
     public double coverage(String question, String title, String text) {
-        long[] present = distinctTerms(title + "\n" + text);
-        double known = 0;
-        double covered = 0;
-        for (long term : distinctTerms(question)) {
-            int t = Arrays.binarySearch(keys, term);
-            if (t < 0) {
-                continue;
-            }
-            double idf = idf(frequencies[t]);
-            known += idf;
-            if (Arrays.binarySearch(present, term) >= 0) {
-                covered += idf;
-            }
-        }
-        return known == 0 ? 0 : covered / known;
+        return coverage(question, title, text, false);
     }
 
     /**
@@ -150,6 +136,11 @@ public final class LexicalIndex {
      * single questions better held out (docs/rag.md). Tens of microseconds, no scan.
      */
     public double coverageCountingUnknown(String question, String title, String text) {
+        return coverage(question, title, text, true);
+    }
+
+    /** One minus the idf-weighted share of the question's terms the passage lacks; 0 when the index knows none. */
+    private double coverage(String question, String title, String text, boolean unknownCovered) {
         long[] present = distinctTerms(title + "\n" + text);
         double all = 0;
         double missing = 0;
@@ -157,7 +148,7 @@ public final class LexicalIndex {
         for (long term : distinctTerms(question)) {
             int t = Arrays.binarySearch(keys, term);
             if (t < 0) {
-                all += idf(0);
+                all += unknownCovered ? idf(0) : 0;
                 continue;
             }
             anyKnown = true;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jingnei.core.call.CallContext;
+import io.jingnei.core.error.JingneiException;
 import io.jingnei.core.llm.ChatMessage;
 import io.jingnei.core.llm.CompletionOutcome;
 import io.jingnei.core.llm.Completions;
@@ -111,7 +112,7 @@ public final class FollowUpRewrite {
             long ms = (time.nanoTime() - start) / 1_000_000;
             Outcome outcome;
             if (error != null) {
-                boolean late = unwrap(error) instanceof TimeoutException;
+                boolean late = JingneiException.unwrap(error) instanceof TimeoutException;
                 if (late) {
                     step.trace.cancel(); // aborts the exchange; the rewrite's line says cancelled, with the prompt charged
                 }
@@ -135,8 +136,7 @@ public final class FollowUpRewrite {
      */
     static ObjectNode body(List<ChatMessage> history, String question, int historyTurns) {
         StringBuilder conversation = new StringBuilder("对话：\n");
-        List<ChatMessage> kept = history.subList(Math.max(0, history.size() - historyTurns * 2), history.size());
-        for (ChatMessage turn : kept) {
+        for (ChatMessage turn : ChatMessage.recent(history, historyTurns)) {
             String text = turn.content.strip();
             if ("assistant".equals(turn.role) && text.length() > ASSISTANT_CHARS) {
                 text = text.substring(0, ASSISTANT_CHARS) + "…";
@@ -173,13 +173,5 @@ public final class FollowUpRewrite {
             return "empty";
         }
         return text.length() > MAX_CHARS ? "overlong" : "garbage";
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -76,11 +76,8 @@ public final class RagPrompt {
         ArrayNode messages = body.putArray("messages");
         messages.addObject().put("role", "system")
                 .put("content", request.systemPrompt == null || request.systemPrompt.isBlank() ? DEFAULT_SYSTEM_PROMPT : request.systemPrompt);
-        if (request.history != null) {
-            List<ChatMessage> history = request.history;
-            for (ChatMessage turn : history.subList(Math.max(0, history.size() - historyTurns * 2), history.size())) {
-                messages.addObject().put("role", turn.role).put("content", turn.content);
-            }
+        for (ChatMessage turn : ChatMessage.recent(request.history, historyTurns)) {
+            messages.addObject().put("role", turn.role).put("content", turn.content);
         }
         messages.addObject().put("role", "user").put("content", references.toString());
         body.put("temperature", 0.3);

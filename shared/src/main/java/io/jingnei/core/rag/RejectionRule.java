@@ -100,10 +100,6 @@ public final class RejectionRule {
         return found.followUp() || found.ranking.empty() ? Double.NaN : index.coverageCountingUnknown(question, found.ranking.best().position);
     }
 
-    public boolean answers(Ranking ranking) {
-        return !passages(ranking).isEmpty();
-    }
-
     /**
      * The passages to answer from for a question searched with its conversation: as for a single
      * question, with the in-context ranking, and a follow-up that only its conversation answers
