@@ -33,6 +33,9 @@ import java.util.function.BiConsumer;
  * {@code response.failed}, then an {@code error} event and the same abnormal end.
  */
 final class SseResponder {
+    /** How long a failed stream's connection stays open after its error event (see relay). */
+    private static final long ERROR_LINGER_MS = 200;
+
     private final ObjectMapper json;
     private final boolean namedEvents;
 
@@ -95,8 +98,12 @@ final class SseResponder {
                             if (!response.headWritten()) {
                                 beforeStream.accept(ctx, JingneiException.from(error));
                             } else if (!response.closed()) {
-                                // Reset only once the event is written, so the clients that read it still get it.
-                                response.write(errorEvent(JingneiException.from(error))).onComplete(written -> response.reset());
+                                // End the connection only once the event is written, and then after a short linger:
+                                // the JDK's HttpClient (LangChain4j's and Spring AI's default transport) throws
+                                // as soon as the connection ends early and drops bytes its reader has not taken
+                                // yet (HttpResponseInputStream.current), so closing at once can swallow the event.
+                                response.write(errorEvent(JingneiException.from(error)))
+                                        .onComplete(written -> ctx.vertx().setTimer(ERROR_LINGER_MS, timer -> response.reset()));
                             }
                         },
                         () -> {
