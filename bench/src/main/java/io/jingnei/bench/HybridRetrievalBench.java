@@ -133,15 +133,18 @@ final class HybridRetrievalBench {
             for (int round = 0; round < 3; round++) {
                 for (int q = 0; q < questions.size(); q++) {
                     float[] query = java.util.Arrays.copyOfRange(queryVectors, q * 512, (q + 1) * 512);
-                    // the follow-up's earlier turn: the next dev question, with its own vector
+                    // the follow-up's earlier turns: the next three dev questions joined (FollowUpSearch reads up to three),
+                    // with the first one's vector standing for their joined text's
                     int e = (q + 1) % questions.size();
+                    String earlierTurns = String.join("\n", questions.get(e), questions.get((q + 2) % questions.size()),
+                            questions.get((q + 3) % questions.size()));
                     float[] earlier = java.util.Arrays.copyOfRange(queryVectors, e * 512, (e + 1) * 512);
                     long t0 = System.nanoTime();
                     index.search(query, questions.get(q), 3, Fusion.DENSE_ONLY);
                     long t1 = System.nanoTime();
                     index.search(query, questions.get(q), 3, Fusion.DEFAULT);
                     long t2 = System.nanoTime();
-                    followUps.search(index, Fusion.DEFAULT, 3, questions.get(q), query, questions.get(e), earlier);
+                    followUps.search(index, Fusion.DEFAULT, 3, questions.get(q), query, earlierTurns, earlier);
                     long t3 = System.nanoTime();
                     if (round > 0) {
                         dense.add((t1 - t0) / 1e6);
@@ -168,8 +171,8 @@ final class HybridRetrievalBench {
         report.heading("Hybrid search latency and lexical index size", String.format("%,d chunks of synthetic Chinese (a character Markov chain "
                 + "trained on the dev set's articles, 200-350 characters, an 8-15 character title each), seeded random 512-d vectors; the dev "
                 + "set's 170 questions as queries, twice each after a warm-up round, one thread; search only (the question's embedding, "
-                + "about 1.4 ms, is not included; a follow-up also embeds its earlier turn, in the same batch). Follow-up: conversation-aware "
-                + "search (FollowUpSearch) of each question with the next dev question as its earlier turn. Lexical scoring alone: median %.2f ms. Lexical index: %,d terms, %.1f MB "
+                + "about 1.4 ms, is not included; a follow-up also embeds its earlier turns, in the same batch). Follow-up: conversation-aware "
+                + "search (FollowUpSearch) of each question with the next three dev questions as its earlier turns (the most it reads). Lexical scoring alone: median %.2f ms. Lexical index: %,d terms, %.1f MB "
                 + "(chunk texts %.1f MB, int8 vectors %.1f MB, float32 %.1f MB), built in %.1f s.", chunks, lexicalMs.get(lexicalMs.size() / 2),
                 lexical.terms(), lexical.bytes() / 1e6, textBytes / 1e6, chunks * 516 / 1e6, chunks * 2048 / 1e6, buildSeconds));
         report.table(List.of("chunks", "vectors", "dense p50 ms", "dense p99 ms", "hybrid p50 ms", "hybrid p99 ms", "added by lexical, p50 ms",

@@ -107,10 +107,10 @@ public final class RetrievalEval {
         /** The documents a rule answers with (empty: rejected). */
         public List<String> answeredWith(RejectionRule rule) {
             List<String> docs = new ArrayList<>();
-            if (rule.leansOnContext(search)) {
+            if (!rule.answers(search, coverage)) {
                 return docs;
             }
-            for (Ranking.Candidate c : rule.passages(shown, coverage)) {
+            for (Ranking.Candidate c : rule.aboveFloor(shown)) {
                 docs.add(shownDocs.get(shown.candidates.indexOf(c)));
             }
             return docs;

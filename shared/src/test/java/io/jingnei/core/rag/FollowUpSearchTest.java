@@ -129,6 +129,7 @@ class FollowUpSearchTest {
             "the previous user turn              | user:借记卡丢了;assistant:请挂失             | 1 | 借记卡丢了",
             "only the most recent user turns     | user:A;assistant:a;user:B;assistant:b       | 1 | B",
             "two user turns, oldest first        | user:A;assistant:a;user:B;assistant:b       | 2 | A\\nB",
+            "the shipped three of four           | user:A;assistant:a;user:B;user:C;assistant:c;user:D | 3 | B\\nC\\nD",
             "blank user turns are skipped        | user:A;user:BLANK;assistant:a                | 1 | A",
             "assistant turns are never read      | assistant:请问有什么可以帮您                  | 1 | ''",
     })
