@@ -169,19 +169,22 @@ public final class FollowUpSearch {
 
     /**
      * Whether the question is shaped like a condition switch, one that keeps the earlier question and
-     * changes its condition: it ends in 呢 ("信用卡呢", "那去海南呢") or opens with a supposition (要是,
-     * 如果, 假如, 反过来, 换成). On the conversation dev set 27 of 30 condition switches have this shape
-     * and none of the 120 other follow-ups (a dev set written by hand: real customers vary more).
+     * changes its condition: it ends in 呢 or 的话 ("信用卡呢", "那去海南呢", "寄到国外的话") or opens with
+     * a supposition, after an optional 那 (要是, 如果, 假如, 假设, 万一, 反过来, 换成, 改成). On the
+     * conversation dev set 27 of the first 30 condition switches have this shape and none of the 120
+     * other follow-ups (a dev set written by hand: real customers vary more). 的话, 假设, 万一, 改成 and
+     * the leading 那 were added without a dev line that needs them, as the same shapes in other words.
      * A question word makes it a question of its own, often about the same article ("补卡要多久呢",
      * "如果超过7天了还能退吗"), so such a question is never taken for a switch; none of the dev set's
      * switches has one.
      */
     static boolean switchesCondition(String question) {
         String q = question.strip().replaceAll("[？?。.!！~～\\s]+$", "");
-        return (q.endsWith("呢") || SUPPOSITION.matcher(q).lookingAt()) && !QUESTION_WORD.matcher(q).find();
+        return (q.endsWith("呢") || q.endsWith("的话") || SUPPOSITION.matcher(q).lookingAt()) && !QUESTION_WORD.matcher(q).find();
     }
 
-    private static final Pattern SUPPOSITION = Pattern.compile("要是|如果|假如|反过来|换成");
+    /** A supposition opening the question, after an optional 那/那么 ("那要是寄到国外"). */
+    private static final Pattern SUPPOSITION = Pattern.compile("(那么?[，,]?)?(要是|如果|假如|假设|万一|反过来|换成|改成)");
     /** Words that ask: how long, how, what, how much, which, how many, whether, why. */
     private static final Pattern QUESTION_WORD = Pattern.compile(
             "多久|多长|多少|几天|几个|几次|怎么|怎样|如何|什么|啥|哪|为什么|为啥|是否|能不能|可不可以|能否|吗$|么$");

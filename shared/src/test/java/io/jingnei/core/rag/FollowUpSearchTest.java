@@ -90,7 +90,9 @@ class FollowUpSearchTest {
     @CsvSource({
             "信用卡呢？, true", "那去海南呢, true", "要是东西摔坏了, true", "反过来，我想转进来, true", "如果是冷链寄的海鲜化了呢。, true",
             "那钱几天能回来, false", "它要几天, false", "发票怎么开, false", "呢子大衣能退吗, false",
+            "那信用卡的话, true", "寄到国外的话？, true", "那要是寄到国外, true", "那么，万一是冷链件, true", "改成到付, true",
             "补卡要多久呢, false", "那运费怎么算呢, false", "如果超过7天了还能退吗, false", "要是丢了能补吗？, false",
+            "信用卡的话怎么办, false", "那万一丢了怎么办, false", "那你们说的话算数吗, false",
     })
     void a_condition_switch_is_told_by_its_shape(String question, boolean switches) {
         assertThat(FollowUpSearch.switchesCondition(question)).isEqualTo(switches);
