@@ -130,11 +130,30 @@ public final class FollowUpSearch {
             for (int i = history.size() - 1; i >= 0 && turns.size() < settings.userTurns; i--) {
                 ChatMessage turn = history.get(i);
                 if ("user".equals(turn.role) && turn.content != null && !turn.content.isBlank()) {
-                    turns.add(0, turn.content.strip());
+                    turns.add(0, lastChars(turn.content.strip()));
                 }
             }
         }
         return String.join("\n", turns);
+    }
+
+    /**
+     * Characters of each earlier user turn read with the question: its last ones, where a long
+     * message usually asks what it asks. History may hold 16,000 characters
+     * ({@code JINGNEI_MAX_HISTORY_CHARS}); uncut, a long first turn would fill the embedding model's
+     * 512 tokens (the turns are joined oldest first, and the model cuts the end, so the latest turn
+     * would be lost) and make the context's lexical scoring cost what a 16,000-character question
+     * would (bench/RESULTS.md, hybrid search latency). Three turns of 150 stay within 512 tokens; the
+     * dev set's longest user turn has 37 characters.
+     */
+    static final int TURN_CHARS = 150;
+
+    private static String lastChars(String turn) {
+        if (turn.length() <= TURN_CHARS) {
+            return turn;
+        }
+        int from = turn.length() - TURN_CHARS;
+        return turn.substring(Character.isLowSurrogate(turn.charAt(from)) ? from + 1 : from);
     }
 
     /**

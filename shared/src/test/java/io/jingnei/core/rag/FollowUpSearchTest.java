@@ -147,6 +147,24 @@ class FollowUpSearchTest {
         assertThat(search.earlier(null)).isEmpty();
     }
 
+    @Test
+    void a_long_earlier_turn_is_read_by_its_last_characters() {
+        String asked = "那我这个情况到底能不能退？";
+        String story = "我上周在你们店里买了一台空调，".repeat(40) + asked;
+        List<ChatMessage> history = List.of(new ChatMessage("user", story), new ChatMessage("assistant", "好的"),
+                new ChatMessage("user", "运费谁出"), new ChatMessage("assistant", "卖家"));
+
+        String earlier = FOLLOW_UPS.earlier(history);
+
+        assertThat(earlier).endsWith(asked + "\n运费谁出");
+        assertThat(earlier.split("\n")[0]).hasSize(FollowUpSearch.TURN_CHARS);
+        // 100 emoji (surrogate pairs) and a letter: the 150th character from the end is the second half of a pair
+        String emoji = "\uD83D\uDE00".repeat(100) + "x";
+        String cut = FOLLOW_UPS.earlier(List.of(new ChatMessage("user", emoji)));
+        assertThat(Character.isLowSurrogate(cut.charAt(0))).as("the cut never splits a pair").isFalse();
+        assertThat(cut).hasSize(FollowUpSearch.TURN_CHARS - 1).endsWith("\uD83D\uDE00x");
+    }
+
     private static String doc(io.jingnei.core.index.Ranking ranking) {
         return INDEX.chunk(ranking.best().position).docId;
     }
