@@ -46,6 +46,25 @@ class RagFunctionIT {
     }
 
     @Test
+    void a_follow_up_finds_the_topic_set_two_questions_back() {
+        FakeUpstreamResource.upstream.enqueue(Reply.completion("换货期间不会重复扣款。", 200, 30));
+        String question = "这期间会不会又扣我一次钱";
+        String firstTurns = "{\"role\":\"user\",\"content\":\"换货怎么弄\"},{\"role\":\"assistant\",\"content\":\"在申请售后里选换货。\"},";
+        String lastTurns = "{\"role\":\"user\",\"content\":\"要多久\"},{\"role\":\"assistant\",\"content\":\"商家收到原商品确认后寄出新的。\"}";
+
+        Response whole = post("/rag-query", "{\"query\":\"" + question + "\",\"history\":[" + firstTurns + lastTurns + "]}");
+        Response lastOnly = post("/rag-query", "{\"query\":\"" + question + "\",\"history\":[" + lastTurns + "]}");
+
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.as(JsonNode.class).path("sources").get(0).path("id").asText()).isEqualTo("exchange");
+        assertThat(FakeUpstreamResource.upstream.completionRequests().get(0).json().path("messages").toString())
+                .as("the answer prompt has the conversation").contains("换货怎么弄").contains("要多久");
+        // the previous turn alone ("要多久") does not say what the question is about
+        JsonNode guessed = lastOnly.as(JsonNode.class).path("sources");
+        assertThat(guessed.isEmpty() || !guessed.get(0).path("id").asText().equals("exchange")).isTrue();
+    }
+
+    @Test
     void an_out_of_scope_question_gets_the_no_context_answer_without_an_llm_call() {
         Response response = post("/rag-query", "{\"query\":\"推荐一部好看的电影\"}");
 
