@@ -10,8 +10,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The conversation dev set (conversation-dev/: 142 follow-ups of five kinds and 48 no article
- * answers, 40 of the 190 with three or four user turns, over the retrieval dev set's knowledge base) through the real model, hybrid search,
+ * The conversation dev set (conversation-dev/: 177 follow-ups of five kinds and 53 no article
+ * answers, 50 of the 230 with three or four user turns, 40 terse ones, over the retrieval dev set's knowledge base) through the real model, hybrid search,
  * {@link FollowUpSearch} and the shipped rule: floors a little under what was measured when the
  * defaults were chosen (README, docs/rag.md), so a regression shows and noise does not.
  */
@@ -38,11 +38,11 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_find_their_article_with_the_conversation() {
-        // measured hit@1 0.82, hit@3 0.96, weakest kinds condition switch 0.73 and ellipsis 0.74 (docs/rag.md)
-        assertThat(conversational.inScope).isEqualTo(142);
-        assertThat(conversational.hit1).as("hit@1").isGreaterThanOrEqualTo(0.80);
-        assertThat(conversational.hit3).as("hit@3").isGreaterThanOrEqualTo(0.94);
-        conversational.byKind.forEach((kind, figures) -> assertThat(figures.hit1).as(kind + " hit@1").isGreaterThanOrEqualTo(0.70));
+        // measured hit@1 0.78, hit@3 0.94, weakest kinds ellipsis 0.68 and condition switch 0.72 (docs/rag.md)
+        assertThat(conversational.inScope).isEqualTo(177);
+        assertThat(conversational.hit1).as("hit@1").isGreaterThanOrEqualTo(0.76);
+        assertThat(conversational.hit3).as("hit@3").isGreaterThanOrEqualTo(0.93);
+        conversational.byKind.forEach((kind, figures) -> assertThat(figures.hit1).as(kind + " hit@1").isGreaterThanOrEqualTo(0.65));
     }
 
     @Test
@@ -55,9 +55,9 @@ class ConversationDevSetIT {
         EvalReport one = dev.eval(longer, new FollowUpSearch(new FollowUpSearch.Settings(1, shipped.earlierWords, shipped.earlierMeaning,
                 shipped.standaloneShare, shipped.switchPenalty))).report(config.fusion(), config.rejection(), config.topK, 0);
 
-        // measured on the 40 conversations with three or four user turns: hit@3 0.91 reading three earlier turns, 0.69 reading one
-        assertThat(longer).hasSize(40);
-        assertThat(three.hit3).as("hit@3").isGreaterThanOrEqualTo(0.88);
+        // measured on the 50 conversations with three or four user turns: hit@3 0.88 reading three earlier turns, 0.69 reading one
+        assertThat(longer).hasSize(50);
+        assertThat(three.hit3).as("hit@3").isGreaterThanOrEqualTo(0.85);
         assertThat(three.hit3).isGreaterThan(one.hit3 + 0.1);
         assertThat(three.hit1).isGreaterThan(one.hit1);
     }
@@ -72,9 +72,9 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_leaning_on_the_conversation_are_rejected() {
-        // measured 0.60 rejected and 0.87 answered right with FollowUpRule.DEFAULT (docs/rag.md)
-        assertThat(conversational.outOfScope).isEqualTo(48);
+        // measured 0.62 rejected and 0.84 answered right with FollowUpRule.DEFAULT (docs/rag.md)
+        assertThat(conversational.outOfScope).isEqualTo(53);
         assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.55);
-        assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.85);
+        assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.82);
     }
 }

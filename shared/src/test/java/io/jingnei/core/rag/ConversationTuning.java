@@ -52,6 +52,12 @@ public final class ConversationTuning {
                     dump(dev, outcomes);
                     List<RetrievalEval.Outcome> longer = new ArrayList<>();
                     outcomes.stream().filter(o -> o.question.history.stream().filter(t -> "user".equals(t.role)).count() > 1).forEach(longer::add);
+                    int from = Integer.getInteger("from", -1);
+                    if (from >= 0 && outcomes.size() > from) {
+                        List<RetrievalEval.Outcome> tail = outcomes.subList(from, outcomes.size());
+                        System.out.println("  lines from " + (from + 1) + " (" + tail.size() + "): " + figures(tail) + " | "
+                                + answered(tail, ConversationDevSet.CONFIG.rejection(), null, false));
+                    }
                     if (!longer.isEmpty()) {
                         System.out.println("  conversations with 3+ user turns (" + longer.size() + "): " + figures(longer) + " | "
                                 + answered(longer, ConversationDevSet.CONFIG.rejection(), null, false));
