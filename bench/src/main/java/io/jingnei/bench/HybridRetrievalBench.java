@@ -182,6 +182,7 @@ final class HybridRetrievalBench {
                 lexical.terms(), lexical.bytes() / 1e6, textBytes / 1e6, chunks * 516 / 1e6, chunks * 2048 / 1e6, buildSeconds));
         report.table(List.of("chunks", "vectors", "dense p50 ms", "dense p99 ms", "hybrid p50 ms", "hybrid p99 ms", "added by lexical, p50 ms",
                 "follow-up p50 ms", "follow-up p99 ms", "added by the conversation, p50 ms"), rows);
+        followUpEmbedding(report, questions);
     }
 
     /** Only the latency table, for a run of its own: {@code java ... HybridRetrievalBench <root> <out.md> [chunks]}. */
@@ -231,5 +232,48 @@ final class HybridRetrievalBench {
         }
         ms.sort(null);
         return ms.get(ms.size() / 2);
+    }
+
+    /**
+     * What a follow-up adds before search: its earlier user turns embedded in the question's batch
+     * (the search rows above leave every embedding out). Interleaved question by question, so load
+     * from other processes falls on every variant alike.
+     */
+    private static void followUpEmbedding(Report report, List<String> questions) throws Exception {
+        String[] names = {"question alone", "+ one earlier turn", "+ three earlier turns (shipped)", "+ three turns of 150 characters (the cut's most)"};
+        List<List<Double>> ms = new ArrayList<>();
+        for (String name : names) {
+            ms.add(new ArrayList<>());
+        }
+        String longest = String.join("\n", "退".repeat(150), "款".repeat(150), "吗".repeat(150));
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(Runtime.getRuntime().availableProcessors())) {
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < questions.size(); i++) {
+                    String q = questions.get(i);
+                    String one = questions.get((i + 1) % questions.size());
+                    String three = String.join("\n", one, questions.get((i + 2) % questions.size()), questions.get((i + 3) % questions.size()));
+                    for (int k = 0; k < names.length; k++) {
+                        int variant = (k + i + round) % names.length;
+                        List<String> batch = variant == 0 ? List.of(q) : List.of(q, variant == 1 ? one : variant == 2 ? three : longest);
+                        long t0 = System.nanoTime();
+                        embedder.embed(batch);
+                        if (round > 0) {
+                            ms.get(variant).add((System.nanoTime() - t0) / 1e6);
+                        }
+                    }
+                }
+            }
+        }
+        List<List<String>> rows = new ArrayList<>();
+        ms.forEach(list -> list.sort(null));
+        double alone = ms.get(0).get(ms.get(0).size() / 2);
+        for (int v = 0; v < names.length; v++) {
+            rows.add(List.of(names[v], p(ms.get(v), 50), p(ms.get(v), 99), String.format("%.2f", ms.get(v).get(ms.get(v).size() / 2) - alone)));
+        }
+        report.heading("Embedding a follow-up", String.format("The local model (bge-small-zh, int8 ONNX, %d intra-op threads) embedding the dev set's "
+                + "%d questions, each alone and in one batch with the next dev questions as its earlier user turns, twice after a warm-up "
+                + "round, variants interleaved. A follow-up's cost beyond a single question is this table's last column plus the search "
+                + "rows' \"added by the conversation\".", Runtime.getRuntime().availableProcessors(), questions.size()));
+        report.table(List.of("embedded", "p50 ms", "p99 ms", "added to the question alone, p50 ms"), rows);
     }
 }
