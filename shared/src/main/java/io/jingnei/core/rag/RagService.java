@@ -171,7 +171,7 @@ public final class RagService implements AutoCloseable {
         RejectionRule rule = request.threshold == null ? config.rejection() : RejectionRule.plainThreshold(request.threshold);
         List<RagResult.Source> sources = new ArrayList<>();
         List<Chunk> context = new ArrayList<>();
-        double coverage = RejectionRule.coverage(found, searched, request.query);
+        double coverage = RejectionRule.coverage(found, searched, question); // the question searched: the rewrite when there is one
         for (Ranking.Candidate passage : rule.passages(found, coverage)) {
             Chunk chunk = searched.chunk(passage.position);
             context.add(chunk);

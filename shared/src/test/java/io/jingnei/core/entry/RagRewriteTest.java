@@ -152,6 +152,22 @@ class RagRewriteTest {
     }
 
     @Test
+    void a_rewritten_follow_up_is_judged_as_its_rewrite_asked_alone() throws Exception {
+        upstream.enqueue(Reply.completion(REWRITE, 90, 12));
+        io.jingnei.core.rag.RagService rag = instance.rag().get(20, TimeUnit.SECONDS);
+
+        io.jingnei.core.rag.Retrieval rewritten = rag.retrieve(FOLLOW_UP, new io.jingnei.core.call.CallContext(null, "rag-query", CALLER))
+                .get(20, TimeUnit.SECONDS);
+        io.jingnei.core.rag.Retrieval alone = rag.retrieve(new RagRequest(REWRITE, null, null, null, null, null, null),
+                new io.jingnei.core.call.CallContext(null, "rag-query", CALLER)).get(20, TimeUnit.SECONDS);
+
+        // the rejection rule's coverage reads the question that was searched, not the customer's "那换货呢？"
+        assertThat(rewritten.confidence).isEqualTo(alone.confidence);
+        assertThat(rewritten.sources.stream().map(s -> s.id).collect(java.util.stream.Collectors.toList()))
+                .isEqualTo(alone.sources.stream().map(s -> s.id).collect(java.util.stream.Collectors.toList()));
+    }
+
+    @Test
     void rag_stream_searches_the_rewrite_too_and_logs_it_on_the_streams_line() throws Exception {
         upstream.enqueue(Reply.completion(REWRITE, 90, 12), Reply.stream(0, "换货", "一般3到5天。"));
         CollectingSubscriber<ObjectNode> events = new CollectingSubscriber<>();
