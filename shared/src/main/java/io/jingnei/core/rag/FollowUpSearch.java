@@ -93,11 +93,7 @@ public final class FollowUpSearch {
         public final double standaloneCoverage;
 
         Result(Ranking ranking, Ranking standalone, Ranking context) {
-            this(ranking, standalone, context, 0, 1);
-        }
-
-        public Result(Ranking ranking, Ranking standalone, Ranking context, double earlierCosine, double newWordCoverage) {
-            this(ranking, standalone, context, earlierCosine, newWordCoverage, Double.NaN);
+            this(ranking, standalone, context, 0, 1, Double.NaN);
         }
 
         public Result(Ranking ranking, Ranking standalone, Ranking context, double earlierCosine, double newWordCoverage, double standaloneCoverage) {

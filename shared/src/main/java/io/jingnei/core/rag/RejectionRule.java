@@ -151,12 +151,9 @@ public final class RejectionRule {
         return passages(ranking, Double.NaN);
     }
 
-    /** The passages to answer from, best first, the ranking scored with this coverage (NaN: none); empty when rejected. */
+    /** The passages to answer from for a single question's ranking scored with this coverage (NaN: none); empty when rejected. */
     public List<Ranking.Candidate> passages(Ranking ranking, double coverage) {
-        if (ranking.empty() || (minConfidence > 0 && score(ranking, coverage) < minConfidence)) {
-            return List.of();
-        }
-        return aboveFloor(ranking);
+        return passages(new FollowUpSearch.Result(ranking, ranking, null), coverage);
     }
 
     /** The ranking's candidates at or above {@code cosineFloor}, best first. */

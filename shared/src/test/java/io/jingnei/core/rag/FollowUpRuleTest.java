@@ -41,9 +41,9 @@ class FollowUpRuleTest {
         io.jingnei.core.index.Ranking ranking = new io.jingnei.core.index.Ranking(List.of(new io.jingnei.core.index.Ranking.Candidate(0, 0.7f, 0, 1)), 0.1);
         FollowUpRule rule = new FollowUpRule(0.5, 0.62);
 
-        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, ranking, 0.70, 0.0))).isTrue();
-        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, ranking, 0.70, 0.3))).as("0.70 - 0.15 < 0.62").isFalse();
-        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, null, 0.70, 0.0))).as("not a follow-up").isFalse();
-        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, ranking, 0.70, Double.NaN))).as("no lexical index").isFalse();
+        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, ranking, 0.70, 0.0, Double.NaN))).isTrue();
+        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, ranking, 0.70, 0.3, Double.NaN))).as("0.70 - 0.15 < 0.62").isFalse();
+        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, null, 0.70, 0.0, Double.NaN))).as("not a follow-up").isFalse();
+        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, ranking, 0.70, Double.NaN, Double.NaN))).as("no lexical index").isFalse();
     }
 }
