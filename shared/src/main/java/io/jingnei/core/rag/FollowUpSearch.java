@@ -195,11 +195,12 @@ public final class FollowUpSearch {
      * switches has one.
      */
     static boolean switchesCondition(String question) {
-        String q = question.strip().replaceAll("[？?。.!！~～\\s]+$", "");
+        String q = TRAILING_PUNCTUATION.matcher(question.strip()).replaceAll("");
         return (q.endsWith("呢") || q.endsWith("的话") || SUPPOSITION.matcher(q).lookingAt()) && !QUESTION_WORD.matcher(q).find();
     }
 
     /** A supposition opening the question, after an optional 那/那么 ("那要是寄到国外"). */
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[？?。.!！~～\\s]+$");
     private static final Pattern SUPPOSITION = Pattern.compile("(那么?[，,]?)?(要是|如果|假如|假设|万一|反过来|换成|改成)");
     /** Words that ask: how long, how, what, how much, which, how many, whether, why. */
     private static final Pattern QUESTION_WORD = Pattern.compile(
