@@ -202,9 +202,14 @@ public final class FollowUpSearch {
     /** A supposition opening the question, after an optional 那/那么 ("那要是寄到国外"). */
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[？?。.!！~～\\s]+$");
     private static final Pattern SUPPOSITION = Pattern.compile("(那么?[，,]?)?(要是|如果|假如|假设|万一|反过来|换成|改成)");
-    /** Words that ask: how long, how, what, how much, which, how many, whether, why. */
+    /**
+     * Words that ask: how long, how, what, how much, which, how many, who, whether, why, and the
+     * A-not-A question ("会不会扣钱呢", "有没有优惠呢", "要不要寄回去呢"): a question asked of the same
+     * article, which a penalty on that article would push down. 几 and 谁 and the A-not-A form were
+     * added without a dev line that needs them (the dev set's shapes are unchanged).
+     */
     private static final Pattern QUESTION_WORD = Pattern.compile(
-            "多久|多长|多少|几天|几个|几次|怎么|怎样|如何|什么|啥|哪|为什么|为啥|是否|能不能|可不可以|能否|吗$|么$");
+            "多久|多长|多少|几|谁|怎么|怎样|如何|什么|啥|哪|为什么|为啥|是否|能否|([\\p{IsHan}])[不没]\\1|吗$|么$");
 
     /** The article of the candidate closest in meaning to the earlier turn: what it was answered with. */
     private static String earlierArticle(HybridIndex index, float[] earlierVector, Ranking standalone, Ranking context) {

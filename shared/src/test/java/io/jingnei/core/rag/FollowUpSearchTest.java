@@ -93,6 +93,8 @@ class FollowUpSearchTest {
             "那信用卡的话, true", "寄到国外的话？, true", "那要是寄到国外, true", "那么，万一是冷链件, true", "改成到付, true",
             "补卡要多久呢, false", "那运费怎么算呢, false", "如果超过7天了还能退吗, false", "要是丢了能补吗？, false",
             "信用卡的话怎么办, false", "那万一丢了怎么办, false", "那你们说的话算数吗, false",
+            "那会不会影响征信呢, false", "有没有优惠呢, false", "要是过期了要不要重新办呢, false", "运费谁出呢, false", "几号到账呢, false",
+            "有没有会员呢, false", "没有发票呢, true", "不想要了呢, true",
     })
     void a_condition_switch_is_told_by_its_shape(String question, boolean switches) {
         assertThat(FollowUpSearch.switchesCondition(question)).isEqualTo(switches);
