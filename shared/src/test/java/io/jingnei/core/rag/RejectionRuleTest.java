@@ -50,7 +50,7 @@ class RejectionRuleTest {
             // case | confidence in context (cosine + lead) | earlier turns' cosine to the passage | new words in it | follow-up
             //      | confidence alone | coverage alone (NaN: its best is another article) | answered
             "the earlier article, none of the new words: rejected        | 0.70 0.05 | 0.80 | 0.0 | true  | 0.70 0.05 | NaN | false",
-            "the earlier article with the new words: answered            | 0.70 0.05 | 0.80 | 0.5 | true  | 0.70 0.05 | NaN | true",
+            "the earlier article with the new words: answered            | 0.70 0.05 | 0.80 | 1.0 | true  | 0.70 0.05 | NaN | true",
             "far from the earlier turn (a topic shift): answered         | 0.70 0.05 | 0.40 | 0.0 | true  | 0.70 0.05 | NaN | true",
             "in context below the bar: rejected as any question          | 0.50 0.02 | 0.40 | 1.0 | true  | 0.50 0.02 | NaN | false",
             "a single question is never rejected for a conversation      | 0.70 0.05 | 0.90 | 0.0 | false | 0.70 0.05 | NaN | true",
