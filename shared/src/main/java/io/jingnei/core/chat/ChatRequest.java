@@ -29,7 +29,7 @@ public final class ChatRequest {
                        @JsonProperty("temperature") Double temperature) {
         this.userId = userId;
         this.query = query;
-        this.history = history;
+        this.history = ChatMessage.withoutRepeatedQuestion(history, query);
         this.systemPrompt = systemPrompt;
         this.model = model;
         this.maxTokens = maxTokens;

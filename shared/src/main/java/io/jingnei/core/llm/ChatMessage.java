@@ -17,6 +17,21 @@ public final class ChatMessage {
     }
 
     /**
+     * The history without a last user turn that is the question itself: some clients send the whole
+     * conversation as {@code history} and its last question again as {@code query}. Kept, the LLM
+     * would get the question twice, and a RAG follow-up would be read as its own context (the
+     * follow-up rule would find none of its words new).
+     */
+    public static List<ChatMessage> withoutRepeatedQuestion(List<ChatMessage> history, String question) {
+        if (history == null || history.isEmpty() || question == null) {
+            return history;
+        }
+        ChatMessage last = history.get(history.size() - 1);
+        boolean repeated = last != null && "user".equals(last.role) && last.content != null && last.content.strip().equals(question.strip());
+        return repeated ? history.subList(0, history.size() - 1) : history;
+    }
+
+    /**
      * The last {@code turns} turns of a history (a turn: a user message and the assistant's reply),
      * as {@code JINGNEI_HISTORY_TURNS} bounds every prompt; empty for none.
      */

@@ -34,7 +34,7 @@ public final class RagRequest {
         this.model = model;
         this.userId = userId;
         this.systemPrompt = systemPrompt;
-        this.history = history;
+        this.history = ChatMessage.withoutRepeatedQuestion(history, query);
     }
 
     public static RagRequest ofQuery(String query) {

@@ -178,4 +178,20 @@ class ChatServiceTest {
         List<ChatMessage> history = new ArrayList<>(List.of(new ChatMessage("user", "a"), new ChatMessage("assistant", "b")));
         assertThat(noHistory.toBody(new ChatRequest(null, "q", history, null, null, null, null)).path("messages").size()).isEqualTo(2);
     }
+
+    @Test
+    void a_question_repeated_as_the_last_history_turn_is_sent_once() {
+        ChatService service = new ChatService(instance.completions(), instance.caps, 5, "sys", "deepseek-v3.2",
+                instance.cache, java.util.Optional::empty, Runnable::run, new CallLog(line -> { }));
+        List<ChatMessage> earlier = List.of(new ChatMessage("user", "退货流程？"), new ChatMessage("assistant", "在订单页申请。"));
+        List<ChatMessage> repeated = new ArrayList<>(earlier);
+        repeated.add(new ChatMessage("user", "运费谁出？ "));
+
+        var sent = service.toBody(new ChatRequest(null, "运费谁出？", repeated, null, null, null, null)).path("messages");
+        assertThat(sent).isEqualTo(service.toBody(new ChatRequest(null, "运费谁出？", earlier, null, null, null, null)).path("messages"));
+        assertThat(sent.size()).as("system, two earlier turns, the question").isEqualTo(4);
+        // a last user turn that is another question stays: the client's earlier question went unanswered
+        List<ChatMessage> unanswered = List.of(new ChatMessage("user", "退货流程？"));
+        assertThat(service.toBody(new ChatRequest(null, "运费谁出？", unanswered, null, null, null, null)).path("messages").size()).isEqualTo(3);
+    }
 }
