@@ -35,17 +35,39 @@ final class ConversationDevSet implements AutoCloseable {
     private final Path cache;
     private OnnxEmbedder embedder;
 
-    @SuppressWarnings("unchecked")
+    /** The conversation dev set over the retrieval dev set's articles, with the retrieval dev set's single questions. */
     ConversationDevSet() throws Exception {
-        Path dev = Paths.get(ConversationDevSet.class.getResource("/retrieval-dev/articles.jsonl").toURI()).getParent();
-        Path conv = Paths.get(ConversationDevSet.class.getResource("/conversation-dev/conversations.jsonl").toURI());
-        Path target = Files.createDirectories(Paths.get("target/conversation-dev"));
+        this(resource("/retrieval-dev/articles.jsonl"), resource("/conversation-dev/conversations.jsonl"), "conversation-dev", true);
+    }
+
+    /**
+     * A set of its own articles and conversations (articles.jsonl, conversations.jsonl) in this
+     * folder: the blind sets under conversation-dev/ ({@link #blind}), or any other (tuning tools).
+     */
+    static ConversationDevSet of(Path folder) throws Exception {
+        return new ConversationDevSet(folder.resolve("articles.jsonl"), folder.resolve("conversations.jsonl"),
+                "conversation-" + folder.getFileName(), false);
+    }
+
+    /** conversation-dev/blind-N: written blind by someone who never ran the search (README there). */
+    static ConversationDevSet blind(int n) throws Exception {
+        return of(resource("/conversation-dev/blind-" + n + "/articles.jsonl").getParent());
+    }
+
+    private static Path resource(String name) throws java.net.URISyntaxException {
+        return Paths.get(ConversationDevSet.class.getResource(name).toURI());
+    }
+
+    @SuppressWarnings("unchecked")
+    private ConversationDevSet(Path articles, Path conv, String targetName, boolean withSingles) throws Exception {
+        Path dev = articles.getParent();
+        Path target = Files.createDirectories(Paths.get("target", targetName));
         Path indexFile = target.resolve("dev.jnix").toAbsolutePath();
         cache = target.resolve("embeddings.ser");
         vectors = Files.exists(cache) ? (Map<String, float[]>) new ObjectInputStream(Files.newInputStream(cache)).readObject() : new HashMap<>();
         if (!Files.exists(indexFile)) {
             new IndexBuilder(new FileObjectStore(), embedder(), new TextChunker(CONFIG.chunkChars, CONFIG.chunkOverlap))
-                    .build(dev.resolve("articles.jsonl").toString(), indexFile.toString(), false, (done, all) -> { });
+                    .build(articles.toString(), indexFile.toString(), false, (done, all) -> { });
         }
         // A build writes a version and a pointer to it: read what the pointer serves, as instances do.
         try (var served = io.jingnei.core.index.IndexPointer.open(new FileObjectStore(), indexFile.toUri(), Runnable::run).get()) {
@@ -58,8 +80,11 @@ final class ConversationDevSet implements AutoCloseable {
                 conversationDomains.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).path("domain").asText());
             }
         }
-        singles = new ArrayList<>(EvalQuestion.parse(Files.readString(dev.resolve("queries.jsonl")), false, "queries.jsonl"));
-        singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("oos.jsonl")), true, "oos.jsonl"));
+        singles = new ArrayList<>();
+        if (withSingles) {
+            singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("queries.jsonl")), false, "queries.jsonl"));
+            singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("oos.jsonl")), true, "oos.jsonl"));
+        }
     }
 
     private Embedder embedder() {
