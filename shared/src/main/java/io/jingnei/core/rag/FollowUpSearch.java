@@ -80,8 +80,6 @@ public final class FollowUpSearch {
         public final Ranking standalone;
         /** Null when the question had no earlier user turn or stood alone. */
         public final Ranking context;
-        /** The earlier turns' cosine to the best passage found; 0 when not a follow-up. */
-        public final double earlierCosine;
         /** {@link FollowUpRule#newWordCoverage} of the best passage found; 1 when not a follow-up. */
         public final double newWordCoverage;
         /**
@@ -93,14 +91,13 @@ public final class FollowUpSearch {
         public final double standaloneCoverage;
 
         Result(Ranking ranking, Ranking standalone, Ranking context) {
-            this(ranking, standalone, context, 0, 1, Double.NaN);
+            this(ranking, standalone, context, 1, Double.NaN);
         }
 
-        public Result(Ranking ranking, Ranking standalone, Ranking context, double earlierCosine, double newWordCoverage, double standaloneCoverage) {
+        public Result(Ranking ranking, Ranking standalone, Ranking context, double newWordCoverage, double standaloneCoverage) {
             this.ranking = ranking;
             this.standalone = standalone;
             this.context = context;
-            this.earlierCosine = earlierCosine;
             this.newWordCoverage = newWordCoverage;
             this.standaloneCoverage = standaloneCoverage;
         }
@@ -175,12 +172,11 @@ public final class FollowUpSearch {
         }
         String avoided = settings.switchPenalty > 0 && switchesCondition(question) ? earlierArticle(index, earlierVector, standalone, context) : null;
         Ranking fused = fuse(index, contextVector, standalone, context, k, settings.standaloneShare, avoided, settings.switchPenalty);
-        // What FollowUpRule and RejectionRule.standsAlone read: one more cosine and two passages' coverage, no further scan.
+        // What FollowUpRule and RejectionRule.standsAlone read: two passages' coverage, no further scan.
         int best = fused.best().position;
         int alone = standalone.best().position;
         double aloneCoverage = index.chunk(alone).docId.equals(index.chunk(best).docId) ? index.coverageCountingUnknown(question, alone) : Double.NaN;
-        return new Result(fused, standalone, context, index.vectors().similarity(earlierVector, best),
-                FollowUpRule.newWordCoverage(index, question, earlier, best), aloneCoverage);
+        return new Result(fused, standalone, context, FollowUpRule.newWordCoverage(index, question, earlier, best), aloneCoverage);
     }
 
     /**

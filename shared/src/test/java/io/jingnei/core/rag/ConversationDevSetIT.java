@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The conversation dev set (conversation-dev/: 177 follow-ups of five kinds and 53 no article
  * answers, 50 of the 230 with three or four user turns, 40 terse ones, over the retrieval dev set's knowledge base) through the real model, hybrid search,
- * {@link FollowUpSearch} and the shipped rule: floors a little under what was measured when the
+ * {@link FollowUpSearch} and the shipped rule, and blind-1 (another help centre, written blind): floors a little under what was measured when the
  * defaults were chosen (README, docs/rag.md), so a regression shows and noise does not.
  */
 class ConversationDevSetIT {
@@ -74,7 +74,23 @@ class ConversationDevSetIT {
     void follow_ups_leaning_on_the_conversation_are_rejected() {
         // measured 0.64 rejected and 0.84 answered right with FollowUpRule.DEFAULT (docs/rag.md)
         assertThat(conversational.outOfScope).isEqualTo(53);
-        assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.55);
-        assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.82);
+        assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.58);
+        assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.80);
+    }
+
+    @Test
+    void another_help_centre_written_blind_is_served_as_well() throws Exception {
+        // blind-1: four other domains, 80 follow-ups and 20 no article answers; measured hit@1 0.80, hit@3 0.99,
+        // 0.65 rejected and 0.79 answered right (conversation-dev/blind-1/README.md, docs/rag.md)
+        try (ConversationDevSet blind = ConversationDevSet.blind(1)) {
+            RagConfig config = ConversationDevSet.CONFIG;
+            EvalReport report = blind.eval(blind.conversations, new FollowUpSearch(FollowUpSearch.Settings.DEFAULT))
+                    .report(config.fusion(), config.rejection(), config.topK, 0);
+            assertThat(report.inScope).isEqualTo(80);
+            assertThat(report.hit1).as("hit@1").isGreaterThanOrEqualTo(0.76);
+            assertThat(report.hit3).as("hit@3").isGreaterThanOrEqualTo(0.95);
+            assertThat(report.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.55);
+            assertThat(report.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.75);
+        }
     }
 }

@@ -37,13 +37,19 @@ class FollowUpRuleTest {
     }
 
     @Test
-    void rejects_a_follow_up_whose_passage_is_the_earlier_article_without_its_new_words() {
-        io.jingnei.core.index.Ranking ranking = new io.jingnei.core.index.Ranking(List.of(new io.jingnei.core.index.Ranking.Candidate(0, 0.7f, 0, 1)), 0.1);
-        FollowUpRule rule = new FollowUpRule(0.5, 0.62);
+    void rejects_a_follow_up_the_conversation_points_at_confidently_without_its_new_words() {
+        io.jingnei.core.index.Ranking confident = ranking(0.7f, 0.1); // in-context confidence 0.8
+        io.jingnei.core.index.Ranking unsure = ranking(0.6f, 0.05); // 0.65
+        FollowUpRule rule = new FollowUpRule(0.75, 0.734);
 
-        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, ranking, 0.70, 0.0, Double.NaN))).isTrue();
-        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, ranking, 0.70, 0.3, Double.NaN))).as("0.70 - 0.15 < 0.62").isFalse();
-        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, null, 0.70, 0.0, Double.NaN))).as("not a follow-up").isFalse();
-        assertThat(rule.rejects(new FollowUpSearch.Result(ranking, ranking, ranking, 0.70, Double.NaN, Double.NaN))).as("no lexical index").isFalse();
+        assertThat(rule.rejects(new FollowUpSearch.Result(confident, confident, confident, 0.0, Double.NaN))).as("0.80 >= 0.734").isTrue();
+        assertThat(rule.rejects(new FollowUpSearch.Result(confident, confident, confident, 0.2, Double.NaN))).as("0.80 - 0.15 < 0.734").isFalse();
+        assertThat(rule.rejects(new FollowUpSearch.Result(confident, confident, unsure, 0.0, Double.NaN))).as("the conversation points at nothing confidently").isFalse();
+        assertThat(rule.rejects(new FollowUpSearch.Result(confident, confident, null, 0.0, Double.NaN))).as("not a follow-up").isFalse();
+        assertThat(rule.rejects(new FollowUpSearch.Result(confident, confident, confident, Double.NaN, Double.NaN))).as("no lexical index").isFalse();
+    }
+
+    private static io.jingnei.core.index.Ranking ranking(float cosine, double lead) {
+        return new io.jingnei.core.index.Ranking(List.of(new io.jingnei.core.index.Ranking.Candidate(0, cosine, 0, 1)), lead);
     }
 }

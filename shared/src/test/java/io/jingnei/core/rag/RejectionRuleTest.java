@@ -47,23 +47,22 @@ class RejectionRuleTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            // case | confidence in context (cosine + lead) | earlier turns' cosine to the passage | new words in it | follow-up
+            // case | confidence in context (cosine + lead) | new words in the passage | follow-up
             //      | confidence alone | coverage alone (NaN: its best is another article) | answered
-            "the earlier article, none of the new words: rejected        | 0.70 0.05 | 0.80 | 0.0 | true  | 0.70 0.05 | NaN | false",
-            "the earlier article with the new words: answered            | 0.70 0.05 | 0.80 | 1.0 | true  | 0.70 0.05 | NaN | true",
-            "far from the earlier turn (a topic shift): answered         | 0.70 0.05 | 0.40 | 0.0 | true  | 0.70 0.05 | NaN | true",
-            "in context below the bar: rejected as any question          | 0.50 0.02 | 0.40 | 1.0 | true  | 0.50 0.02 | NaN | false",
-            "a single question is never rejected for a conversation      | 0.70 0.05 | 0.90 | 0.0 | false | 0.70 0.05 | NaN | true",
-            "below the bar in context, stands alone on the same article  | 0.50 0.02 | 0.40 | 1.0 | true  | 0.70 0.08 | 0.9 | true",
-            "stands alone, but on another article than the answer's      | 0.50 0.02 | 0.40 | 1.0 | true  | 0.70 0.08 | NaN | false",
-            "alone below the single-question bar: judged in context      | 0.50 0.02 | 0.40 | 1.0 | true  | 0.62 0.02 | 0.6 | false",
-            "stands alone, yet only its conversation answers it          | 0.70 0.05 | 0.80 | 0.0 | true  | 0.70 0.08 | 0.9 | false",
+            "the conversation points at it confidently, none of the new words: rejected | 0.72 0.06 | 0.0 | true  | 0.72 0.06 | NaN | false",
+            "the same with the new words: answered                                      | 0.72 0.06 | 1.0 | true  | 0.72 0.06 | NaN | true",
+            "confident enough to answer, not more, no new words: answered               | 0.66 0.04 | 0.0 | true  | 0.66 0.04 | NaN | true",
+            "in context below the bar: rejected as any question                         | 0.50 0.02 | 1.0 | true  | 0.50 0.02 | NaN | false",
+            "a single question is never rejected for a conversation                     | 0.72 0.06 | 0.0 | false | 0.72 0.06 | NaN | true",
+            "below the bar in context, stands alone on the same article                 | 0.50 0.02 | 1.0 | true  | 0.70 0.08 | 0.9 | true",
+            "stands alone, but on another article than the answer's                     | 0.50 0.02 | 1.0 | true  | 0.70 0.08 | NaN | false",
+            "alone below the single-question bar: judged in context                     | 0.50 0.02 | 1.0 | true  | 0.62 0.02 | 0.6 | false",
+            "stands alone, yet only its conversation answers it                         | 0.72 0.06 | 0.0 | true  | 0.70 0.08 | 0.9 | false",
     })
-    void a_follow_up_that_only_its_conversation_answers_is_rejected(String name, String confidence, double earlierCosine, double newWords,
-                                                                     boolean followUp, String alone, double aloneCoverage, boolean answered) {
+    void a_follow_up_that_only_its_conversation_answers_is_rejected(String name, String confidence, double newWords, boolean followUp,
+                                                                     String alone, double aloneCoverage, boolean answered) {
         Ranking ranking = ranking(confidence);
-        FollowUpSearch.Result found = new FollowUpSearch.Result(ranking, ranking(alone), followUp ? ranking : null, earlierCosine, newWords,
-                aloneCoverage);
+        FollowUpSearch.Result found = new FollowUpSearch.Result(ranking, ranking(alone), followUp ? ranking : null, newWords, aloneCoverage);
         RejectionRule rule = new RejectionRule(0.50, RejectionRule.DEFAULT_MIN_CONFIDENCE);
 
         assertThat(rule.passages(found).isEmpty()).isEqualTo(!answered);
