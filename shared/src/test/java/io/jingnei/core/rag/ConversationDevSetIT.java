@@ -19,16 +19,27 @@ class ConversationDevSetIT {
     private static ConversationDevSet dev;
     private static EvalReport conversational;
     private static EvalReport lastQuestionAlone;
+    private static EvalReport blind1;
+    private static EvalReport blind2;
 
     @BeforeAll
     static void evaluate() throws Exception {
         dev = new ConversationDevSet();
+        conversational = shipped(dev, 10);
         RagConfig config = ConversationDevSet.CONFIG;
-        conversational = dev.eval(dev.conversations, new FollowUpSearch(FollowUpSearch.Settings.DEFAULT))
-                .report(config.fusion(), config.rejection(), config.topK, 10);
         RetrievalEval alone = new RetrievalEval(dev.index, dev.conversations, dev.embed(dev.conversations.stream().map(q -> q.question)
                 .collect(java.util.stream.Collectors.toList())));
         lastQuestionAlone = alone.report(config.fusion(), config.rejection(), config.topK, 0);
+        try (ConversationDevSet one = ConversationDevSet.blind(1); ConversationDevSet two = ConversationDevSet.blind(2)) {
+            blind1 = shipped(one, 0);
+            blind2 = shipped(two, 0);
+        }
+    }
+
+    private static EvalReport shipped(ConversationDevSet set, int worst) throws Exception {
+        RagConfig config = ConversationDevSet.CONFIG;
+        return set.eval(set.conversations, new FollowUpSearch(FollowUpSearch.Settings.DEFAULT)).report(config.fusion(), config.rejection(),
+                config.topK, worst);
     }
 
     @AfterAll
@@ -38,11 +49,33 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_find_their_article_with_the_conversation() {
-        // measured hit@1 0.78, hit@3 0.94, weakest kinds ellipsis 0.68 and condition switch 0.72 (docs/rag.md)
+        // measured hit@1 / hit@3: dev 0.77 / 0.97, blind-1 0.89 / 1.00, blind-2 0.76 / 0.96 (docs/rag.md)
         assertThat(conversational.inScope).isEqualTo(177);
-        assertThat(conversational.hit1).as("hit@1").isGreaterThanOrEqualTo(0.76);
-        assertThat(conversational.hit3).as("hit@3").isGreaterThanOrEqualTo(0.93);
-        conversational.byKind.forEach((kind, figures) -> assertThat(figures.hit1).as(kind + " hit@1").isGreaterThanOrEqualTo(0.65));
+        assertThat(conversational.hit1).as("dev hit@1").isGreaterThanOrEqualTo(0.75);
+        assertThat(conversational.hit3).as("dev hit@3").isGreaterThanOrEqualTo(0.95);
+        assertThat(blind1.inScope).isEqualTo(80);
+        assertThat(blind1.hit1).as("blind-1 hit@1").isGreaterThanOrEqualTo(0.85);
+        assertThat(blind1.hit3).as("blind-1 hit@3").isGreaterThanOrEqualTo(0.97);
+        assertThat(blind2.inScope).isEqualTo(80);
+        assertThat(blind2.hit1).as("blind-2 hit@1").isGreaterThanOrEqualTo(0.72);
+        assertThat(blind2.hit3).as("blind-2 hit@3").isGreaterThanOrEqualTo(0.93);
+    }
+
+    @Test
+    void every_kind_of_follow_up_is_found_over_the_three_sets() {
+        // measured hit@1 over the 337 follow-ups: condition switch 0.77, detail 0.95, ellipsis 0.61, pronoun 0.81, topic shift 0.86
+        java.util.Map<String, Double> floors = java.util.Map.of("condition_switch", 0.72, "detail", 0.90, "ellipsis", 0.56, "pronoun", 0.76,
+                "topic_shift", 0.81);
+        floors.forEach((kind, floor) -> {
+            double found = 0;
+            int lines = 0;
+            for (EvalReport report : List.of(conversational, blind1, blind2)) {
+                EvalReport.Kind figures = report.byKind.get(kind);
+                found += figures.hit1 * figures.lines;
+                lines += figures.lines;
+            }
+            assertThat(found / lines).as(kind + " hit@1").isGreaterThanOrEqualTo(floor);
+        });
     }
 
     @Test
@@ -52,8 +85,7 @@ class ConversationDevSetIT {
         RagConfig config = ConversationDevSet.CONFIG;
         FollowUpSearch.Settings shipped = FollowUpSearch.Settings.DEFAULT;
         EvalReport three = dev.eval(longer, new FollowUpSearch(shipped)).report(config.fusion(), config.rejection(), config.topK, 0);
-        EvalReport one = dev.eval(longer, new FollowUpSearch(new FollowUpSearch.Settings(1, shipped.earlierWords, shipped.earlierMeaning,
-                shipped.standaloneShare, shipped.switchPenalty))).report(config.fusion(), config.rejection(), config.topK, 0);
+        EvalReport one = dev.eval(longer, new FollowUpSearch(shipped.withUserTurns(1))).report(config.fusion(), config.rejection(), config.topK, 0);
 
         // measured on the 50 conversations with three or four user turns: hit@3 0.88 reading three earlier turns, 0.69 reading one
         assertThat(longer).hasSize(50);
@@ -72,25 +104,18 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_leaning_on_the_conversation_are_rejected() {
-        // measured 0.64 rejected and 0.84 answered right with FollowUpRule.DEFAULT (docs/rag.md)
+        // measured 0.66 rejected and 0.83 answered right with FollowUpRule.DEFAULT (docs/rag.md)
         assertThat(conversational.outOfScope).isEqualTo(53);
         assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.58);
         assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.80);
     }
 
     @Test
-    void another_help_centre_written_blind_is_served_as_well() throws Exception {
-        // blind-1: four other domains, 80 follow-ups and 20 no article answers; measured hit@1 0.80, hit@3 0.99,
-        // 0.65 rejected and 0.79 answered right (conversation-dev/blind-1/README.md, docs/rag.md)
-        try (ConversationDevSet blind = ConversationDevSet.blind(1)) {
-            RagConfig config = ConversationDevSet.CONFIG;
-            EvalReport report = blind.eval(blind.conversations, new FollowUpSearch(FollowUpSearch.Settings.DEFAULT))
-                    .report(config.fusion(), config.rejection(), config.topK, 0);
-            assertThat(report.inScope).isEqualTo(80);
-            assertThat(report.hit1).as("hit@1").isGreaterThanOrEqualTo(0.76);
-            assertThat(report.hit3).as("hit@3").isGreaterThanOrEqualTo(0.95);
-            assertThat(report.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.55);
-            assertThat(report.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.75);
-        }
+    void follow_ups_only_their_conversation_answers_are_rejected_in_other_help_centres_too() {
+        // measured: blind-1 0.65 rejected, 0.79 answered right; blind-2 0.50 and 0.80 (docs/rag.md)
+        assertThat(blind1.outOfScopeRejected).as("blind-1 rejected").isGreaterThanOrEqualTo(0.55);
+        assertThat(blind1.answeredAtDefault).as("blind-1 answered right").isGreaterThanOrEqualTo(0.75);
+        assertThat(blind2.outOfScopeRejected).as("blind-2 rejected").isGreaterThanOrEqualTo(0.40);
+        assertThat(blind2.answeredAtDefault).as("blind-2 answered right").isGreaterThanOrEqualTo(0.75);
     }
 }

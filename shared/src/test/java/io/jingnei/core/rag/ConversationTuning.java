@@ -21,15 +21,17 @@ public final class ConversationTuning {
             FollowUpSearch.Settings d = FollowUpSearch.Settings.DEFAULT;
             List<FollowUpSearch.Settings> grid = new ArrayList<>();
             if (args.length > 1) {
-                d = new FollowUpSearch.Settings(1, 0.5, 1.5, 0.5, Double.parseDouble(args[1]));
+                d = new FollowUpSearch.Settings(1, 0.5, 1.5, 0.5, Double.parseDouble(args[1]), d.unsureBelow, d.unsureShare);
             }
             int turns = Integer.getInteger("turns", d.userTurns);
-            d = new FollowUpSearch.Settings(turns, d.earlierWords, d.earlierMeaning, d.standaloneShare, d.switchPenalty);
+            d = new FollowUpSearch.Settings(turns, d.earlierWords, d.earlierMeaning, d.standaloneShare, d.switchPenalty,
+                    Double.parseDouble(System.getProperty("unsureBelow", String.valueOf(d.unsureBelow))),
+                    Double.parseDouble(System.getProperty("unsureShare", String.valueOf(d.unsureShare))));
             for (double e : new double[]{0.3, 0.5, 1.0}) {
                 for (double m : new double[]{0.7, 1.0, 1.5, 2.0}) {
                     for (double s : new double[]{0.3, 0.4, 0.5, 0.6}) {
                         for (double p : new double[]{0, 0.5, 1, 2, 4}) {
-                            grid.add(new FollowUpSearch.Settings(turns, e, m, s, p));
+                            grid.add(new FollowUpSearch.Settings(turns, e, m, s, p, d.unsureBelow, d.unsureShare));
                         }
                     }
                 }
@@ -41,7 +43,7 @@ public final class ConversationTuning {
                 // the condition-switch penalty alone, the other settings as shipped
                 grid.clear();
                 for (double p : new double[]{0, 0.5, 1, 2, 4}) {
-                    grid.add(new FollowUpSearch.Settings(d.userTurns, d.earlierWords, d.earlierMeaning, d.standaloneShare, p));
+                    grid.add(new FollowUpSearch.Settings(d.userTurns, d.earlierWords, d.earlierMeaning, d.standaloneShare, p, d.unsureBelow, d.unsureShare));
                 }
             }
             List<List<RetrievalEval.Outcome>> results = new ArrayList<>();

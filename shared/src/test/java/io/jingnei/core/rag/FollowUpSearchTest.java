@@ -100,10 +100,25 @@ class FollowUpSearchTest {
     }
 
     @Test
+    void a_question_unsure_alone_leaves_the_lead_to_its_conversation() {
+        // "多久能弄好" after "我想退货退款": alone it leans to the invoice article, unsure (confidence below 0.68)
+        float[] question = meaning("0 0 0 0.4 0.9");
+        FollowUpSearch evenShare = new FollowUpSearch(new FollowUpSearch.Settings(3, 0.5, 1.5, 0.5, 1.0, 0, 0.2));
+
+        FollowUpSearch.Result even = evenShare.search(INDEX, Fusion.DEFAULT, 3, "多久能弄好", question, "我想退货退款", meaning("0 0 1 0 0 0.8"));
+        FollowUpSearch.Result shipped = FOLLOW_UPS.search(INDEX, Fusion.DEFAULT, 3, "多久能弄好", question, "我想退货退款", meaning("0 0 1 0 0 0.8"));
+
+        assertThat(doc(shipped.standalone)).as("alone").isEqualTo("invoice");
+        assertThat(RejectionRule.confidence(shipped.standalone)).isLessThan(FollowUpSearch.Settings.DEFAULT.unsureBelow);
+        assertThat(doc(even.ranking)).as("an even share follows the question alone").isEqualTo("invoice");
+        assertThat(doc(shipped.ranking)).as("the conversation leads").isEqualTo("refund-time");
+    }
+
+    @Test
     void a_condition_switch_loses_some_score_on_the_earlier_turns_article() {
         // closer in meaning to the debit card article the earlier turn was answered with than to its own
         float[] question = meaning("0.75 0.5 0 0 0.45");
-        FollowUpSearch without = new FollowUpSearch(new FollowUpSearch.Settings(1, 0.5, 1.5, 0.5, 0));
+        FollowUpSearch without = new FollowUpSearch(new FollowUpSearch.Settings(1, 0.5, 1.5, 0.5, 0, 0, 0.5));
 
         FollowUpSearch.Result kept = without.search(INDEX, Fusion.DEFAULT, 3, "要是信用卡呢", question, "借记卡丢了怎么办", meaning("1 0 0 0 0"));
         FollowUpSearch.Result switched = FOLLOW_UPS.search(INDEX, Fusion.DEFAULT, 3, "要是信用卡呢", question, "借记卡丢了怎么办", meaning("1 0 0 0 0"));
