@@ -11,7 +11,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Sweeps FollowUpSearch settings on the conversation dev set (a tool, not a test): java -cp ... ConversationTuning */
+/**
+ * Sweeps FollowUpSearch settings on the conversation dev set and chooses the follow-up rule (a tool,
+ * not a test): java -cp ... ConversationTuning [one|switch]. Flags: -Dset=dir (another set),
+ * -Dalso=blind-1,dir (sets pooled for the rule; blind-1 by default), -Dtarget=0.82 (answered right the
+ * rule keeps), -Dgriddump=file (per setting and domain, for leave-one-domain-out over several sets),
+ * -Dgridunsure=true (the unsure share in the grid too), -Dturns, -DunsureBelow, -DunsureShare, -Dfrom.
+ */
 public final class ConversationTuning {
     public static void main(String[] args) throws Exception {
         // -Dset=<dir>: tune on another set (articles.jsonl, conversations.jsonl) instead of the dev set
@@ -32,6 +38,13 @@ public final class ConversationTuning {
                     for (double s : new double[]{0.3, 0.4, 0.5, 0.6}) {
                         for (double p : new double[]{0, 0.5, 1, 2, 4}) {
                             grid.add(new FollowUpSearch.Settings(turns, e, m, s, p, d.unsureBelow, d.unsureShare));
+                            if (Boolean.getBoolean("gridunsure")) {
+                                for (double below : new double[]{0, 0.65, 0.7}) {
+                                    for (double unsure : new double[]{0.1, 0.3}) {
+                                        grid.add(new FollowUpSearch.Settings(turns, e, m, s, p, below, unsure));
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -69,6 +82,28 @@ public final class ConversationTuning {
                 }
             }
             leaveOneDomainOut(dev, grid, results);
+            String gridDump = System.getProperty("griddump");
+            if (gridDump != null) {
+                // per setting and domain: follow-ups found first, in the top three, and their number (pooled across sets outside Java)
+                try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Paths.get(gridDump)))) {
+                    for (int g = 0; g < grid.size(); g++) {
+                        FollowUpSearch.Settings x = grid.get(g);
+                        Map<String, int[]> byDomain = new TreeMap<>();
+                        for (int i = 0; i < results.get(g).size(); i++) {
+                            RetrievalEval.Outcome o = results.get(g).get(i);
+                            if (o.question.inScope()) {
+                                int[] c = byDomain.computeIfAbsent(dev.conversationDomains.get(i), k -> new int[3]);
+                                c[0] += o.rank() == 1 ? 1 : 0;
+                                c[1] += o.rank() >= 1 && o.rank() <= 3 ? 1 : 0;
+                                c[2]++;
+                            }
+                        }
+                        String key = String.format(Locale.ROOT, "%.1f/%.1f/%.1f/%.1f/%.2f/%.2f", x.earlierWords, x.earlierMeaning, x.standaloneShare,
+                                x.switchPenalty, x.unsureBelow, x.unsureShare);
+                        byDomain.forEach((domain, c) -> out.println(key + "\t" + domain + "\t" + c[0] + "\t" + c[1] + "\t" + c[2]));
+                    }
+                }
+            }
             List<RetrievalEval.Outcome> forRule = new ArrayList<>(one ? results.get(0) : dev.eval(dev.conversations, new FollowUpSearch(d)).run(ConversationDevSet.CONFIG.fusion(), 3));
             List<String> ruleDomains = new ArrayList<>(dev.conversationDomains);
             // The follow-up rule is chosen on the dev set and blind-1 pooled (nine domains); -Dalso=<dirs, comma-separated> instead
