@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * own), and the two rankings' fused scores are averaged. A topic shift keeps its own article because
  * the standalone ranking puts it far ahead; a condition switch ("信用卡呢？") because the new
  * condition's words weigh more than the earlier topic's, and a question shaped like one loses some
- * score on the earlier turn's article ({@link Settings#switchPenalty}). Measured alternatives that
+ * score on the earlier turn's article ({@link Settings#switchPenalty}). A question unsure alone
+ * leaves the lead to its conversation ({@link Settings#unsureBelow}). Measured alternatives that
  * did not help on the conversation dev set: taking a confident question alone, a bonus for chunks
  * both rankings agree on, a larger standalone share when the question's closest chunk by meaning is
  * also its best by words, the earlier turn joined to the question as one embedded text, the
@@ -69,9 +70,9 @@ public final class FollowUpSearch {
          * certificate), and an even share lets it win; a question that names its own topic (a topic
          * shift) is confident alone and keeps its share. Chosen leave-one-domain-out over the three
          * conversation sets (13 domains; 0.68 and 0.2 in 12 of 13 folds): hit@1 / hit@3 held out 0.766 /
-         * 0.955 -> 0.792 / 0.976; blind-1 0.80 -> 0.875, blind-2 0.70 -> 0.76, the dev set 0.780 ->
-         * 0.768, whose ellipses more often move to a neighbouring article the question alone finds
-         * (docs/rag.md). 0 turns it off.
+         * 0.955 -> 0.792 / 0.976; blind-1 0.80 -> 0.89, blind-2 0.70 -> 0.76, the dev set 0.780 ->
+         * 0.768, whose ellipses more often move to a neighbouring article the question alone finds. On
+         * blind-3, written after the choice: 0.75 / 0.91 -> 0.83 / 0.93 (docs/rag.md). 0 turns it off.
          */
         public final double unsureBelow;
         /** The standalone ranking's share for a question unsure alone ({@link #unsureBelow}). */
