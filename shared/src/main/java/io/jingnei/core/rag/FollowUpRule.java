@@ -41,9 +41,12 @@ public final class FollowUpRule {
         return found.followUp() && !found.ranking.empty() && signal(found) >= bar;
     }
 
-    /** What is compared with the bar: how confidently the conversation points at a passage, less what the question's new words excuse. */
+    /**
+     * What is compared with the bar: how confidently the conversation points at a passage, less what
+     * the question's new words excuse; NaN for a question searched alone.
+     */
     public double signal(FollowUpSearch.Result found) {
-        return RejectionRule.confidence(found.context) - slope * found.newWordCoverage;
+        return found.followUp() ? RejectionRule.confidence(found.context) - slope * found.newWordCoverage : Double.NaN;
     }
 
     /**

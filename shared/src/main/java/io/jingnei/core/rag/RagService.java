@@ -141,7 +141,7 @@ public final class RagService implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         CallContext c = call;
-        String earlier = historyTurns == 0 ? "" : followUps.earlier(request.history);
+        String earlier = historyTurns == 0 ? "" : followUps.earlier(request.history, request.query);
         return rewrites.rewrite(request, earlier, model, c)
                 .thenApplyAsync(rewritten -> search(request, c, model, earlier, rewritten), cpu)
                 .whenComplete((r, error) -> {

@@ -46,7 +46,7 @@ public final class RetrievalEval {
         List<String> texts = new ArrayList<>();
         List<Integer> which = new ArrayList<>();
         for (int i = 0; i < questions.size(); i++) {
-            String earlier = followUps.earlier(questions.get(i).history);
+            String earlier = followUps.earlier(questions.get(i).history, questions.get(i).question);
             if (!earlier.isEmpty()) {
                 texts.add(earlier);
                 which.add(i);
@@ -132,7 +132,7 @@ public final class RetrievalEval {
             EvalQuestion q = questions.get(i);
             float[] earlier = earlierVectors == null ? null : earlierVectors.get(i);
             FollowUpSearch.Result search = followUps.search(index, fusion, 2 * RANKED, q.question, vectors.get(i),
-                    earlier == null ? "" : followUps.earlier(q.history), earlier);
+                    earlier == null ? "" : followUps.earlier(q.history, q.question), earlier);
             Ranking ranking = search.ranking;
             Set<String> ranked = new LinkedHashSet<>();
             for (Ranking.Candidate c : ranking.candidates) {

@@ -124,7 +124,7 @@ final class ConversationDevSet implements AutoCloseable {
         List<String> contexts = new ArrayList<>();
         for (EvalQuestion q : questions) {
             texts.add(q.question);
-            String earlier = followUps.earlier(q.history);
+            String earlier = followUps.earlier(q.history, q.question);
             contexts.add(earlier.isEmpty() ? null : earlier);
         }
         List<float[]> questionVectors = embed(texts);

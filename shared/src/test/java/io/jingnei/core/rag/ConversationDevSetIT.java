@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The conversation dev set (conversation-dev/: 177 follow-ups of five kinds and 53 no article
  * answers, 50 of the 230 with three or four user turns, 40 terse ones, over the retrieval dev set's knowledge base) through the real model, hybrid search,
- * {@link FollowUpSearch} and the shipped rule, and blind-1 to blind-4 (other help centres, written blind): floors a little under what was measured when the
+ * {@link FollowUpSearch} and the shipped rule, and blind-1 to blind-5 (other help centres, written blind): floors a little under what was measured when the
  * defaults were chosen (README, docs/rag.md), so a regression shows and noise does not.
  */
 class ConversationDevSetIT {
@@ -23,6 +23,7 @@ class ConversationDevSetIT {
     private static EvalReport blind2;
     private static EvalReport blind3;
     private static EvalReport blind4;
+    private static EvalReport blind5;
 
     @BeforeAll
     static void evaluate() throws Exception {
@@ -33,11 +34,13 @@ class ConversationDevSetIT {
                 .collect(java.util.stream.Collectors.toList())));
         lastQuestionAlone = alone.report(config.fusion(), config.rejection(), config.topK, 0);
         try (ConversationDevSet one = ConversationDevSet.blind(1); ConversationDevSet two = ConversationDevSet.blind(2);
-             ConversationDevSet three = ConversationDevSet.blind(3); ConversationDevSet four = ConversationDevSet.blind(4)) {
+             ConversationDevSet three = ConversationDevSet.blind(3); ConversationDevSet four = ConversationDevSet.blind(4);
+             ConversationDevSet five = ConversationDevSet.blind(5)) {
             blind1 = shipped(one, 0);
             blind2 = shipped(two, 0);
             blind3 = shipped(three, 0);
             blind4 = shipped(four, 0);
+            blind5 = shipped(five, 0);
         }
     }
 
@@ -54,12 +57,13 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_find_their_article_with_the_conversation() {
-        // measured hit@1 / hit@3: dev 0.77 / 0.97, blind-1 0.89 / 1.00, blind-2 0.76 / 0.96, blind-3 0.83 / 0.93, blind-4 0.78 / 0.94 (docs/rag.md)
+        // measured hit@1 / hit@3: dev 0.77 / 0.97, blind-1 0.89 / 1.00, blind-2 0.76 / 0.96, blind-3 0.83 / 0.93,
+        // blind-4 0.80 / 0.95, blind-5 0.68 / 0.94 (docs/rag.md)
         assertThat(conversational.inScope).isEqualTo(177);
         assertThat(conversational.hit1).as("dev hit@1").isGreaterThanOrEqualTo(0.75);
         assertThat(conversational.hit3).as("dev hit@3").isGreaterThanOrEqualTo(0.95);
         assertThat(blind1.inScope).isEqualTo(80);
-        assertThat(blind1.hit1).as("blind-1 hit@1").isGreaterThanOrEqualTo(0.85);
+        assertThat(blind1.hit1).as("blind-1 hit@1").isGreaterThanOrEqualTo(0.86);
         assertThat(blind1.hit3).as("blind-1 hit@3").isGreaterThanOrEqualTo(0.97);
         assertThat(blind2.inScope).isEqualTo(80);
         assertThat(blind2.hit1).as("blind-2 hit@1").isGreaterThanOrEqualTo(0.72);
@@ -70,17 +74,20 @@ class ConversationDevSetIT {
         assertThat(blind4.inScope).isEqualTo(80);
         assertThat(blind4.hit1).as("blind-4 hit@1").isGreaterThanOrEqualTo(0.74);
         assertThat(blind4.hit3).as("blind-4 hit@3").isGreaterThanOrEqualTo(0.91);
+        assertThat(blind5.inScope).isEqualTo(80);
+        assertThat(blind5.hit1).as("blind-5 hit@1").isGreaterThanOrEqualTo(0.63);
+        assertThat(blind5.hit3).as("blind-5 hit@3").isGreaterThanOrEqualTo(0.91);
     }
 
     @Test
-    void every_kind_of_follow_up_is_found_over_the_five_sets() {
-        // measured hit@1 over the 497 follow-ups: condition switch 0.77, detail 0.96, ellipsis 0.60, pronoun 0.82, topic shift 0.85
-        java.util.Map<String, Double> floors = java.util.Map.of("condition_switch", 0.72, "detail", 0.91, "ellipsis", 0.56, "pronoun", 0.78,
-                "topic_shift", 0.80);
+    void every_kind_of_follow_up_is_found_over_the_six_sets() {
+        // measured hit@1 over the 577 follow-ups: condition switch 0.77, detail 0.93, ellipsis 0.59, pronoun 0.80, topic shift 0.88
+        java.util.Map<String, Double> floors = java.util.Map.of("condition_switch", 0.73, "detail", 0.89, "ellipsis", 0.55, "pronoun", 0.76,
+                "topic_shift", 0.83);
         floors.forEach((kind, floor) -> {
             double found = 0;
             int lines = 0;
-            for (EvalReport report : List.of(conversational, blind1, blind2, blind3, blind4)) {
+            for (EvalReport report : List.of(conversational, blind1, blind2, blind3, blind4, blind5)) {
                 EvalReport.Kind figures = report.byKind.get(kind);
                 found += figures.hit1 * figures.lines;
                 lines += figures.lines;
@@ -123,14 +130,17 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_only_their_conversation_answers_are_rejected_in_other_help_centres_too() {
-        // measured: blind-1 0.65 rejected, 0.79 answered right; blind-2 0.50 and 0.80; blind-3 0.55 and 0.81; blind-4 0.25 and 0.80 (docs/rag.md)
-        assertThat(blind1.outOfScopeRejected).as("blind-1 rejected").isGreaterThanOrEqualTo(0.55);
+        // measured: blind-1 0.65 rejected, 0.79 answered right; blind-2 0.50 and 0.80; blind-3 0.55 and 0.81; blind-4 0.25 and 0.83;
+        // blind-5 0.35 and 0.78 (docs/rag.md)
+        assertThat(blind1.outOfScopeRejected).as("blind-1 rejected").isGreaterThanOrEqualTo(0.60);
         assertThat(blind1.answeredAtDefault).as("blind-1 answered right").isGreaterThanOrEqualTo(0.75);
         assertThat(blind2.outOfScopeRejected).as("blind-2 rejected").isGreaterThanOrEqualTo(0.40);
         assertThat(blind2.answeredAtDefault).as("blind-2 answered right").isGreaterThanOrEqualTo(0.75);
         assertThat(blind3.outOfScopeRejected).as("blind-3 rejected").isGreaterThanOrEqualTo(0.45);
         assertThat(blind3.answeredAtDefault).as("blind-3 answered right").isGreaterThanOrEqualTo(0.76);
         assertThat(blind4.outOfScopeRejected).as("blind-4 rejected").isGreaterThanOrEqualTo(0.15);
-        assertThat(blind4.answeredAtDefault).as("blind-4 answered right").isGreaterThanOrEqualTo(0.75);
+        assertThat(blind4.answeredAtDefault).as("blind-4 answered right").isGreaterThanOrEqualTo(0.78);
+        assertThat(blind5.outOfScopeRejected).as("blind-5 rejected").isGreaterThanOrEqualTo(0.25);
+        assertThat(blind5.answeredAtDefault).as("blind-5 answered right").isGreaterThanOrEqualTo(0.73);
     }
 }

@@ -146,7 +146,7 @@ public final class ConversationTuning {
             for (int step = 0; step <= 12; step++) {
                 double slope = 0.25 * step;
                 List<Double> bars = new ArrayList<>();
-                train.forEach(o -> bars.add(new FollowUpRule(slope, 0).signal(o.search)));
+                train.stream().filter(o -> o.search.followUp()).forEach(o -> bars.add(new FollowUpRule(slope, 0).signal(o.search)));
                 bars.add(9.0);
                 bars.sort(null);
                 for (double bar : bars) {
@@ -193,7 +193,7 @@ public final class ConversationTuning {
         for (int step = 0; step <= 12; step++) {
             double slope = 0.25 * step;
             List<Double> bars = new ArrayList<>();
-            train.forEach(o -> bars.add(new FollowUpRule(slope, 0).signal(o.search)));
+            train.stream().filter(o -> o.search.followUp()).forEach(o -> bars.add(new FollowUpRule(slope, 0).signal(o.search)));
             bars.add(9.0);
             bars.sort(null);
             for (double bar : bars) {

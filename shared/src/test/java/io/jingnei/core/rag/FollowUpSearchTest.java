@@ -159,8 +159,8 @@ class FollowUpSearchTest {
         }
         FollowUpSearch search = new FollowUpSearch(new FollowUpSearch.Settings(userTurns, 0.5, 1.5, 0.5));
 
-        assertThat(search.earlier(history)).isEqualTo(expected.replace("\\n", "\n"));
-        assertThat(search.earlier(null)).isEmpty();
+        assertThat(search.earlier(history, "运费谁出")).isEqualTo(expected.replace("\\n", "\n"));
+        assertThat(search.earlier(null, "运费谁出")).isEmpty();
     }
 
     @Test
@@ -170,15 +170,28 @@ class FollowUpSearchTest {
         List<ChatMessage> history = List.of(new ChatMessage("user", story), new ChatMessage("assistant", "好的"),
                 new ChatMessage("user", "运费谁出"), new ChatMessage("assistant", "卖家"));
 
-        String earlier = FOLLOW_UPS.earlier(history);
+        String earlier = FOLLOW_UPS.earlier(history, "要多久");
 
         assertThat(earlier).endsWith(asked + "\n运费谁出");
         assertThat(earlier.split("\n")[0]).hasSize(FollowUpSearch.TURN_CHARS);
         // 100 emoji (surrogate pairs) and a letter: the 150th character from the end is the second half of a pair
         String emoji = "\uD83D\uDE00".repeat(100) + "x";
-        String cut = FOLLOW_UPS.earlier(List.of(new ChatMessage("user", emoji)));
+        String cut = FOLLOW_UPS.earlier(List.of(new ChatMessage("user", emoji)), "要多久");
         assertThat(Character.isLowSurrogate(cut.charAt(0))).as("the cut never splits a pair").isFalse();
         assertThat(cut).hasSize(FollowUpSearch.TURN_CHARS - 1).endsWith("\uD83D\uDE00x");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "'另外，发票在哪下', true", "对了 买东西能分期不, true", "还有，上周打车好像多收了, true", "顺便问下分期能免息不, true",
+            "话说免息期最长多少天, true", "换个问题，买了医疗险多久后生病能赔, true", "我还想问积分怎么用, true",
+            "还有充电宝呢, false", "另外一张卡呢, false", "发票在哪下, false", "那还有别的办法吗, false", "它还有效吗, false",
+    })
+    void a_question_announcing_a_new_topic_is_searched_alone(String question, boolean announces) {
+        List<ChatMessage> history = List.of(new ChatMessage("user", "退货运费谁出"), new ChatMessage("assistant", "卖家出"));
+
+        assertThat(FollowUpSearch.announcesNewTopic(question)).isEqualTo(announces);
+        assertThat(FOLLOW_UPS.earlier(history, question)).isEqualTo(announces ? "" : "退货运费谁出");
     }
 
     private static String doc(io.jingnei.core.index.Ranking ranking) {
