@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The conversation dev set (conversation-dev/: 177 follow-ups of five kinds and 53 no article
  * answers, 50 of the 230 with three or four user turns, 40 terse ones, over the retrieval dev set's knowledge base) through the real model, hybrid search,
- * {@link FollowUpSearch} and the shipped rule, and blind-1 to blind-5 (other help centres, written blind): floors a little under what was measured when the
+ * {@link FollowUpSearch} and the shipped rule, and blind-1 to blind-6 (other help centres, written blind): floors a little under what was measured when the
  * defaults were chosen (README, docs/rag.md), so a regression shows and noise does not.
  */
 class ConversationDevSetIT {
@@ -24,6 +24,7 @@ class ConversationDevSetIT {
     private static EvalReport blind3;
     private static EvalReport blind4;
     private static EvalReport blind5;
+    private static EvalReport blind6;
 
     @BeforeAll
     static void evaluate() throws Exception {
@@ -35,12 +36,13 @@ class ConversationDevSetIT {
         lastQuestionAlone = alone.report(config.fusion(), config.rejection(), config.topK, 0);
         try (ConversationDevSet one = ConversationDevSet.blind(1); ConversationDevSet two = ConversationDevSet.blind(2);
              ConversationDevSet three = ConversationDevSet.blind(3); ConversationDevSet four = ConversationDevSet.blind(4);
-             ConversationDevSet five = ConversationDevSet.blind(5)) {
+             ConversationDevSet five = ConversationDevSet.blind(5); ConversationDevSet six = ConversationDevSet.blind(6)) {
             blind1 = shipped(one, 0);
             blind2 = shipped(two, 0);
             blind3 = shipped(three, 0);
             blind4 = shipped(four, 0);
             blind5 = shipped(five, 0);
+            blind6 = shipped(six, 0);
         }
     }
 
@@ -58,7 +60,7 @@ class ConversationDevSetIT {
     @Test
     void follow_ups_find_their_article_with_the_conversation() {
         // measured hit@1 / hit@3: dev 0.77 / 0.97, blind-1 0.89 / 1.00, blind-2 0.76 / 0.96, blind-3 0.83 / 0.93,
-        // blind-4 0.80 / 0.95, blind-5 0.68 / 0.94 (docs/rag.md)
+        // blind-4 0.80 / 0.95, blind-5 0.68 / 0.94, blind-6 0.75 / 0.94 (docs/rag.md)
         assertThat(conversational.inScope).isEqualTo(177);
         assertThat(conversational.hit1).as("dev hit@1").isGreaterThanOrEqualTo(0.75);
         assertThat(conversational.hit3).as("dev hit@3").isGreaterThanOrEqualTo(0.95);
@@ -77,17 +79,20 @@ class ConversationDevSetIT {
         assertThat(blind5.inScope).isEqualTo(80);
         assertThat(blind5.hit1).as("blind-5 hit@1").isGreaterThanOrEqualTo(0.63);
         assertThat(blind5.hit3).as("blind-5 hit@3").isGreaterThanOrEqualTo(0.91);
+        assertThat(blind6.inScope).isEqualTo(80);
+        assertThat(blind6.hit1).as("blind-6 hit@1").isGreaterThanOrEqualTo(0.71);
+        assertThat(blind6.hit3).as("blind-6 hit@3").isGreaterThanOrEqualTo(0.91);
     }
 
     @Test
-    void every_kind_of_follow_up_is_found_over_the_six_sets() {
-        // measured hit@1 over the 577 follow-ups: condition switch 0.77, detail 0.93, ellipsis 0.59, pronoun 0.80, topic shift 0.88
-        java.util.Map<String, Double> floors = java.util.Map.of("condition_switch", 0.73, "detail", 0.89, "ellipsis", 0.55, "pronoun", 0.76,
+    void every_kind_of_follow_up_is_found_over_the_seven_sets() {
+        // measured hit@1 over the 657 follow-ups: condition switch 0.76, detail 0.94, ellipsis 0.56, pronoun 0.80, topic shift 0.88
+        java.util.Map<String, Double> floors = java.util.Map.of("condition_switch", 0.72, "detail", 0.90, "ellipsis", 0.52, "pronoun", 0.76,
                 "topic_shift", 0.83);
         floors.forEach((kind, floor) -> {
             double found = 0;
             int lines = 0;
-            for (EvalReport report : List.of(conversational, blind1, blind2, blind3, blind4, blind5)) {
+            for (EvalReport report : List.of(conversational, blind1, blind2, blind3, blind4, blind5, blind6)) {
                 EvalReport.Kind figures = report.byKind.get(kind);
                 found += figures.hit1 * figures.lines;
                 lines += figures.lines;
@@ -131,7 +136,7 @@ class ConversationDevSetIT {
     @Test
     void follow_ups_only_their_conversation_answers_are_rejected_in_other_help_centres_too() {
         // measured: blind-1 0.65 rejected, 0.79 answered right; blind-2 0.50 and 0.80; blind-3 0.55 and 0.81; blind-4 0.25 and 0.83;
-        // blind-5 0.35 and 0.78 (docs/rag.md)
+        // blind-5 0.35 and 0.78; blind-6 0.50 and 0.78 (docs/rag.md)
         assertThat(blind1.outOfScopeRejected).as("blind-1 rejected").isGreaterThanOrEqualTo(0.60);
         assertThat(blind1.answeredAtDefault).as("blind-1 answered right").isGreaterThanOrEqualTo(0.75);
         assertThat(blind2.outOfScopeRejected).as("blind-2 rejected").isGreaterThanOrEqualTo(0.40);
@@ -142,5 +147,7 @@ class ConversationDevSetIT {
         assertThat(blind4.answeredAtDefault).as("blind-4 answered right").isGreaterThanOrEqualTo(0.78);
         assertThat(blind5.outOfScopeRejected).as("blind-5 rejected").isGreaterThanOrEqualTo(0.25);
         assertThat(blind5.answeredAtDefault).as("blind-5 answered right").isGreaterThanOrEqualTo(0.73);
+        assertThat(blind6.outOfScopeRejected).as("blind-6 rejected").isGreaterThanOrEqualTo(0.40);
+        assertThat(blind6.answeredAtDefault).as("blind-6 answered right").isGreaterThanOrEqualTo(0.73);
     }
 }
