@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The conversation dev set (conversation-dev/: 177 follow-ups of five kinds and 53 no article
  * answers, 50 of the 230 with three or four user turns, 40 terse ones, over the retrieval dev set's knowledge base) through the real model, hybrid search,
- * {@link FollowUpSearch} and the shipped rule, and blind-1 to blind-6 (other help centres, written blind): floors a little under what was measured when the
+ * {@link FollowUpSearch} and the shipped rule, and blind-1 to blind-7 (other help centres, written blind): floors a little under what was measured when the
  * defaults were chosen (README, docs/rag.md), so a regression shows and noise does not.
  */
 class ConversationDevSetIT {
@@ -25,6 +25,7 @@ class ConversationDevSetIT {
     private static EvalReport blind4;
     private static EvalReport blind5;
     private static EvalReport blind6;
+    private static EvalReport blind7;
 
     @BeforeAll
     static void evaluate() throws Exception {
@@ -36,13 +37,15 @@ class ConversationDevSetIT {
         lastQuestionAlone = alone.report(config.fusion(), config.rejection(), config.topK, 0);
         try (ConversationDevSet one = ConversationDevSet.blind(1); ConversationDevSet two = ConversationDevSet.blind(2);
              ConversationDevSet three = ConversationDevSet.blind(3); ConversationDevSet four = ConversationDevSet.blind(4);
-             ConversationDevSet five = ConversationDevSet.blind(5); ConversationDevSet six = ConversationDevSet.blind(6)) {
+             ConversationDevSet five = ConversationDevSet.blind(5); ConversationDevSet six = ConversationDevSet.blind(6);
+             ConversationDevSet seven = ConversationDevSet.blind(7)) {
             blind1 = shipped(one, 0);
             blind2 = shipped(two, 0);
             blind3 = shipped(three, 0);
             blind4 = shipped(four, 0);
             blind5 = shipped(five, 0);
             blind6 = shipped(six, 0);
+            blind7 = shipped(seven, 0);
         }
     }
 
@@ -60,7 +63,8 @@ class ConversationDevSetIT {
     @Test
     void follow_ups_find_their_article_with_the_conversation() {
         // measured hit@1 / hit@3: dev 0.77 / 0.97, blind-1 0.89 / 1.00, blind-2 0.76 / 0.96, blind-3 0.83 / 0.93,
-        // blind-4 0.80 / 0.95, blind-5 0.68 / 0.94, blind-6 0.75 / 0.94 (docs/rag.md)
+        // blind-4 0.80 / 0.95, blind-5 0.68 / 0.94, blind-6 0.75 / 0.94,
+        // blind-7 0.79 / 0.94 (docs/rag.md)
         assertThat(conversational.inScope).isEqualTo(177);
         assertThat(conversational.hit1).as("dev hit@1").isGreaterThanOrEqualTo(0.75);
         assertThat(conversational.hit3).as("dev hit@3").isGreaterThanOrEqualTo(0.95);
@@ -82,17 +86,20 @@ class ConversationDevSetIT {
         assertThat(blind6.inScope).isEqualTo(80);
         assertThat(blind6.hit1).as("blind-6 hit@1").isGreaterThanOrEqualTo(0.71);
         assertThat(blind6.hit3).as("blind-6 hit@3").isGreaterThanOrEqualTo(0.91);
+        assertThat(blind7.inScope).isEqualTo(80);
+        assertThat(blind7.hit1).as("blind-7 hit@1").isGreaterThanOrEqualTo(0.75);
+        assertThat(blind7.hit3).as("blind-7 hit@3").isGreaterThanOrEqualTo(0.91);
     }
 
     @Test
-    void every_kind_of_follow_up_is_found_over_the_seven_sets() {
-        // measured hit@1 over the 657 follow-ups: condition switch 0.76, detail 0.94, ellipsis 0.56, pronoun 0.80, topic shift 0.88
-        java.util.Map<String, Double> floors = java.util.Map.of("condition_switch", 0.72, "detail", 0.90, "ellipsis", 0.52, "pronoun", 0.76,
-                "topic_shift", 0.83);
+    void every_kind_of_follow_up_is_found_over_the_eight_sets() {
+        // measured hit@1 over the 737 follow-ups: condition switch 0.75, detail 0.94, ellipsis 0.56, pronoun 0.80, topic shift 0.88
+        java.util.Map<String, Double> floors = java.util.Map.of("condition_switch", 0.71, "detail", 0.90, "ellipsis", 0.52, "pronoun", 0.76,
+                "topic_shift", 0.84);
         floors.forEach((kind, floor) -> {
             double found = 0;
             int lines = 0;
-            for (EvalReport report : List.of(conversational, blind1, blind2, blind3, blind4, blind5, blind6)) {
+            for (EvalReport report : List.of(conversational, blind1, blind2, blind3, blind4, blind5, blind6, blind7)) {
                 EvalReport.Kind figures = report.byKind.get(kind);
                 found += figures.hit1 * figures.lines;
                 lines += figures.lines;
@@ -136,7 +143,8 @@ class ConversationDevSetIT {
     @Test
     void follow_ups_only_their_conversation_answers_are_rejected_in_other_help_centres_too() {
         // measured: blind-1 0.65 rejected, 0.79 answered right; blind-2 0.50 and 0.80; blind-3 0.55 and 0.81; blind-4 0.25 and 0.83;
-        // blind-5 0.35 and 0.78; blind-6 0.50 and 0.78 (docs/rag.md)
+        // blind-5 0.35 and 0.78; blind-6 0.50 and 0.78;
+        // blind-7 0.45 and 0.74 (docs/rag.md)
         assertThat(blind1.outOfScopeRejected).as("blind-1 rejected").isGreaterThanOrEqualTo(0.60);
         assertThat(blind1.answeredAtDefault).as("blind-1 answered right").isGreaterThanOrEqualTo(0.75);
         assertThat(blind2.outOfScopeRejected).as("blind-2 rejected").isGreaterThanOrEqualTo(0.40);
@@ -149,5 +157,7 @@ class ConversationDevSetIT {
         assertThat(blind5.answeredAtDefault).as("blind-5 answered right").isGreaterThanOrEqualTo(0.73);
         assertThat(blind6.outOfScopeRejected).as("blind-6 rejected").isGreaterThanOrEqualTo(0.40);
         assertThat(blind6.answeredAtDefault).as("blind-6 answered right").isGreaterThanOrEqualTo(0.73);
+        assertThat(blind7.outOfScopeRejected).as("blind-7 rejected").isGreaterThanOrEqualTo(0.35);
+        assertThat(blind7.answeredAtDefault).as("blind-7 answered right").isGreaterThanOrEqualTo(0.69);
     }
 }
