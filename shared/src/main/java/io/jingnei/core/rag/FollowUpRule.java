@@ -38,7 +38,7 @@ public final class FollowUpRule {
     }
 
     public boolean rejects(FollowUpSearch.Result found) {
-        return found.followUp() && !found.ranking.empty() && signal(found) >= bar;
+        return !found.ranking.empty() && signal(found) >= bar; // NaN (not a follow-up, no lexical index) is never at the bar
     }
 
     /**

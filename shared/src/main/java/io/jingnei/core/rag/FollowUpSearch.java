@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * the standalone ranking puts it far ahead; a condition switch ("信用卡呢？") because the new
  * condition's words weigh more than the earlier topic's, and a question shaped like one loses some
  * score on the earlier turn's article ({@link Settings#switchPenalty}). A question unsure alone
- * leaves the lead to its conversation ({@link Settings#unsureBelow}). Measured alternatives that
+ * leaves the lead to its conversation ({@link Settings#unsureBelow}); one that announces a new topic
+ * ("另外，…") is searched alone ({@link #announcesNewTopic}). Measured alternatives that
  * did not help on the conversation dev set: taking a confident question alone, a bonus for chunks
  * both rankings agree on, a larger standalone share when the question's closest chunk by meaning is
  * also its best by words, the earlier turn joined to the question as one embedded text, the
@@ -240,8 +241,8 @@ public final class FollowUpSearch {
         return (q.endsWith("呢") || q.endsWith("的话") || SUPPOSITION.matcher(q).lookingAt()) && !QUESTION_WORD.matcher(q).find();
     }
 
-    /** A supposition opening the question, after an optional 那/那么 ("那要是寄到国外"). */
     private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[？?。.!！~～\\s]+$");
+    /** A supposition opening the question, after an optional 那/那么 ("那要是寄到国外"). */
     private static final Pattern SUPPOSITION = Pattern.compile("(那么?[，,]?)?(要是|如果|假如|假设|万一|反过来|换成|改成)");
     /**
      * Words that ask: how long, how, what, how much, which, how many, who, whether, why, and the

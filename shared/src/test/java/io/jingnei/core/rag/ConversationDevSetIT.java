@@ -3,6 +3,8 @@ package io.jingnei.core.rag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +21,8 @@ class ConversationDevSetIT {
     private static ConversationDevSet dev;
     private static EvalReport conversational;
     private static EvalReport lastQuestionAlone;
-    private static EvalReport blind1;
-    private static EvalReport blind2;
-    private static EvalReport blind3;
-    private static EvalReport blind4;
-    private static EvalReport blind5;
-    private static EvalReport blind6;
-    private static EvalReport blind7;
+    /** The shipped search and rule on blind-1 to blind-7, in order. */
+    private static final List<EvalReport> BLIND = new ArrayList<>();
 
     @BeforeAll
     static void evaluate() throws Exception {
@@ -35,17 +32,10 @@ class ConversationDevSetIT {
         RetrievalEval alone = new RetrievalEval(dev.index, dev.conversations, dev.embed(dev.conversations.stream().map(q -> q.question)
                 .collect(java.util.stream.Collectors.toList())));
         lastQuestionAlone = alone.report(config.fusion(), config.rejection(), config.topK, 0);
-        try (ConversationDevSet one = ConversationDevSet.blind(1); ConversationDevSet two = ConversationDevSet.blind(2);
-             ConversationDevSet three = ConversationDevSet.blind(3); ConversationDevSet four = ConversationDevSet.blind(4);
-             ConversationDevSet five = ConversationDevSet.blind(5); ConversationDevSet six = ConversationDevSet.blind(6);
-             ConversationDevSet seven = ConversationDevSet.blind(7)) {
-            blind1 = shipped(one, 0);
-            blind2 = shipped(two, 0);
-            blind3 = shipped(three, 0);
-            blind4 = shipped(four, 0);
-            blind5 = shipped(five, 0);
-            blind6 = shipped(six, 0);
-            blind7 = shipped(seven, 0);
+        for (int n = 1; n <= 7; n++) {
+            try (ConversationDevSet blind = ConversationDevSet.blind(n)) {
+                BLIND.add(shipped(blind, 0));
+            }
         }
     }
 
@@ -62,33 +52,34 @@ class ConversationDevSetIT {
 
     @Test
     void follow_ups_find_their_article_with_the_conversation() {
-        // measured hit@1 / hit@3: dev 0.77 / 0.97, blind-1 0.89 / 1.00, blind-2 0.76 / 0.96, blind-3 0.83 / 0.93,
-        // blind-4 0.80 / 0.95, blind-5 0.68 / 0.94, blind-6 0.75 / 0.94,
-        // blind-7 0.79 / 0.94 (docs/rag.md)
+        // measured hit@1 / hit@3 0.77 / 0.97 (docs/rag.md)
         assertThat(conversational.inScope).isEqualTo(177);
         assertThat(conversational.hit1).as("dev hit@1").isGreaterThanOrEqualTo(0.75);
         assertThat(conversational.hit3).as("dev hit@3").isGreaterThanOrEqualTo(0.95);
-        assertThat(blind1.inScope).isEqualTo(80);
-        assertThat(blind1.hit1).as("blind-1 hit@1").isGreaterThanOrEqualTo(0.86);
-        assertThat(blind1.hit3).as("blind-1 hit@3").isGreaterThanOrEqualTo(0.97);
-        assertThat(blind2.inScope).isEqualTo(80);
-        assertThat(blind2.hit1).as("blind-2 hit@1").isGreaterThanOrEqualTo(0.72);
-        assertThat(blind2.hit3).as("blind-2 hit@3").isGreaterThanOrEqualTo(0.93);
-        assertThat(blind3.inScope).isEqualTo(80);
-        assertThat(blind3.hit1).as("blind-3 hit@1").isGreaterThanOrEqualTo(0.78);
-        assertThat(blind3.hit3).as("blind-3 hit@3").isGreaterThanOrEqualTo(0.90);
-        assertThat(blind4.inScope).isEqualTo(80);
-        assertThat(blind4.hit1).as("blind-4 hit@1").isGreaterThanOrEqualTo(0.74);
-        assertThat(blind4.hit3).as("blind-4 hit@3").isGreaterThanOrEqualTo(0.91);
-        assertThat(blind5.inScope).isEqualTo(80);
-        assertThat(blind5.hit1).as("blind-5 hit@1").isGreaterThanOrEqualTo(0.63);
-        assertThat(blind5.hit3).as("blind-5 hit@3").isGreaterThanOrEqualTo(0.91);
-        assertThat(blind6.inScope).isEqualTo(80);
-        assertThat(blind6.hit1).as("blind-6 hit@1").isGreaterThanOrEqualTo(0.71);
-        assertThat(blind6.hit3).as("blind-6 hit@3").isGreaterThanOrEqualTo(0.91);
-        assertThat(blind7.inScope).isEqualTo(80);
-        assertThat(blind7.hit1).as("blind-7 hit@1").isGreaterThanOrEqualTo(0.75);
-        assertThat(blind7.hit3).as("blind-7 hit@3").isGreaterThanOrEqualTo(0.91);
+    }
+
+    @ParameterizedTest(name = "blind-{0}")
+    @CsvSource(delimiter = '|', value = {
+            // set | hit@1 | hit@3 | unanswerable rejected | answered right: floors a little under what was measured (docs/rag.md):
+            // hit@1 / hit@3 / rejected / answered 0.90 1.00 0.70 0.80, 0.79 0.99 0.50 0.84, 0.83 0.93 0.55 0.81, 0.80 0.95 0.25 0.83,
+            // 0.68 0.94 0.35 0.78, 0.75 0.94 0.50 0.78, 0.79 0.94 0.45 0.74
+            "1 | 0.86 | 0.97 | 0.60 | 0.75",
+            "2 | 0.72 | 0.93 | 0.40 | 0.75",
+            "3 | 0.78 | 0.90 | 0.45 | 0.76",
+            "4 | 0.74 | 0.91 | 0.15 | 0.78",
+            "5 | 0.63 | 0.91 | 0.25 | 0.73",
+            "6 | 0.71 | 0.91 | 0.40 | 0.73",
+            "7 | 0.75 | 0.91 | 0.35 | 0.69",
+    })
+    void another_help_centre_written_blind_is_served_as_measured(int set, double hit1, double hit3, double rejected, double answered) {
+        EvalReport report = BLIND.get(set - 1);
+
+        assertThat(report.inScope).isEqualTo(80);
+        assertThat(report.outOfScope).isEqualTo(20);
+        assertThat(report.hit1).as("hit@1").isGreaterThanOrEqualTo(hit1);
+        assertThat(report.hit3).as("hit@3").isGreaterThanOrEqualTo(hit3);
+        assertThat(report.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(rejected);
+        assertThat(report.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(answered);
     }
 
     @Test
@@ -99,7 +90,9 @@ class ConversationDevSetIT {
         floors.forEach((kind, floor) -> {
             double found = 0;
             int lines = 0;
-            for (EvalReport report : List.of(conversational, blind1, blind2, blind3, blind4, blind5, blind6, blind7)) {
+            List<EvalReport> all = new ArrayList<>(BLIND);
+            all.add(conversational);
+            for (EvalReport report : all) {
                 EvalReport.Kind figures = report.byKind.get(kind);
                 found += figures.hit1 * figures.lines;
                 lines += figures.lines;
@@ -138,26 +131,5 @@ class ConversationDevSetIT {
         assertThat(conversational.outOfScope).isEqualTo(53);
         assertThat(conversational.outOfScopeRejected).as("unanswerable follow-ups rejected").isGreaterThanOrEqualTo(0.58);
         assertThat(conversational.answeredAtDefault).as("answered with a right article").isGreaterThanOrEqualTo(0.80);
-    }
-
-    @Test
-    void follow_ups_only_their_conversation_answers_are_rejected_in_other_help_centres_too() {
-        // measured: blind-1 0.65 rejected, 0.79 answered right; blind-2 0.50 and 0.80; blind-3 0.55 and 0.81; blind-4 0.25 and 0.83;
-        // blind-5 0.35 and 0.78; blind-6 0.50 and 0.78;
-        // blind-7 0.45 and 0.74 (docs/rag.md)
-        assertThat(blind1.outOfScopeRejected).as("blind-1 rejected").isGreaterThanOrEqualTo(0.60);
-        assertThat(blind1.answeredAtDefault).as("blind-1 answered right").isGreaterThanOrEqualTo(0.75);
-        assertThat(blind2.outOfScopeRejected).as("blind-2 rejected").isGreaterThanOrEqualTo(0.40);
-        assertThat(blind2.answeredAtDefault).as("blind-2 answered right").isGreaterThanOrEqualTo(0.75);
-        assertThat(blind3.outOfScopeRejected).as("blind-3 rejected").isGreaterThanOrEqualTo(0.45);
-        assertThat(blind3.answeredAtDefault).as("blind-3 answered right").isGreaterThanOrEqualTo(0.76);
-        assertThat(blind4.outOfScopeRejected).as("blind-4 rejected").isGreaterThanOrEqualTo(0.15);
-        assertThat(blind4.answeredAtDefault).as("blind-4 answered right").isGreaterThanOrEqualTo(0.78);
-        assertThat(blind5.outOfScopeRejected).as("blind-5 rejected").isGreaterThanOrEqualTo(0.25);
-        assertThat(blind5.answeredAtDefault).as("blind-5 answered right").isGreaterThanOrEqualTo(0.73);
-        assertThat(blind6.outOfScopeRejected).as("blind-6 rejected").isGreaterThanOrEqualTo(0.40);
-        assertThat(blind6.answeredAtDefault).as("blind-6 answered right").isGreaterThanOrEqualTo(0.73);
-        assertThat(blind7.outOfScopeRejected).as("blind-7 rejected").isGreaterThanOrEqualTo(0.35);
-        assertThat(blind7.answeredAtDefault).as("blind-7 answered right").isGreaterThanOrEqualTo(0.69);
     }
 }

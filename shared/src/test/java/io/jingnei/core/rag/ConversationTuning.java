@@ -141,31 +141,7 @@ public final class ConversationTuning {
             for (int i = 0; i < outcomes.size(); i++) {
                 (conversationDomains.get(i).equals(domain) ? held : train).add(outcomes.get(i));
             }
-            RejectionRule chosen = null;
-            double chosenRejected = -1, chosenAnswered = -1;
-            for (int step = 0; step <= 12; step++) {
-                double slope = 0.25 * step;
-                List<Double> bars = new ArrayList<>();
-                train.stream().filter(o -> o.search.followUp()).forEach(o -> bars.add(new FollowUpRule(slope, 0).signal(o.search)));
-                bars.add(9.0);
-                bars.sort(null);
-                for (double bar : bars) {
-                    RejectionRule rule = withFollowUps(shipped, new FollowUpRule(slope, bar));
-                    double a = rate(train, rule, true), r = rate(train, rule, false);
-                    if (a >= Double.parseDouble(System.getProperty("target", "0.82"))) {
-                        if (r > chosenRejected || (r == chosenRejected && a > chosenAnswered)) {
-                            chosen = rule;
-                            chosenRejected = r;
-                            chosenAnswered = a;
-                        }
-                        break;
-                    }
-                }
-            }
-            if (chosen == null) {
-                // no bar keeps the target answered right on the other four: the follow-up rule off
-                chosen = withFollowUps(shipped, new FollowUpRule(0, 9));
-            }
+            RejectionRule chosen = choose(train, shipped);
             answered += rate(held, chosen, true) / domains.size();
             rejected += rate(held, chosen, false) / domains.size();
             System.out.println(String.format(Locale.ROOT, "held out %s: slope %.2f bar %.3f -> %s", domain, chosen.followUps.slope,
@@ -186,6 +162,10 @@ public final class ConversationTuning {
         System.out.println("no follow-up rule: " + answered(outcomes, withFollowUps(shipped, new FollowUpRule(0, 9)), null, true));
     }
 
+    /**
+     * For each slope, the lowest bar keeping the target share of follow-ups answered right; the slope
+     * then rejecting most (then answering most). The follow-up rule off when no bar keeps the target.
+     */
     private static RejectionRule choose(List<RetrievalEval.Outcome> train, RejectionRule shipped) {
         RejectionRule chosen = withFollowUps(shipped, new FollowUpRule(0, 9));
         double chosenRejected = -1, chosenAnswered = -1;
