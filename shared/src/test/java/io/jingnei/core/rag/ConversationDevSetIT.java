@@ -14,14 +14,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The conversation dev set (conversation-dev/: 177 follow-ups of five kinds and 53 no article
  * answers, 50 of the 230 with three or four user turns, 40 terse ones, over the retrieval dev set's knowledge base) through the real model, hybrid search,
- * {@link FollowUpSearch} and the shipped rule, and blind-1 to blind-7 (other help centres, written blind): floors a little under what was measured when the
+ * {@link FollowUpSearch} and the shipped rule, and blind-1 to blind-9 (other help centres, written blind): floors a little under what was measured when the
  * defaults were chosen (README, docs/rag.md), so a regression shows and noise does not.
  */
 class ConversationDevSetIT {
     private static ConversationDevSet dev;
     private static EvalReport conversational;
     private static EvalReport lastQuestionAlone;
-    /** The shipped search and rule on blind-1 to blind-7, in order. */
+    /** The shipped search and rule on blind-1 to blind-9, in order. */
     private static final List<EvalReport> BLIND = new ArrayList<>();
 
     @BeforeAll
@@ -32,7 +32,7 @@ class ConversationDevSetIT {
         RetrievalEval alone = new RetrievalEval(dev.index, dev.conversations, dev.embed(dev.conversations.stream().map(q -> q.question)
                 .collect(java.util.stream.Collectors.toList())));
         lastQuestionAlone = alone.report(config.fusion(), config.rejection(), config.topK, 0);
-        for (int n = 1; n <= 7; n++) {
+        for (int n = 1; n <= 9; n++) {
             try (ConversationDevSet blind = ConversationDevSet.blind(n)) {
                 BLIND.add(shipped(blind, 0));
             }
@@ -62,7 +62,7 @@ class ConversationDevSetIT {
     @CsvSource(delimiter = '|', value = {
             // set | hit@1 | hit@3 | unanswerable rejected | answered right: floors a little under what was measured (docs/rag.md):
             // hit@1 / hit@3 / rejected / answered 0.90 1.00 0.70 0.80, 0.79 0.99 0.50 0.84, 0.83 0.93 0.55 0.81, 0.80 0.95 0.25 0.83,
-            // 0.68 0.94 0.35 0.78, 0.75 0.94 0.50 0.78, 0.79 0.94 0.45 0.74
+            // 0.68 0.94 0.35 0.78, 0.75 0.94 0.50 0.78, 0.79 0.94 0.45 0.74, 0.86 0.98 0.40 0.78, 0.84 1.00 0.55 0.83
             "1 | 0.86 | 0.97 | 0.60 | 0.75",
             "2 | 0.72 | 0.93 | 0.40 | 0.75",
             "3 | 0.78 | 0.90 | 0.45 | 0.76",
@@ -70,6 +70,8 @@ class ConversationDevSetIT {
             "5 | 0.63 | 0.91 | 0.25 | 0.73",
             "6 | 0.71 | 0.91 | 0.40 | 0.73",
             "7 | 0.75 | 0.91 | 0.35 | 0.69",
+            "8 | 0.82 | 0.95 | 0.30 | 0.72",
+            "9 | 0.80 | 0.96 | 0.45 | 0.77",
     })
     void another_help_centre_written_blind_is_served_as_measured(int set, double hit1, double hit3, double rejected, double answered) {
         EvalReport report = BLIND.get(set - 1);
@@ -83,9 +85,9 @@ class ConversationDevSetIT {
     }
 
     @Test
-    void every_kind_of_follow_up_is_found_over_the_eight_sets() {
-        // measured hit@1 over the 737 follow-ups: condition switch 0.75, detail 0.94, ellipsis 0.56, pronoun 0.80, topic shift 0.88
-        java.util.Map<String, Double> floors = java.util.Map.of("condition_switch", 0.71, "detail", 0.90, "ellipsis", 0.52, "pronoun", 0.76,
+    void every_kind_of_follow_up_is_found_over_the_ten_sets() {
+        // measured hit@1 over the 897 follow-ups: condition switch 0.75, detail 0.94, ellipsis 0.60, pronoun 0.81, topic shift 0.89
+        java.util.Map<String, Double> floors = java.util.Map.of("condition_switch", 0.71, "detail", 0.90, "ellipsis", 0.56, "pronoun", 0.77,
                 "topic_shift", 0.84);
         floors.forEach((kind, floor) -> {
             double found = 0;
