@@ -31,6 +31,7 @@ final class ConversationDevSet implements AutoCloseable {
     final List<EvalQuestion> conversations;
     final List<String> conversationDomains = new ArrayList<>();
     final List<EvalQuestion> singles;
+    private final Path folder;
     private final Map<String, float[]> vectors;
     private final Path cache;
     private OnnxEmbedder embedder;
@@ -61,6 +62,7 @@ final class ConversationDevSet implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private ConversationDevSet(Path articles, Path conv, String targetName, boolean withSingles) throws Exception {
         Path dev = articles.getParent();
+        folder = dev;
         Path target = Files.createDirectories(Paths.get("target", targetName));
         Path indexFile = target.resolve("dev.jnix").toAbsolutePath();
         cache = target.resolve("embeddings.ser");
@@ -85,6 +87,11 @@ final class ConversationDevSet implements AutoCloseable {
             singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("queries.jsonl")), false, "queries.jsonl"));
             singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("oos.jsonl")), true, "oos.jsonl"));
         }
+    }
+
+    /** The folder the articles are in. */
+    Path folder() {
+        return folder;
     }
 
     private Embedder embedder() {
