@@ -3,20 +3,14 @@ package io.jingnei.core.rag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Single questions on two other help centres (conversation-dev/blind-7 and blind-9: singles.jsonl,
- * singles-oos.jsonl), written blind by helpers that saw only the articles, through the real model,
- * hybrid search and the shipped rule: floors a little under their one blind run (the READMEs there),
- * so the acceptance rule, chosen on the retrieval dev sets, keeps what it does on data it was not
- * chosen on.
+ * Single questions on two other help centres (conversation-dev/blind-7 and blind-9, read as
+ * {@link ConversationDevSet#singles}), written blind by helpers that saw only the articles, through
+ * the real model, hybrid search and the shipped rule: floors a little under their one blind run
+ * (the READMEs there), so the acceptance rule, chosen on the retrieval dev sets, keeps what it does
+ * on data it was not chosen on.
  */
 class BlindSingleQuestionsIT {
     @ParameterizedTest(name = "blind-{0}")
@@ -29,11 +23,8 @@ class BlindSingleQuestionsIT {
     void single_questions_on_a_help_centre_written_blind_are_served_as_measured(int set, double hit1, double hit3, double answered,
                                                                                 double near, double far) throws Exception {
         try (ConversationDevSet blind = ConversationDevSet.blind(set)) {
-            Path folder = blind.folder();
-            List<EvalQuestion> questions = new ArrayList<>(EvalQuestion.parse(read(folder, "singles.jsonl"), false, "singles.jsonl"));
-            questions.addAll(EvalQuestion.parse(read(folder, "singles-oos.jsonl"), true, "singles-oos.jsonl"));
             RagConfig config = ConversationDevSet.CONFIG;
-            EvalReport report = blind.eval(questions, new FollowUpSearch(FollowUpSearch.Settings.DEFAULT))
+            EvalReport report = blind.eval(blind.singles, new FollowUpSearch(FollowUpSearch.Settings.DEFAULT))
                     .report(config.fusion(), config.rejection(), config.topK, 0);
 
             assertThat(report.inScope).isEqualTo(150);
@@ -44,9 +35,5 @@ class BlindSingleQuestionsIT {
             assertThat(report.nearRejected).as("near-domain rejected").isGreaterThanOrEqualTo(near);
             assertThat(report.farRejected).as("far off-topic rejected").isGreaterThanOrEqualTo(far);
         }
-    }
-
-    private static String read(Path folder, String name) throws Exception {
-        return new String(Files.readAllBytes(folder.resolve(name)), StandardCharsets.UTF_8);
     }
 }

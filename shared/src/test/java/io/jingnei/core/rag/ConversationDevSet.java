@@ -30,15 +30,15 @@ final class ConversationDevSet implements AutoCloseable {
     final HybridIndex index;
     final List<EvalQuestion> conversations;
     final List<String> conversationDomains = new ArrayList<>();
+    /** Single questions on the same articles, answerable and not (singles.jsonl, singles-oos.jsonl); empty when the set has none. */
     final List<EvalQuestion> singles;
-    private final Path folder;
     private final Map<String, float[]> vectors;
     private final Path cache;
     private OnnxEmbedder embedder;
 
-    /** The conversation dev set over the retrieval dev set's articles, with the retrieval dev set's single questions. */
+    /** The conversation dev set over the retrieval dev set's articles (its single questions are RetrievalDevSetIT's). */
     ConversationDevSet() throws Exception {
-        this(resource("/retrieval-dev/articles.jsonl"), resource("/conversation-dev/conversations.jsonl"), "conversation-dev", true);
+        this(resource("/retrieval-dev/articles.jsonl"), resource("/conversation-dev/conversations.jsonl"), "conversation-dev");
     }
 
     /**
@@ -47,7 +47,7 @@ final class ConversationDevSet implements AutoCloseable {
      */
     static ConversationDevSet of(Path folder) throws Exception {
         return new ConversationDevSet(folder.resolve("articles.jsonl"), folder.resolve("conversations.jsonl"),
-                "conversation-" + folder.getFileName(), false);
+                "conversation-" + folder.getFileName());
     }
 
     /** conversation-dev/blind-N: written blind by someone who never ran the search (README there). */
@@ -60,9 +60,8 @@ final class ConversationDevSet implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private ConversationDevSet(Path articles, Path conv, String targetName, boolean withSingles) throws Exception {
+    private ConversationDevSet(Path articles, Path conv, String targetName) throws Exception {
         Path dev = articles.getParent();
-        folder = dev;
         Path target = Files.createDirectories(Paths.get("target", targetName));
         Path indexFile = target.resolve("dev.jnix").toAbsolutePath();
         cache = target.resolve("embeddings.ser");
@@ -83,15 +82,10 @@ final class ConversationDevSet implements AutoCloseable {
             }
         }
         singles = new ArrayList<>();
-        if (withSingles) {
-            singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("queries.jsonl")), false, "queries.jsonl"));
-            singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("oos.jsonl")), true, "oos.jsonl"));
+        if (Files.exists(dev.resolve("singles.jsonl"))) {
+            singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("singles.jsonl")), false, "singles.jsonl"));
+            singles.addAll(EvalQuestion.parse(Files.readString(dev.resolve("singles-oos.jsonl")), true, "singles-oos.jsonl"));
         }
-    }
-
-    /** The folder the articles are in. */
-    Path folder() {
-        return folder;
     }
 
     private Embedder embedder() {
